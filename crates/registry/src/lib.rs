@@ -1,1 +1,354 @@
+//! The registry of evaluated cities (metropolitan areas) and their member administrative
+//! cities, with the report's continent, country and evaluation group.
+//!
+//! The GIHI 2024 registry (report Appendices 4–5, mini-hubs from Table 4) ships in
+//! `data/registry/cities.toml` and is built in ([`Registry::gihi_2024`]).
 
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// Text of the built-in GIHI 2024 registry.
+pub const GIHI_2024_TOML: &str = include_str!("../../../data/registry/cities.toml");
+
+/// The cities an edition evaluates.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registry {
+    /// Where the registry comes from.
+    pub source: String,
+    #[serde(rename = "country")]
+    pub countries: Vec<Country>,
+    #[serde(rename = "city")]
+    pub cities: Vec<City>,
+}
+
+/// A country, by ISO 3166-1 alpha-2 code as the report assigns cities to it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Country {
+    pub code: String,
+    pub name_en: String,
+    pub name_zh: String,
+}
+
+/// An evaluated city (metropolitan area).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct City {
+    /// Number in report Appendix 5.
+    pub no: u32,
+    /// Stable ASCII id, e.g. `san-francisco-san-jose`.
+    pub id: String,
+    pub name_en: String,
+    /// Chinese name as Table 2 spells it, e.g. `旧金山-圣何塞`.
+    pub name_zh: String,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: String,
+    pub continent: Continent,
+    pub group: Group,
+    /// Member administrative cities (Appendix 5).
+    pub members: Vec<Member>,
+}
+
+/// An administrative city that belongs to an evaluated city.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub name_en: String,
+    pub name_zh: String,
+    pub country: String,
+}
+
+/// Continent as the report assigns it (Turkey's cities count as Asia).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub enum Continent {
+    Asia,
+    Europe,
+    #[serde(rename = "North America")]
+    NorthAmerica,
+    Oceania,
+    #[serde(rename = "South America")]
+    SouthAmerica,
+    Africa,
+}
+
+impl Continent {
+    /// All continents in the report's usual order.
+    pub const ALL: [Continent; 6] = [
+        Continent::Asia,
+        Continent::Europe,
+        Continent::NorthAmerica,
+        Continent::Oceania,
+        Continent::SouthAmerica,
+        Continent::Africa,
+    ];
+
+    /// English name, e.g. `North America`.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Continent::Asia => "Asia",
+            Continent::Europe => "Europe",
+            Continent::NorthAmerica => "North America",
+            Continent::Oceania => "Oceania",
+            Continent::SouthAmerica => "South America",
+            Continent::Africa => "Africa",
+        }
+    }
+
+    /// Chinese name, e.g. `北美洲`.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Continent::Asia => "亚洲",
+            Continent::Europe => "欧洲",
+            Continent::NorthAmerica => "北美洲",
+            Continent::Oceania => "大洋洲",
+            Continent::SouthAmerica => "南美洲",
+            Continent::Africa => "非洲",
+        }
+    }
+}
+
+impl fmt::Display for Continent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name_en())
+    }
+}
+
+/// Evaluation group: each is z-scored and ranked on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Group {
+    /// The main ranking (108 cities in 2024).
+    Main,
+    /// Mini-hubs: population under one million (12 in 2024, Table 4).
+    Mini,
+}
+
+impl Group {
+    /// Both groups, main first.
+    pub const ALL: [Group; 2] = [Group::Main, Group::Mini];
+
+    /// `main` or `mini`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Main => "main",
+            Group::Mini => "mini",
+        }
+    }
+}
+
+impl fmt::Display for Group {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a registry could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("{origin}: not a valid registry file: {message}")]
+    Syntax { origin: String, message: String },
+    #[error("{origin}: city {city}: {problem}")]
+    Invalid {
+        origin: String,
+        city: String,
+        problem: String,
+    },
+}
+
+impl Registry {
+    /// The built-in GIHI 2024 registry (120 cities).
+    pub fn gihi_2024() -> Registry {
+        Registry::from_toml_str(GIHI_2024_TOML, "data/registry/cities.toml")
+            .expect("the built-in registry is valid (tested)")
+    }
+
+    /// Parses and validates registry TOML; `origin` names the text in errors.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Registry, RegistryError> {
+        let reg: Registry = toml::from_str(text).map_err(|e| RegistryError::Syntax {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        reg.validate(origin)?;
+        Ok(reg)
+    }
+
+    fn validate(&self, origin: &str) -> Result<(), RegistryError> {
+        let invalid = |city: &str, problem: String| RegistryError::Invalid {
+            origin: origin.to_string(),
+            city: city.to_string(),
+            problem,
+        };
+        let codes: BTreeSet<&str> = self.countries.iter().map(|c| c.code.as_str()).collect();
+        let mut ids = BTreeSet::new();
+        let mut names = BTreeSet::new();
+        for c in &self.cities {
+            let ascii = !c.id.is_empty()
+                && c.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !ascii {
+                return Err(invalid(&c.id, "id must be lower-case ASCII letters, digits and hyphens".into()));
+            }
+            if !ids.insert(c.id.as_str()) {
+                return Err(invalid(&c.id, "duplicate id".into()));
+            }
+            for n in [&c.name_en, &c.name_zh] {
+                if !names.insert(normalise(n)) {
+                    return Err(invalid(&c.id, format!("name {n:?} is used by another city")));
+                }
+            }
+            for code in std::iter::once(&c.country).chain(c.members.iter().map(|m| &m.country)) {
+                if !codes.contains(code.as_str()) {
+                    return Err(invalid(&c.id, format!("country {code:?} is not in the [[country]] list")));
+                }
+            }
+            if c.members.is_empty() {
+                return Err(invalid(&c.id, "has no member administrative city".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The city with this id.
+    pub fn get(&self, id: &str) -> Option<&City> {
+        self.cities.iter().find(|c| c.id == id)
+    }
+
+    /// Finds a city by id, English name or Chinese name (case, spaces around hyphens and
+    /// the `MA` suffix do not matter).
+    pub fn resolve(&self, name: &str) -> Option<&City> {
+        let key = normalise(name);
+        self.cities.iter().find(|c| {
+            c.id == key || normalise(&c.name_en) == key || normalise(&c.name_zh) == key
+        })
+    }
+
+    /// The registry ids closest to an unknown name, best first (at most three).
+    pub fn suggest(&self, name: &str) -> Vec<&str> {
+        let key = normalise(name);
+        let mut scored: Vec<(f64, &str)> = self
+            .cities
+            .iter()
+            .map(|c| {
+                let best = [c.id.as_str(), &normalise(&c.name_en), &normalise(&c.name_zh)]
+                    .iter()
+                    .map(|n| strsim::normalized_levenshtein(&key, n))
+                    .fold(0.0, f64::max);
+                (best, c.id.as_str())
+            })
+            .filter(|(s, _)| *s >= 0.4)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        scored.into_iter().take(3).map(|(_, id)| id).collect()
+    }
+
+    /// The country with this ISO code.
+    pub fn country(&self, code: &str) -> Option<&Country> {
+        self.countries.iter().find(|c| c.code == code)
+    }
+
+    /// The cities of one group, in registry order.
+    pub fn group(&self, group: Group) -> impl Iterator<Item = &City> {
+        self.cities.iter().filter(move |c| c.group == group)
+    }
+}
+
+/// Lower-case, hyphens without surrounding spaces, trailing " MA" removed.
+fn normalise(name: &str) -> String {
+    let lower = name.trim().to_lowercase();
+    let lower = lower.strip_suffix(" ma").unwrap_or(&lower);
+    let mut out = String::with_capacity(lower.len());
+    for part in lower.split('-') {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(part.trim());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn appendix_4_totals() {
+        let r = Registry::gihi_2024();
+        assert_eq!(r.cities.len(), 120);
+        assert_eq!(r.group(Group::Main).count(), 108);
+        assert_eq!(r.group(Group::Mini).count(), 12);
+        let countries: BTreeSet<_> = r.cities.iter().map(|c| c.country.as_str()).collect();
+        assert_eq!(countries.len(), 38);
+        let mut by_continent = BTreeMap::new();
+        for c in &r.cities {
+            *by_continent.entry(c.continent).or_insert(0) += 1;
+        }
+        assert_eq!(
+            by_continent.into_iter().collect::<Vec<_>>(),
+            [
+                (Continent::Asia, 44),
+                (Continent::Europe, 38),
+                (Continent::NorthAmerica, 31),
+                (Continent::Oceania, 4),
+                (Continent::SouthAmerica, 2),
+                (Continent::Africa, 1)
+            ]
+        );
+        // "覆盖 374 个主要行政区划城市" (Appendix 4).
+        assert_eq!(r.cities.iter().map(|c| c.members.len()).sum::<usize>(), 374);
+        let numbers: Vec<u32> = r.cities.iter().map(|c| c.no).collect();
+        assert_eq!(numbers, (1..=120).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn mini_hubs_are_those_of_table_4() {
+        let r = Registry::gihi_2024();
+        let mut mini: Vec<_> = r.group(Group::Mini).map(|c| c.name_zh.as_str()).collect();
+        mini.sort();
+        let mut table4 = vec![
+            "剑桥", "巴塞尔", "牛津", "日内瓦", "奥斯陆", "安娜堡", "博尔德", "伊萨卡", "洛桑", "海德堡",
+            "耶路撒冷", "埃因霍温",
+        ];
+        table4.sort();
+        assert_eq!(mini, table4);
+        // Section 2.3: all but Jerusalem are in Europe or North America, in six countries.
+        let countries: BTreeSet<_> = r
+            .group(Group::Mini)
+            .filter(|c| c.id != "jerusalem")
+            .map(|c| c.country.as_str())
+            .collect();
+        assert_eq!(countries.into_iter().collect::<Vec<_>>(), ["CH", "DE", "GB", "NL", "NO", "US"]);
+    }
+
+    #[test]
+    fn resolves_ids_and_names() {
+        let r = Registry::gihi_2024();
+        for q in ["san-francisco-san-jose", "San Francisco - San Jose", "旧金山 - 圣何塞", "旧金山-圣何塞"] {
+            assert_eq!(r.resolve(q).map(|c| c.id.as_str()), Some("san-francisco-san-jose"), "{q}");
+        }
+        assert_eq!(r.resolve("Boston MA").unwrap().id, "boston");
+        assert_eq!(r.resolve("粤港澳大湾区").unwrap().id, "greater-bay-area");
+        assert!(r.resolve("Atlantis").is_none());
+        assert_eq!(r.suggest("Bostn")[0], "boston");
+        assert_eq!(r.suggest("san francisco")[0], "san-francisco-san-jose");
+    }
+
+    #[test]
+    fn turkey_counts_as_asia_and_taipei_as_china() {
+        let r = Registry::gihi_2024();
+        assert_eq!(r.get("istanbul").unwrap().continent, Continent::Asia);
+        assert_eq!(r.get("taipei").unwrap().country, "CN");
+        assert_eq!(r.get("moscow").unwrap().continent, Continent::Europe);
+    }
+
+    #[test]
+    fn invalid_registry_is_rejected() {
+        let text = GIHI_2024_TOML.replacen("id = \"montreal\"", "id = \"toronto\"", 1);
+        let e = Registry::from_toml_str(&text, "r.toml").unwrap_err().to_string();
+        assert!(e.contains("city toronto: duplicate id"), "{e}");
+        let text = GIHI_2024_TOML.replacen("country = \"MX\"", "country = \"XX\"", 1);
+        let e = Registry::from_toml_str(&text, "r.toml").unwrap_err().to_string();
+        assert!(e.contains("country \"XX\" is not in the [[country]] list"), "{e}");
+    }
+}
