@@ -92,6 +92,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Name as written in framework files, e.g. `per-million`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Count => "count",
+            Kind::PerMillion => "per-million",
+            Kind::Amount => "amount",
+            Kind::GrowthRate => "growth-rate",
+            Kind::Centrality => "centrality",
+            Kind::Index => "index",
+            Kind::Years => "years",
+            Kind::Speed => "speed",
+        }
+    }
+
     /// Only growth rates may be negative; every other kind is a count, amount or level.
     pub fn allows_negative(self) -> bool {
         matches!(self, Kind::GrowthRate)
