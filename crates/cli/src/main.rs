@@ -1,1 +1,128 @@
-fn main() {}
+//! `gihi`: compute, audit, explain and publish the Global Innovation Hubs Index.
+
+mod commands;
+mod error;
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use error::CliError;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "gihi",
+    version,
+    about = "Global Innovation Hubs Index (GIHI): compute, audit, explain and publish"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the evaluated cities of the registry (report Appendices 4-5).
+    Cities {
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Only cities of this group.
+        #[arg(long, value_enum)]
+        group: Option<GroupArg>,
+    },
+    /// Show the framework tree with relative and effective weights (report Table 1).
+    Framework {
+        /// Framework TOML file (default: the built-in GIHI 2024 framework).
+        #[arg(long)]
+        framework: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Score an indicator table by the method of Appendix 3, each group separately.
+    Compute {
+        /// Indicator table: CSV or XLSX, a `city` column and one column per indicator id.
+        #[arg(long)]
+        data: PathBuf,
+        /// Framework TOML file (default: the built-in GIHI 2024 framework).
+        #[arg(long)]
+        framework: Option<PathBuf>,
+        /// Output directory (written whole or not at all).
+        #[arg(long)]
+        out: PathBuf,
+        /// Missing values: `error` lists every missing cell; `mean` imputes z = 0 and flags it.
+        #[arg(long, value_enum, default_value_t = MissingArg::Error)]
+        missing: MissingArg,
+    },
+    /// Write a SYNTHETIC indicator table for all registry cities (demos and tests only).
+    Synth {
+        #[arg(long)]
+        seed: u64,
+        /// Output CSV; its file name must contain "synthetic".
+        #[arg(long)]
+        out: PathBuf,
+        /// Framework whose indicators to generate (default: built-in GIHI 2024).
+        #[arg(long)]
+        framework: Option<PathBuf>,
+    },
+}
+
+/// Output format of listing commands.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GroupArg {
+    Main,
+    Mini,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MissingArg {
+    Error,
+    Mean,
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Cities { format, group } => commands::cities::run(
+            format,
+            group.map(|g| match g {
+                GroupArg::Main => gihi_registry::Group::Main,
+                GroupArg::Mini => gihi_registry::Group::Mini,
+            }),
+        ),
+        Command::Framework { framework, format } => {
+            commands::framework::run(framework.as_deref(), format)
+        }
+        Command::Compute {
+            data,
+            framework,
+            out,
+            missing,
+        } => commands::compute::run(
+            &data,
+            framework.as_deref(),
+            &out,
+            match missing {
+                MissingArg::Error => gihi_scores::MissingPolicy::Error,
+                MissingArg::Mean => gihi_scores::MissingPolicy::MeanImpute,
+            },
+        ),
+        Command::Synth {
+            seed,
+            out,
+            framework,
+        } => commands::synth::run(seed, &out, framework.as_deref()),
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("error: {e}");
+        std::process::exit(e.exit_code());
+    }
+}

@@ -5,7 +5,9 @@ pub mod synthetic;
 pub mod table;
 
 pub use synthetic::{synthetic_banner, synthetic_table, write_csv};
-pub use table::{read_indicator_table, DataError, IndicatorTable, Location, TableRow, MISSING_TOKENS};
+pub use table::{
+    read_indicator_table, DataError, IndicatorTable, Location, TableRow, MISSING_TOKENS,
+};
 
 #[cfg(test)]
 mod tests;

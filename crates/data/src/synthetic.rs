@@ -1,7 +1,8 @@
 //! A synthetic indicator table for demos and tests. **Not real data**: every file written
 //! from it says "synthetic" in a comment line, and file names must say so too.
 //!
-//! The generator gives each city a latent size (larger for main hubs, small for mini-hubs)
+//! The generator gives each city a latent size (growing with its number of member cities,
+//! small for mini-hubs)
 //! and a latent quality, then draws each indicator by its kind: heavy-tailed (log-normal)
 //! counts and amounts that grow with size, per-million rates that grow with quality,
 //! growth rates that may be negative, country-level values (e-government, schooling) shared
@@ -31,9 +32,11 @@ pub fn synthetic_table(framework: &Framework, registry: &Registry, seed: u64) ->
         .cities
         .iter()
         .map(|c| {
+            // Metros with many member cities (Tokyo, New York, Los Angeles) tend to be larger.
+            let extent = 0.35 * (c.members.len() as f64).ln();
             let (mu, sigma, bonus): (f64, f64, f64) = match c.group {
-                Group::Main => (0.0, 0.9, 0.0),
-                Group::Mini => (-1.8, 0.4, 0.6),
+                Group::Main => (extent - 0.4, 0.8, 0.0),
+                Group::Mini => (-1.0, 0.5, 0.6),
             };
             let size = (mu + sigma * std_normal.sample(&mut rng)).exp();
             let quality = bonus + std_normal.sample(&mut rng);
@@ -46,7 +49,11 @@ pub fn synthetic_table(framework: &Framework, registry: &Registry, seed: u64) ->
     let mut rows: Vec<TableRow> = registry
         .cities
         .iter()
-        .map(|c| TableRow { city: c.id.clone(), line: 0, values: Vec::new() })
+        .map(|c| TableRow {
+            city: c.id.clone(),
+            line: 0,
+            values: Vec::new(),
+        })
         .collect();
     for ind in &indicators {
         for (j, city) in registry.cities.iter().enumerate() {
@@ -80,11 +87,16 @@ fn draw(ind: &Indicator, size: f64, quality: f64, noise: f64, uniform: f64) -> f
         Kind::Amount => round(base * size * (0.4 * quality + 0.8 * noise).exp(), 3),
         Kind::PerMillion => round(base * (0.6 * quality + 0.4 * noise).exp(), 2),
         Kind::GrowthRate => round(2.5 + 0.6 * quality + 2.5 * noise, 2),
-        Kind::Centrality if ind.id == "I18" => (base * size.powf(0.6) * (0.3 * noise).exp()).round().min(119.0),
+        Kind::Centrality if ind.id == "I18" => (base * size.powf(0.6) * (0.3 * noise).exp())
+            .round()
+            .min(119.0),
         Kind::Centrality => round((base * size.powf(0.7) * (0.3 * noise).exp()).min(1.0), 5),
         Kind::Index => round((0.8 + 0.08 * quality + 0.05 * noise).clamp(0.3, 1.0), 4),
         Kind::Years => round((11.0 + 1.0 * quality + 0.8 * noise).clamp(5.0, 14.5), 1),
-        Kind::Speed => round((120.0 * (0.2 * quality + 0.35 * noise).exp()).clamp(10.0, 400.0), 1),
+        Kind::Speed => round(
+            (120.0 * (0.2 * quality + 0.35 * noise).exp()).clamp(10.0, 400.0),
+            1,
+        ),
     }
 }
 
@@ -149,7 +161,11 @@ pub fn write_csv(table: &IndicatorTable, banner: Option<&str>, out: impl Write) 
     w.write_record(&header)?;
     for row in &table.rows {
         let mut rec = vec![row.city.clone()];
-        rec.extend(row.values.iter().map(|v| v.map_or(String::new(), |v| v.to_string())));
+        rec.extend(
+            row.values
+                .iter()
+                .map(|v| v.map_or(String::new(), |v| v.to_string())),
+        );
         w.write_record(&rec)?;
     }
     w.flush()?;

@@ -86,7 +86,9 @@ pub enum DataError {
         found: String,
         hint: String,
     },
-    #[error("{at}: duplicate city `{city}` (first at line {first_line}): expected one row per city")]
+    #[error(
+        "{at}: duplicate city `{city}` (first at line {first_line}): expected one row per city"
+    )]
     DuplicateCity {
         at: Location,
         city: String,
@@ -162,7 +164,11 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<Grid, DataError
     let synthetic_marker = bytes
         .split(|b| *b == b'\n')
         .take_while(|l| l.first() == Some(&b'#'))
-        .any(|l| String::from_utf8_lossy(l).to_lowercase().contains("synthetic"));
+        .any(|l| {
+            String::from_utf8_lossy(l)
+                .to_lowercase()
+                .contains("synthetic")
+        });
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .comment(Some(b'#'))
@@ -176,14 +182,22 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<Grid, DataError
             Ok(true) => {}
             Err(e) => {
                 let (line, message) = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { pos, expected_len, len } => (
+                    csv::ErrorKind::UnequalLengths {
+                        pos,
+                        expected_len,
+                        len,
+                    } => (
                         pos.as_ref().map_or(0, |p| p.line() as usize),
                         format!("expected {expected_len} fields as in the header, found {len}"),
                     ),
                     _ => (0, e.to_string()),
                 };
                 return Err(DataError::Csv {
-                    at: Location { file: file.into(), line, column: 1 },
+                    at: Location {
+                        file: file.into(),
+                        line,
+                        column: 1,
+                    },
                     message,
                 });
             }
@@ -192,11 +206,18 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<Grid, DataError
         let mut cells = Vec::with_capacity(record.len());
         for (k, field) in record.iter().enumerate() {
             let text = std::str::from_utf8(field).map_err(|_| DataError::NotUtf8 {
-                at: Location { file: file.into(), line, column: k + 1 },
+                at: Location {
+                    file: file.into(),
+                    line,
+                    column: k + 1,
+                },
             })?;
             cells.push(Cell::Text(text.to_string()));
         }
-        if cells.iter().all(|c| matches!(c, Cell::Text(t) if t.trim().is_empty())) {
+        if cells
+            .iter()
+            .all(|c| matches!(c, Cell::Text(t) if t.trim().is_empty()))
+        {
             continue; // blank line
         }
         rows.push((line, cells));
@@ -204,19 +225,28 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<Grid, DataError
     if rows.is_empty() {
         return Err(DataError::Empty { path: file.into() });
     }
-    Ok(Grid { file: file.into(), rows, synthetic_marker })
+    Ok(Grid {
+        file: file.into(),
+        rows,
+        synthetic_marker,
+    })
 }
 
 fn read_workbook(path: &Path, file: &str) -> Result<Grid, DataError> {
     use calamine::{open_workbook_auto, Data, Reader};
-    let wb_err = |message: String| DataError::Workbook { path: file.into(), message };
+    let wb_err = |message: String| DataError::Workbook {
+        path: file.into(),
+        message,
+    };
     let mut wb = open_workbook_auto(path).map_err(|e| wb_err(e.to_string()))?;
     let sheet = wb
         .sheet_names()
         .first()
         .cloned()
         .ok_or_else(|| wb_err("the workbook has no worksheet".into()))?;
-    let range = wb.worksheet_range(&sheet).map_err(|e| wb_err(e.to_string()))?;
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|e| wb_err(e.to_string()))?;
     let label = format!("{file}[{sheet}]");
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let mut rows = Vec::new();
@@ -233,7 +263,10 @@ fn read_workbook(path: &Path, file: &str) -> Result<Grid, DataError> {
                 other => Cell::Text(other.to_string()),
             });
         }
-        if cells.iter().all(|c| matches!(c, Cell::Text(t) if t.trim().is_empty())) {
+        if cells
+            .iter()
+            .all(|c| matches!(c, Cell::Text(t) if t.trim().is_empty()))
+        {
             continue;
         }
         rows.push((row0 as usize + r + 1, cells));
@@ -241,7 +274,11 @@ fn read_workbook(path: &Path, file: &str) -> Result<Grid, DataError> {
     if rows.is_empty() {
         return Err(DataError::Empty { path: file.into() });
     }
-    Ok(Grid { file: label, rows, synthetic_marker: false })
+    Ok(Grid {
+        file: label,
+        rows,
+        synthetic_marker: false,
+    })
 }
 
 /// Checks the header and every cell, resolving city names through the registry.
@@ -250,7 +287,11 @@ pub(crate) fn parse_grid(
     framework: &Framework,
     registry: &Registry,
 ) -> Result<IndicatorTable, DataError> {
-    let at = |line: usize, column: usize| Location { file: grid.file.clone(), line, column };
+    let at = |line: usize, column: usize| Location {
+        file: grid.file.clone(),
+        line,
+        column,
+    };
     let indicators: Vec<_> = framework.indicators().collect();
     let ids: Vec<String> = indicators.iter().map(|i| i.id.clone()).collect();
     let (header_line, header) = &grid.rows[0];
@@ -268,7 +309,10 @@ pub(crate) fn parse_grid(
     let mut seen: Vec<&str> = Vec::new();
     for (k, name) in header.iter().enumerate() {
         if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
-            return Err(DataError::DuplicateColumn { at: at(*header_line, k + 1), name: name.clone() });
+            return Err(DataError::DuplicateColumn {
+                at: at(*header_line, k + 1),
+                name: name.clone(),
+            });
         }
         seen.push(name);
         if name.eq_ignore_ascii_case("city") {
@@ -361,7 +405,11 @@ pub(crate) fn parse_grid(
             }
             values[i] = value;
         }
-        rows.push(TableRow { city: city.id.clone(), line, values });
+        rows.push(TableRow {
+            city: city.id.clone(),
+            line,
+            values,
+        });
     }
     if rows.is_empty() {
         return Err(DataError::NoRows { path: grid.file });

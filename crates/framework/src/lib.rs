@@ -217,9 +217,7 @@ impl Framework {
             for s in &p.subpillars {
                 let ind_sum: f64 = s.indicators.iter().map(|i| i.weight).sum();
                 for i in &s.indicators {
-                    out.push(
-                        (p.weight / pillar_sum) * (s.weight / sub_sum) * (i.weight / ind_sum),
-                    );
+                    out.push((p.weight / pillar_sum) * (s.weight / sub_sum) * (i.weight / ind_sum));
                 }
             }
         }
@@ -331,7 +329,12 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn invalid<T>(&self, span_start: usize, node: &str, problem: String) -> Result<T, FrameworkError> {
+    fn invalid<T>(
+        &self,
+        span_start: usize,
+        node: &str,
+        problem: String,
+    ) -> Result<T, FrameworkError> {
         Err(FrameworkError::Invalid {
             at: locate(self.text, self.origin, span_start),
             node: node.to_string(),
@@ -343,8 +346,7 @@ impl Validator<'_> {
         let mut seen: Vec<(String, usize)> = Vec::new();
         let mut check_id = |id: &Spanned<String>, what: &str| -> Result<(), FrameworkError> {
             let name = id.get_ref();
-            if name.trim().is_empty() || name.contains(char::is_whitespace) || name.contains(',')
-            {
+            if name.trim().is_empty() || name.contains(char::is_whitespace) || name.contains(',') {
                 return self.invalid(
                     id.span().start,
                     what,
@@ -378,21 +380,39 @@ impl Validator<'_> {
         }
         let mut pillars = Vec::new();
         let pillar_weights: Vec<_> = raw.pillars.iter().map(|p| p.weight.clone()).collect();
-        self.check_weights(&pillar_weights, &format!("framework {}", raw.id.get_ref()), "pillar", raw.id.span().start)?;
+        self.check_weights(
+            &pillar_weights,
+            &format!("framework {}", raw.id.get_ref()),
+            "pillar",
+            raw.id.span().start,
+        )?;
         for p in raw.pillars {
             check_id(&p.id, "pillar")?;
             let pid = p.id.get_ref().clone();
             if p.children.is_empty() {
-                return self.invalid(p.id.span().start, &format!("pillar {pid}"), "has no [[pillar.subpillar]]".into());
+                return self.invalid(
+                    p.id.span().start,
+                    &format!("pillar {pid}"),
+                    "has no [[pillar.subpillar]]".into(),
+                );
             }
             let w: Vec<_> = p.children.iter().map(|s| s.weight.clone()).collect();
-            self.check_weights(&w, &format!("pillar {pid}"), "sub-pillar", p.id.span().start)?;
+            self.check_weights(
+                &w,
+                &format!("pillar {pid}"),
+                "sub-pillar",
+                p.id.span().start,
+            )?;
             let mut subpillars = Vec::new();
             for s in p.children {
                 check_id(&s.id, "sub-pillar")?;
                 let sid = s.id.get_ref().clone();
                 if s.indicators.is_empty() {
-                    return self.invalid(s.id.span().start, &format!("sub-pillar {sid}"), "has no [[pillar.subpillar.indicator]]".into());
+                    return self.invalid(
+                        s.id.span().start,
+                        &format!("sub-pillar {sid}"),
+                        "has no [[pillar.subpillar.indicator]]".into(),
+                    );
                 }
                 let n = s.indicators.len() as f64;
                 let explicit = s.indicators.iter().filter(|i| i.weight.is_some()).count();
@@ -400,12 +420,22 @@ impl Validator<'_> {
                     return self.invalid(
                         s.id.span().start,
                         &format!("sub-pillar {sid}"),
-                        "either every indicator sets `weight` or none does (then they are equal)".into(),
+                        "either every indicator sets `weight` or none does (then they are equal)"
+                            .into(),
                     );
                 }
                 if explicit > 0 {
-                    let w: Vec<_> = s.indicators.iter().filter_map(|i| i.weight.clone()).collect();
-                    self.check_weights(&w, &format!("sub-pillar {sid}"), "indicator", s.id.span().start)?;
+                    let w: Vec<_> = s
+                        .indicators
+                        .iter()
+                        .filter_map(|i| i.weight.clone())
+                        .collect();
+                    self.check_weights(
+                        &w,
+                        &format!("sub-pillar {sid}"),
+                        "indicator",
+                        s.id.span().start,
+                    )?;
                 }
                 let mut indicators = Vec::new();
                 for i in s.indicators {
@@ -448,16 +478,30 @@ impl Validator<'_> {
     }
 
     /// Each weight positive and finite, and together summing to 1.
-    fn check_weights(&self, weights: &[Spanned<f64>], parent: &str, child: &str, parent_at: usize) -> Result<(), FrameworkError> {
+    fn check_weights(
+        &self,
+        weights: &[Spanned<f64>],
+        parent: &str,
+        child: &str,
+        parent_at: usize,
+    ) -> Result<(), FrameworkError> {
         for w in weights {
             let v = *w.get_ref();
             if !(v.is_finite() && v > 0.0) {
-                return self.invalid(w.span().start, parent, format!("{child} weight must be a positive number, found {v}"));
+                return self.invalid(
+                    w.span().start,
+                    parent,
+                    format!("{child} weight must be a positive number, found {v}"),
+                );
             }
         }
         let sum: f64 = weights.iter().map(|w| *w.get_ref()).sum();
         if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
-            return self.invalid(parent_at, parent, format!("{child} weights must sum to 1, found {sum}"));
+            return self.invalid(
+                parent_at,
+                parent,
+                format!("{child} weights must sum to 1, found {sum}"),
+            );
         }
         Ok(())
     }
@@ -469,7 +513,11 @@ fn locate(text: &str, origin: &str, offset: usize) -> Location {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let column = text.get(line_start..offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    let column = text
+        .get(line_start..offset)
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        + 1;
     Location {
         origin: origin.to_string(),
         line,

@@ -4,9 +4,16 @@ use super::*;
 fn gihi_2024_matches_table_1() {
     let f = Framework::gihi_2024();
     assert_eq!(f.id, "gihi-2024");
-    let pillars: Vec<_> = f.pillars.iter().map(|p| (p.id.as_str(), p.weight)).collect();
+    let pillars: Vec<_> = f
+        .pillars
+        .iter()
+        .map(|p| (p.id.as_str(), p.weight))
+        .collect();
     assert_eq!(pillars, [("A", 0.30), ("B", 0.30), ("C", 0.40)]);
-    let subs: Vec<_> = f.subpillars().map(|s| (s.id.as_str(), s.weight, s.indicators.len())).collect();
+    let subs: Vec<_> = f
+        .subpillars()
+        .map(|s| (s.id.as_str(), s.weight, s.indicators.len()))
+        .collect();
     assert_eq!(
         subs,
         [
@@ -27,10 +34,18 @@ fn gihi_2024_matches_table_1() {
     let ids: Vec<_> = f.indicators().map(|i| i.id.clone()).collect();
     let expected: Vec<_> = (1..=30).map(|i| format!("I{i:02}")).collect();
     assert_eq!(ids, expected);
-    assert!(f.indicators().all(|i| i.direction == Direction::HigherIsBetter));
-    assert!(f.indicators().all(|i| !i.definition.is_empty() && !i.source.is_empty()));
+    assert!(f
+        .indicators()
+        .all(|i| i.direction == Direction::HigherIsBetter));
+    assert!(f
+        .indicators()
+        .all(|i| !i.definition.is_empty() && !i.source.is_empty()));
     // Only GDP growth may be negative.
-    let neg: Vec<_> = f.indicators().filter(|i| i.kind.allows_negative()).map(|i| i.id.as_str()).collect();
+    let neg: Vec<_> = f
+        .indicators()
+        .filter(|i| i.kind.allows_negative())
+        .map(|i| i.id.as_str())
+        .collect();
     assert_eq!(neg, ["I15"]);
     assert_eq!(f.indicator("I27").unwrap().name_zh, "电子政务水平");
 }
@@ -69,7 +84,9 @@ fn aggregates_cover_every_level() {
 }
 
 fn err(text: &str) -> String {
-    Framework::from_toml_str(text, "f.toml").unwrap_err().to_string()
+    Framework::from_toml_str(text, "f.toml")
+        .unwrap_err()
+        .to_string()
 }
 
 const SMALL: &str = r#"
@@ -112,22 +129,39 @@ fn small_framework_loads_with_equal_weights() {
 fn duplicate_id_is_named_with_its_line() {
     let text = SMALL.replace("id = \"Y\"", "id = \"X\"");
     let e = err(&text);
-    assert!(e.contains("indicator X: duplicate id (first used at line 16)"), "{e}");
+    assert!(
+        e.contains("indicator X: duplicate id (first used at line 16)"),
+        "{e}"
+    );
     assert!(e.starts_with("f.toml:23:6:"), "{e}");
 }
 
 #[test]
 fn weights_must_sum_to_one() {
-    let text = SMALL.replacen("weight = 1.0\n[[pillar.subpillar]]", "weight = 0.9\n[[pillar.subpillar]]", 1);
+    let text = SMALL.replacen(
+        "weight = 1.0\n[[pillar.subpillar]]",
+        "weight = 0.9\n[[pillar.subpillar]]",
+        1,
+    );
     let e = err(&text);
-    assert!(e.contains("framework t: pillar weights must sum to 1, found 0.9"), "{e}");
+    assert!(
+        e.contains("framework t: pillar weights must sum to 1, found 0.9"),
+        "{e}"
+    );
 }
 
 #[test]
 fn weights_must_be_positive() {
-    let text = SMALL.replacen("weight = 1.0\n[[pillar.subpillar.indicator]]", "weight = -1.0\n[[pillar.subpillar.indicator]]", 1);
+    let text = SMALL.replacen(
+        "weight = 1.0\n[[pillar.subpillar.indicator]]",
+        "weight = -1.0\n[[pillar.subpillar.indicator]]",
+        1,
+    );
     let e = err(&text);
-    assert!(e.contains("pillar A: sub-pillar weight must be a positive number, found -1"), "{e}");
+    assert!(
+        e.contains("pillar A: sub-pillar weight must be a positive number, found -1"),
+        "{e}"
+    );
     assert!(e.starts_with("f.toml:14:10:"), "{e}");
 }
 
@@ -148,7 +182,11 @@ fn empty_nodes_are_rejected() {
 
 #[test]
 fn mixed_explicit_weights_are_rejected() {
-    let text = SMALL.replacen("direction = \"higher-is-better\"", "direction = \"higher-is-better\"\nweight = 1.0", 1);
+    let text = SMALL.replacen(
+        "direction = \"higher-is-better\"",
+        "direction = \"higher-is-better\"\nweight = 1.0",
+        1,
+    );
     assert!(err(&text).contains("either every indicator sets `weight`"));
 }
 

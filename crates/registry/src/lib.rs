@@ -185,21 +185,32 @@ impl Registry {
         let mut names = BTreeSet::new();
         for c in &self.cities {
             let ascii = !c.id.is_empty()
-                && c.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                && c.id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
             if !ascii {
-                return Err(invalid(&c.id, "id must be lower-case ASCII letters, digits and hyphens".into()));
+                return Err(invalid(
+                    &c.id,
+                    "id must be lower-case ASCII letters, digits and hyphens".into(),
+                ));
             }
             if !ids.insert(c.id.as_str()) {
                 return Err(invalid(&c.id, "duplicate id".into()));
             }
             for n in [&c.name_en, &c.name_zh] {
                 if !names.insert(normalise(n)) {
-                    return Err(invalid(&c.id, format!("name {n:?} is used by another city")));
+                    return Err(invalid(
+                        &c.id,
+                        format!("name {n:?} is used by another city"),
+                    ));
                 }
             }
             for code in std::iter::once(&c.country).chain(c.members.iter().map(|m| &m.country)) {
                 if !codes.contains(code.as_str()) {
-                    return Err(invalid(&c.id, format!("country {code:?} is not in the [[country]] list")));
+                    return Err(invalid(
+                        &c.id,
+                        format!("country {code:?} is not in the [[country]] list"),
+                    ));
                 }
             }
             if c.members.is_empty() {
@@ -218,9 +229,9 @@ impl Registry {
     /// the `MA` suffix do not matter).
     pub fn resolve(&self, name: &str) -> Option<&City> {
         let key = normalise(name);
-        self.cities.iter().find(|c| {
-            c.id == key || normalise(&c.name_en) == key || normalise(&c.name_zh) == key
-        })
+        self.cities
+            .iter()
+            .find(|c| c.id == key || normalise(&c.name_en) == key || normalise(&c.name_zh) == key)
     }
 
     /// The registry ids closest to an unknown name, best first (at most three).
@@ -230,10 +241,14 @@ impl Registry {
             .cities
             .iter()
             .map(|c| {
-                let best = [c.id.as_str(), &normalise(&c.name_en), &normalise(&c.name_zh)]
-                    .iter()
-                    .map(|n| strsim::normalized_levenshtein(&key, n))
-                    .fold(0.0, f64::max);
+                let best = [
+                    c.id.as_str(),
+                    &normalise(&c.name_en),
+                    &normalise(&c.name_zh),
+                ]
+                .iter()
+                .map(|n| strsim::normalized_levenshtein(&key, n))
+                .fold(0.0, f64::max);
                 (best, c.id.as_str())
             })
             .filter(|(s, _)| *s >= 0.4)
@@ -307,8 +322,18 @@ mod tests {
         let mut mini: Vec<_> = r.group(Group::Mini).map(|c| c.name_zh.as_str()).collect();
         mini.sort();
         let mut table4 = vec![
-            "剑桥", "巴塞尔", "牛津", "日内瓦", "奥斯陆", "安娜堡", "博尔德", "伊萨卡", "洛桑", "海德堡",
-            "耶路撒冷", "埃因霍温",
+            "剑桥",
+            "巴塞尔",
+            "牛津",
+            "日内瓦",
+            "奥斯陆",
+            "安娜堡",
+            "博尔德",
+            "伊萨卡",
+            "洛桑",
+            "海德堡",
+            "耶路撒冷",
+            "埃因霍温",
         ];
         table4.sort();
         assert_eq!(mini, table4);
@@ -318,14 +343,26 @@ mod tests {
             .filter(|c| c.id != "jerusalem")
             .map(|c| c.country.as_str())
             .collect();
-        assert_eq!(countries.into_iter().collect::<Vec<_>>(), ["CH", "DE", "GB", "NL", "NO", "US"]);
+        assert_eq!(
+            countries.into_iter().collect::<Vec<_>>(),
+            ["CH", "DE", "GB", "NL", "NO", "US"]
+        );
     }
 
     #[test]
     fn resolves_ids_and_names() {
         let r = Registry::gihi_2024();
-        for q in ["san-francisco-san-jose", "San Francisco - San Jose", "旧金山 - 圣何塞", "旧金山-圣何塞"] {
-            assert_eq!(r.resolve(q).map(|c| c.id.as_str()), Some("san-francisco-san-jose"), "{q}");
+        for q in [
+            "san-francisco-san-jose",
+            "San Francisco - San Jose",
+            "旧金山 - 圣何塞",
+            "旧金山-圣何塞",
+        ] {
+            assert_eq!(
+                r.resolve(q).map(|c| c.id.as_str()),
+                Some("san-francisco-san-jose"),
+                "{q}"
+            );
         }
         assert_eq!(r.resolve("Boston MA").unwrap().id, "boston");
         assert_eq!(r.resolve("粤港澳大湾区").unwrap().id, "greater-bay-area");
@@ -345,10 +382,17 @@ mod tests {
     #[test]
     fn invalid_registry_is_rejected() {
         let text = GIHI_2024_TOML.replacen("id = \"montreal\"", "id = \"toronto\"", 1);
-        let e = Registry::from_toml_str(&text, "r.toml").unwrap_err().to_string();
+        let e = Registry::from_toml_str(&text, "r.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("city toronto: duplicate id"), "{e}");
         let text = GIHI_2024_TOML.replacen("country = \"MX\"", "country = \"XX\"", 1);
-        let e = Registry::from_toml_str(&text, "r.toml").unwrap_err().to_string();
-        assert!(e.contains("country \"XX\" is not in the [[country]] list"), "{e}");
+        let e = Registry::from_toml_str(&text, "r.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("country \"XX\" is not in the [[country]] list"),
+            "{e}"
+        );
     }
 }

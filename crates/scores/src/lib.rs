@@ -249,9 +249,17 @@ pub fn z_scores(x: &[Option<f64>]) -> Option<Vec<f64>> {
     }
     let n = observed.len() as f64;
     let mean = observed.iter().sum::<f64>() / n;
-    let variance = observed.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    let variance = observed
+        .iter()
+        .map(|v| (v - mean) * (v - mean))
+        .sum::<f64>()
+        / n;
     let std = variance.sqrt();
-    Some(x.iter().map(|v| v.map_or(0.0, |v| (v - mean) / std)).collect())
+    Some(
+        x.iter()
+            .map(|v| v.map_or(0.0, |v| (v - mean) / std))
+            .collect(),
+    )
 }
 
 fn is_constant(x: &[Option<f64>]) -> bool {

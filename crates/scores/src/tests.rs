@@ -32,7 +32,10 @@ fn ranks_share_the_better_rank() {
 
 #[test]
 fn min_max_maps_to_60_100() {
-    assert_eq!(min_max_to_60_100(&[0.0, 1.0, 0.5]).unwrap(), vec![60.0, 100.0, 80.0]);
+    assert_eq!(
+        min_max_to_60_100(&[0.0, 1.0, 0.5]).unwrap(),
+        vec![60.0, 100.0, 80.0]
+    );
     assert_eq!(min_max_to_60_100(&[1.0, 1.0]), None);
 }
 
@@ -60,10 +63,16 @@ fn hand_computed_example() {
     // Sub-pillars without variation score 100 for everyone, with a note.
     assert_eq!(s.node("B1").unwrap().score, vec![100.0; 3]);
     assert!(s.notes.iter().any(|n| n.contains("subpillar B1")));
-    assert!(s.notes.iter().any(|n| n.contains("indicator I03 is constant")));
+    assert!(s
+        .notes
+        .iter()
+        .any(|n| n.contains("indicator I03 is constant")));
     // Composite z is the sum of the pillar z-values.
     let total = s.node("GIHI").unwrap().z[1];
-    let pillars: f64 = ["A", "B", "C"].iter().map(|p| s.node(p).unwrap().z[1]).sum();
+    let pillars: f64 = ["A", "B", "C"]
+        .iter()
+        .map(|p| s.node(p).unwrap().z[1])
+        .sum();
     assert!((total - pillars).abs() < 1e-15);
 }
 
@@ -93,15 +102,23 @@ fn degenerate_inputs_are_errors_not_panics() {
     t.values[1][3] = None;
     assert_eq!(
         score(&f, &t, MissingPolicy::MeanImpute),
-        Err(ScoreError::NoValues { indicator: "I04".into() })
+        Err(ScoreError::NoValues {
+            indicator: "I04".into()
+        })
     );
     t.values[0][3] = Some(f64::NAN);
-    assert!(matches!(score(&f, &t, MissingPolicy::Error), Err(ScoreError::NotFinite { .. })));
+    assert!(matches!(
+        score(&f, &t, MissingPolicy::Error),
+        Err(ScoreError::NotFinite { .. })
+    ));
     let short = GroupTable {
         cities: vec!["a".into(), "b".into()],
         values: vec![vec![Some(1.0)], vec![Some(2.0)]],
     };
-    assert!(matches!(score(&f, &short, MissingPolicy::Error), Err(ScoreError::Shape { .. })));
+    assert!(matches!(
+        score(&f, &short, MissingPolicy::Error),
+        Err(ScoreError::Shape { .. })
+    ));
 }
 
 #[test]
@@ -117,9 +134,8 @@ fn lower_is_better_flips_the_sign() {
 // ---- properties ----------------------------------------------------------------------------
 
 fn tables() -> impl Strategy<Value = Vec<Vec<f64>>> {
-    (3usize..25).prop_flat_map(|n| {
-        prop::collection::vec(prop::collection::vec(0.0f64..1000.0, 30), n)
-    })
+    (3usize..25)
+        .prop_flat_map(|n| prop::collection::vec(prop::collection::vec(0.0f64..1000.0, 30), n))
 }
 
 /// Scores agree within 1e-9 and ranks agree wherever the scores are not within 1e-9 of a tie.
@@ -127,8 +143,19 @@ fn assert_same(a: &Scores, b: &Scores) -> Result<(), TestCaseError> {
     for (na, nb) in a.nodes.iter().zip(&b.nodes) {
         prop_assert_eq!(&na.id, &nb.id);
         for j in 0..na.score.len() {
-            prop_assert!((na.score[j] - nb.score[j]).abs() < 1e-9, "{} {}: {} vs {}", na.id, j, na.score[j], nb.score[j]);
-            let near_tie = na.score.iter().enumerate().any(|(k, s)| k != j && (s - na.score[j]).abs() < 1e-9);
+            prop_assert!(
+                (na.score[j] - nb.score[j]).abs() < 1e-9,
+                "{} {}: {} vs {}",
+                na.id,
+                j,
+                na.score[j],
+                nb.score[j]
+            );
+            let near_tie = na
+                .score
+                .iter()
+                .enumerate()
+                .any(|(k, s)| k != j && (s - na.score[j]).abs() < 1e-9);
             if !near_tie {
                 prop_assert_eq!(na.rank[j], nb.rank[j]);
             }

@@ -1,0 +1,246 @@
+//! `gihi compute`: scores an indicator table by Appendix 3, each group separately, and
+//! writes `scores.csv`, `indicators.csv` and `manifest.json`.
+
+use super::{csv_string, load_framework, run_time, sha256_hex};
+use crate::error::CliError;
+use crate::output::{OutputDir, MANIFEST};
+use gihi_data::read_indicator_table;
+use gihi_registry::{Group, Registry};
+use gihi_scores::{score, GroupTable, MissingPolicy, Scores};
+use serde::Serialize;
+use std::path::Path;
+
+/// Header of `scores.csv`.
+pub const SCORES_HEADER: [&str; 6] = ["city", "group", "level", "node", "score", "rank"];
+/// Header of `indicators.csv`.
+pub const INDICATORS_HEADER: [&str; 6] = ["city", "group", "indicator", "value", "z", "imputed"];
+
+/// One evaluated group's input values and scores.
+struct GroupResult {
+    group: Group,
+    scores: Scores,
+    /// Raw values, a row per city of `scores.cities`.
+    values: Vec<Vec<Option<f64>>>,
+}
+
+#[derive(Serialize)]
+struct Manifest {
+    tool: &'static str,
+    version: &'static str,
+    command: &'static str,
+    created: String,
+    synthetic: bool,
+    framework: InputFile,
+    inputs: Vec<InputFile>,
+    options: Options,
+    conventions: Conventions,
+    groups: Vec<GroupSummary>,
+    notes: Vec<String>,
+    imputed: Vec<ImputedCell>,
+}
+
+#[derive(Serialize)]
+struct InputFile {
+    role: &'static str,
+    id: Option<String>,
+    path: String,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct Options {
+    missing: &'static str,
+}
+
+#[derive(Serialize)]
+struct Conventions {
+    method: &'static str,
+    standard_deviation: &'static str,
+    score_range: [f64; 2],
+    ranks: &'static str,
+}
+
+#[derive(Serialize)]
+struct GroupSummary {
+    group: &'static str,
+    cities: usize,
+    imputed_cells: usize,
+}
+
+#[derive(Serialize)]
+struct ImputedCell {
+    group: &'static str,
+    city: String,
+    indicator: String,
+}
+
+pub fn run(
+    data: &Path,
+    framework: Option<&Path>,
+    out: &Path,
+    missing: MissingPolicy,
+) -> Result<(), CliError> {
+    let loaded = load_framework(framework)?;
+    let registry = Registry::gihi_2024();
+    let table = read_indicator_table(data, &loaded.framework, &registry)?;
+    let data_bytes =
+        std::fs::read(data).map_err(|e| CliError::Input(format!("{}: {e}", data.display())))?;
+    if table.synthetic && !out.to_string_lossy().to_lowercase().contains("synthetic") {
+        return Err(CliError::Input(format!(
+            "{}: the input is SYNTHETIC, so the output path must say so: use an --out whose path contains \"synthetic\" (found {})",
+            data.display(),
+            out.display()
+        )));
+    }
+
+    // Split by evaluation group; rows keep registry order so output does not depend on
+    // the order of the input file.
+    let mut results: Vec<GroupResult> = Vec::new();
+    for group in Group::ALL {
+        let rows: Vec<_> = registry
+            .group(group)
+            .filter_map(|c| table.rows.iter().find(|r| r.city == c.id))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let group_table = GroupTable {
+            cities: rows.iter().map(|r| r.city.clone()).collect(),
+            values: rows.iter().map(|r| r.values.clone()).collect(),
+        };
+        let scores = score(&loaded.framework, &group_table, missing)
+            .map_err(|e| CliError::Input(format!("{}: group {group}: {e}", data.display())))?;
+        results.push(GroupResult {
+            group,
+            scores,
+            values: group_table.values,
+        });
+    }
+
+    let dir = OutputDir::create(out)?;
+    dir.write("scores.csv", scores_csv(&results).as_bytes())?;
+    dir.write("indicators.csv", indicators_csv(&results).as_bytes())?;
+    let manifest = Manifest {
+        tool: "gihi",
+        version: env!("CARGO_PKG_VERSION"),
+        command: "compute",
+        created: run_time(),
+        synthetic: table.synthetic,
+        framework: InputFile {
+            role: "framework",
+            id: Some(loaded.framework.id.clone()),
+            path: loaded.path.clone(),
+            sha256: loaded.sha256.clone(),
+        },
+        inputs: vec![InputFile { role: "data", id: None, path: data.display().to_string(), sha256: sha256_hex(&data_bytes) }],
+        options: Options { missing: missing.as_str() },
+        conventions: Conventions {
+            method: "GIHI 2024 report, Appendix 3: z-score per indicator within each group, effective-weight sums, min-max to [60, 100]",
+            standard_deviation: "population (divide by n); on complete tables scores do not depend on it",
+            score_range: [gihi_scores::SCORE_MIN, gihi_scores::SCORE_MAX],
+            ranks: "1 is best; ties (equal z-values) share the better rank (1, 2, 2, 4)",
+        },
+        groups: results
+            .iter()
+            .map(|GroupResult { group: g, scores: s, .. }| GroupSummary {
+                group: g.as_str(),
+                cities: s.cities.len(),
+                imputed_cells: s.imputed.iter().flatten().filter(|b| **b).count(),
+            })
+            .collect(),
+        notes: results
+            .iter()
+            .flat_map(|GroupResult { group: g, scores: s, .. }| s.notes.iter().map(move |n| format!("group {g}: {n}")))
+            .collect(),
+        imputed: results
+            .iter()
+            .flat_map(|GroupResult { group: g, scores: s, .. }| {
+                s.cities.iter().enumerate().flat_map(move |(j, c)| {
+                    s.indicators.iter().enumerate().filter(move |(i, _)| s.imputed[j][*i]).map(move |(_, ind)| ImputedCell {
+                        group: g.as_str(),
+                        city: c.clone(),
+                        indicator: ind.clone(),
+                    })
+                })
+            })
+            .collect(),
+    };
+    dir.write(
+        MANIFEST,
+        (serde_json::to_string_pretty(&manifest).expect("serialisable") + "\n").as_bytes(),
+    )?;
+    let written = dir.commit()?;
+    let label = if table.synthetic {
+        " from SYNTHETIC data"
+    } else {
+        ""
+    };
+    eprintln!(
+        "scored {} cities{label} ({}) into {}",
+        results.iter().map(|r| r.scores.cities.len()).sum::<usize>(),
+        results
+            .iter()
+            .map(|r| format!("{}: {}", r.group, r.scores.cities.len()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        written.display()
+    );
+    for n in &manifest.notes {
+        eprintln!("note: {n}");
+    }
+    Ok(())
+}
+
+/// Rows by group, then node (composite, pillars, sub-pillars), then rank, then city id.
+fn scores_csv(results: &[GroupResult]) -> String {
+    let mut rows = Vec::new();
+    for GroupResult {
+        group, scores: s, ..
+    } in results
+    {
+        for node in &s.nodes {
+            let mut order: Vec<usize> = (0..s.cities.len()).collect();
+            order.sort_by(|&a, &b| {
+                node.rank[a]
+                    .cmp(&node.rank[b])
+                    .then(s.cities[a].cmp(&s.cities[b]))
+            });
+            for j in order {
+                rows.push(vec![
+                    s.cities[j].clone(),
+                    group.as_str().to_string(),
+                    node.level.as_str().to_string(),
+                    node.id.clone(),
+                    node.score[j].to_string(),
+                    node.rank[j].to_string(),
+                ]);
+            }
+        }
+    }
+    csv_string(&SCORES_HEADER, rows)
+}
+
+/// Raw value, z-score and imputation flag of every city and indicator.
+fn indicators_csv(results: &[GroupResult]) -> String {
+    let mut rows = Vec::new();
+    for GroupResult {
+        group,
+        scores: s,
+        values,
+    } in results
+    {
+        for (j, city) in s.cities.iter().enumerate() {
+            for (i, ind) in s.indicators.iter().enumerate() {
+                rows.push(vec![
+                    city.clone(),
+                    group.as_str().to_string(),
+                    ind.clone(),
+                    values[j][i].map_or(String::new(), |v| v.to_string()),
+                    s.z[j][i].to_string(),
+                    s.imputed[j][i].to_string(),
+                ]);
+            }
+        }
+    }
+    csv_string(&INDICATORS_HEADER, rows)
+}

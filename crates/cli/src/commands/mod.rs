@@ -1,0 +1,117 @@
+//! One module per subcommand, plus what they share.
+
+pub mod cities;
+pub mod compute;
+pub mod framework;
+pub mod synth;
+
+use crate::error::CliError;
+use gihi_framework::Framework;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::Path;
+
+/// A framework together with where it came from and the hash of its text.
+pub struct LoadedFramework {
+    pub framework: Framework,
+    pub path: String,
+    pub sha256: String,
+}
+
+/// The framework file given, or the built-in GIHI 2024 framework.
+pub fn load_framework(path: Option<&Path>) -> Result<LoadedFramework, CliError> {
+    match path {
+        None => Ok(LoadedFramework {
+            framework: Framework::gihi_2024(),
+            path: "builtin:data/framework/gihi-2024.toml".into(),
+            sha256: sha256_hex(gihi_framework::GIHI_2024_TOML.as_bytes()),
+        }),
+        Some(p) => {
+            let bytes = std::fs::read(p).map_err(|e| {
+                CliError::Input(format!("{}: cannot read framework file: {e}", p.display()))
+            })?;
+            let text = String::from_utf8(bytes.clone()).map_err(|_| {
+                CliError::Input(format!(
+                    "{}: the framework file is not UTF-8 text",
+                    p.display()
+                ))
+            })?;
+            Ok(LoadedFramework {
+                framework: Framework::from_toml_str(&text, &p.display().to_string())?,
+                path: p.display().to_string(),
+                sha256: sha256_hex(&bytes),
+            })
+        }
+    }
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes to stdout, ignoring a closed pipe (`gihi cities | head`).
+pub fn print(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Failure(format!("stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Renders CSV records into a string.
+pub fn csv_string(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).expect("writing to memory");
+    for r in rows {
+        w.write_record(&r).expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 input")
+}
+
+/// Renders rows as a left-aligned text table (widths counted in characters, CJK as two).
+pub fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let width = |s: &str| {
+        s.chars()
+            .map(|c| if c as u32 >= 0x2E80 { 2 } else { 1 })
+            .sum::<usize>()
+    };
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for r in rows {
+        for (k, cell) in r.iter().enumerate() {
+            widths[k] = widths[k].max(width(cell));
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let mut l = String::new();
+        for (k, c) in cells.iter().enumerate() {
+            l.push_str(c);
+            if k + 1 < cells.len() {
+                l.push_str(&" ".repeat(widths[k] - width(c) + 2));
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(header.to_vec());
+    for r in rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+/// RFC 3339 time of this run, or of `SOURCE_DATE_EPOCH` when set (reproducible outputs).
+pub fn run_time() -> String {
+    let t = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(s))
+        .unwrap_or_else(std::time::SystemTime::now);
+    humantime::format_rfc3339_seconds(t).to_string()
+}

@@ -1,0 +1,42 @@
+//! The one error type the binary reports: bad input (exit status 2) or a failure of the
+//! machine, such as a full disk (exit status 1).
+
+use std::path::Path;
+
+/// What went wrong, as one message for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The user's input is wrong; exit status 2.
+    #[error("{0}")]
+    Input(String),
+    /// Something outside the input failed (writing output); exit status 1.
+    #[error("{0}")]
+    Failure(String),
+}
+
+impl CliError {
+    /// A failure to read or write `path`.
+    pub fn io(path: &Path, e: std::io::Error) -> CliError {
+        CliError::Failure(format!("{}: {e}", path.display()))
+    }
+
+    /// The process exit status for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Failure(_) => 1,
+        }
+    }
+}
+
+impl From<gihi_framework::FrameworkError> for CliError {
+    fn from(e: gihi_framework::FrameworkError) -> Self {
+        CliError::Input(e.to_string())
+    }
+}
+
+impl From<gihi_data::DataError> for CliError {
+    fn from(e: gihi_data::DataError) -> Self {
+        CliError::Input(e.to_string())
+    }
+}
