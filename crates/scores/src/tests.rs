@@ -54,8 +54,8 @@ fn hand_computed_example() {
     let r = 1.5f64.sqrt();
     let h = 0.5f64.sqrt();
     let expected = [w * (-r - h), w * (r - h), w * (2.0 * h)];
-    for j in 0..3 {
-        assert!((a1.z[j] - expected[j]).abs() < 1e-15);
+    for (got, want) in a1.z.iter().zip(expected) {
+        assert!((got - want).abs() < 1e-15);
     }
     assert_eq!(a1.rank, vec![3, 2, 1]);
     let mid = 60.0 + 40.0 * (expected[1] - expected[0]) / (expected[2] - expected[0]);
