@@ -136,23 +136,42 @@ pub fn read_indicator_table(
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let grid = match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, &file)?,
+    let table = match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
+            parse_grid(read_workbook(path, &file)?, framework, registry)?
+        }
         _ => {
             let bytes = std::fs::read(path).map_err(|source| DataError::Io {
                 path: file.clone(),
                 source,
             })?;
-            read_csv_bytes(&bytes, &file)?
+            read_indicator_bytes(&bytes, &file, framework, registry)?
         }
     };
-    let name_says_synthetic = path
-        .file_name()
+    Ok(table.marked_synthetic_if(name_says_synthetic(path)))
+}
+
+/// Reads an indicator table from CSV bytes; `file` names them in errors.
+pub fn read_indicator_bytes(
+    bytes: &[u8],
+    file: &str,
+    framework: &Framework,
+    registry: &Registry,
+) -> Result<IndicatorTable, DataError> {
+    parse_grid(read_csv_bytes(bytes, file)?, framework, registry)
+}
+
+fn name_says_synthetic(path: &Path) -> bool {
+    path.file_name()
         .map(|n| n.to_string_lossy().to_lowercase().contains("synthetic"))
-        .unwrap_or(false);
-    let mut table = parse_grid(grid, framework, registry)?;
-    table.synthetic |= name_says_synthetic;
-    Ok(table)
+        .unwrap_or(false)
+}
+
+impl IndicatorTable {
+    fn marked_synthetic_if(mut self, synthetic: bool) -> IndicatorTable {
+        self.synthetic |= synthetic;
+        self
+    }
 }
 
 /// Parses CSV bytes; lines starting with `#` are comments.
