@@ -52,6 +52,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MissingArg::Error)]
         missing: MissingArg,
     },
+    /// Query the published edition (rankings and regional counts as printed).
+    Published {
+        #[command(subcommand)]
+        query: PublishedQuery,
+        /// Directory of another edition's tables (default: the built-in GIHI 2024 edition).
+        #[arg(long, global = true)]
+        edition: Option<PathBuf>,
+    },
+    /// Audit tables for inconsistencies.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
     /// Write a SYNTHETIC indicator table for all registry cities (demos and tests only).
     Synth {
         #[arg(long)]
@@ -62,6 +75,42 @@ enum Command {
         /// Framework whose indicators to generate (default: built-in GIHI 2024).
         #[arg(long)]
         framework: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PublishedQuery {
+    /// The printed ranking at a level: composite, mini, A, B, C, or A1..C4.
+    Ranking {
+        #[arg(long)]
+        level: String,
+        #[arg(long)]
+        top: Option<u32>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Cities by continent (or country) within the top N at a level.
+    Regions {
+        #[arg(long)]
+        level: String,
+        #[arg(long)]
+        top: u32,
+        #[arg(long, value_enum, default_value_t = commands::published::RegionBy::Continent)]
+        by: commands::published::RegionBy,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditWhat {
+    /// Check the printed result tables against each other and against Appendix 3.
+    Published {
+        /// Directory of another edition's tables (default: the built-in GIHI 2024 edition).
+        #[arg(long)]
+        edition: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
 }
 
@@ -111,6 +160,20 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 MissingArg::Mean => gihi_scores::MissingPolicy::MeanImpute,
             },
         ),
+        Command::Published { query, edition } => match query {
+            PublishedQuery::Ranking { level, top, format } => {
+                commands::published::run_ranking(edition.as_deref(), &level, top, format)
+            }
+            PublishedQuery::Regions {
+                level,
+                top,
+                by,
+                format,
+            } => commands::published::run_regions(edition.as_deref(), &level, top, by, format),
+        },
+        Command::Audit {
+            what: AuditWhat::Published { edition, format },
+        } => commands::audit::run(edition.as_deref(), format),
         Command::Synth {
             seed,
             out,

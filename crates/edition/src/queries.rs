@@ -65,12 +65,12 @@ impl Edition {
             .collect();
         let derived = rows.iter().any(|r| r.rank == 0);
         if derived {
-            for k in 0..rows.len() {
-                let better = rows.iter().filter(|r| r.value > rows[k].value).count();
-                rows[k].rank = better as u32 + 1;
+            let values: Vec<f64> = rows.iter().map(|r| r.value).collect();
+            for row in rows.iter_mut() {
+                row.rank = values.iter().filter(|v| **v > row.value).count() as u32 + 1;
             }
         }
-        rows.sort_by(|a, b| a.rank.cmp(&b.rank));
+        rows.sort_by_key(|r| r.rank);
         Some(Ranking {
             level: level.to_string(),
             group,

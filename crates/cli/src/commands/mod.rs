@@ -1,8 +1,10 @@
 //! One module per subcommand, plus what they share.
 
+pub mod audit;
 pub mod cities;
 pub mod compute;
 pub mod framework;
+pub mod published;
 pub mod synth;
 
 use crate::error::CliError;

@@ -1,0 +1,98 @@
+//! `gihi audit published`: the consistency audit of a published edition's tables.
+
+use super::published::load_edition;
+use super::{csv_string, print, text_table};
+use crate::{error::CliError, Format};
+use gihi_audit::audit;
+use gihi_framework::Framework;
+use std::path::Path;
+
+pub fn run(dir: Option<&Path>, format: Format) -> Result<(), CliError> {
+    let edition = load_edition(dir)?;
+    let result = audit(&edition, &Framework::gihi_2024());
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&result.findings).expect("json") + "\n",
+        Format::Csv => csv_string(
+            &[
+                "table",
+                "city",
+                "column",
+                "published",
+                "expected",
+                "kind",
+                "severity",
+                "file",
+                "line",
+                "evidence",
+            ],
+            result.findings.iter().map(|f| {
+                vec![
+                    f.table.clone(),
+                    f.city.clone(),
+                    f.column.clone(),
+                    f.published.clone(),
+                    f.expected.clone(),
+                    f.kind.to_string(),
+                    f.severity.to_string(),
+                    f.file.clone(),
+                    f.line.to_string(),
+                    f.evidence.clone(),
+                ]
+            }),
+        ),
+        Format::Table => {
+            let mut out = format!("Audit of the GIHI {} tables ({})\n\nAffine relations (Appendix 3 makes each level an exact affine function of the level below):\n", edition.year, edition.origin);
+            let fit_rows: Vec<Vec<String>> = result
+                .fits
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.table.clone(),
+                        format!("{} ~ {}", f.target, f.predictors.join("+")),
+                        format!("{}/{}", f.consistent_rows, f.rows),
+                        f.implied_shares
+                            .iter()
+                            .map(|s| format!("{s:.3}"))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        f.nominal_weights
+                            .iter()
+                            .map(|s| format!("{s:.2}"))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        format!("{:.4}", f.max_residual),
+                        format!("{:.4}", f.rounding_bound),
+                    ]
+                })
+                .collect();
+            out.push_str(&text_table(
+                &[
+                    "table",
+                    "relation",
+                    "consistent",
+                    "implied shares",
+                    "nominal weights",
+                    "max |res|",
+                    "bound",
+                ],
+                &fit_rows,
+            ));
+            out.push_str(&format!("\n{} finding(s):\n", result.findings.len()));
+            for f in &result.findings {
+                out.push_str(&format!(
+                    "\n[{}] {} {} {} {}: published {}, expected {}\n    {}\n",
+                    f.severity,
+                    f.kind,
+                    f.table,
+                    f.city,
+                    f.column,
+                    f.published,
+                    f.expected,
+                    f.evidence
+                ));
+            }
+            out
+        }
+    };
+    print(&text)
+}

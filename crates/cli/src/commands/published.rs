@@ -1,0 +1,167 @@
+//! `gihi published`: queries on a published edition (rankings and regional counts).
+
+use super::{csv_string, print, text_table};
+use crate::{error::CliError, Format};
+use gihi_edition::{Edition, Ranking};
+use gihi_registry::Registry;
+use std::path::Path;
+
+/// The built-in 2024 edition, or the one in `dir`.
+pub fn load_edition(dir: Option<&Path>) -> Result<Edition, CliError> {
+    match dir {
+        None => Ok(Edition::gihi_2024()),
+        Some(d) => Edition::load_dir(d).map_err(|e| CliError::Input(e.to_string())),
+    }
+}
+
+/// The ranking at a level, or a message listing the levels there are.
+pub fn ranking(edition: &Edition, level: &str) -> Result<Ranking, CliError> {
+    edition.ranking(level).ok_or_else(|| {
+        CliError::Input(format!(
+            "no printed ranking for level `{level}`: expected composite, mini, A, B, C or a sub-pillar A1..C4"
+        ))
+    })
+}
+
+fn check_top(r: &Ranking, top: u32) -> Result<(), CliError> {
+    let printed = r.rows.iter().map(|x| x.rank).max().unwrap_or(0);
+    if top == 0 || top > printed {
+        return Err(CliError::Input(format!(
+            "--top {top}: {} prints ranks 1 to {printed} for `{}`; expected a number in that range",
+            r.table, r.level
+        )));
+    }
+    Ok(())
+}
+
+pub fn run_ranking(
+    dir: Option<&Path>,
+    level: &str,
+    top: Option<u32>,
+    format: Format,
+) -> Result<(), CliError> {
+    let edition = load_edition(dir)?;
+    let r = ranking(&edition, level)?;
+    let top = top.unwrap_or(u32::MAX);
+    if top != u32::MAX {
+        check_top(&r, top)?;
+    }
+    let registry = Registry::gihi_2024();
+    let rows: Vec<Vec<String>> = r
+        .top(top)
+        .iter()
+        .map(|x| {
+            let c = registry
+                .get(&x.city)
+                .expect("edition cities are registry cities");
+            vec![
+                x.rank.to_string(),
+                x.city.clone(),
+                c.name_en.clone(),
+                c.name_zh.clone(),
+                x.score.clone(),
+            ]
+        })
+        .collect();
+    let header = ["rank", "city", "name_en", "name_zh", "score"];
+    let source = format!(
+        "GIHI {} {}, level {}{}",
+        edition.year,
+        r.table,
+        r.level,
+        if r.derived {
+            " (ranks derived from the printed scores of the printed rows only)"
+        } else {
+            ""
+        }
+    );
+    let text = match format {
+        Format::Csv => csv_string(&header, rows),
+        Format::Json => {
+            let items: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| serde_json::json!({"rank": r[0].parse::<u32>().unwrap_or(0), "city": r[1], "name_en": r[2], "name_zh": r[3], "score": r[4]}))
+                .collect();
+            serde_json::to_string_pretty(
+                &serde_json::json!({"source": source, "derived_ranks": r.derived, "rows": items}),
+            )
+            .expect("json")
+                + "\n"
+        }
+        Format::Table => format!("{source}\n\n{}", text_table(&header, &rows)),
+    };
+    print(&text)
+}
+
+/// Grouping for regional counts.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RegionBy {
+    Continent,
+    Country,
+}
+
+pub fn run_regions(
+    dir: Option<&Path>,
+    level: &str,
+    top: u32,
+    by: RegionBy,
+    format: Format,
+) -> Result<(), CliError> {
+    let edition = load_edition(dir)?;
+    let r = ranking(&edition, level)?;
+    check_top(&r, top)?;
+    let registry = Registry::gihi_2024();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for row in r.top(top) {
+        let c = registry.get(&row.city).expect("registry city");
+        let key = match by {
+            RegionBy::Continent => c.continent.name_en().to_string(),
+            RegionBy::Country => c.country.clone(),
+        };
+        match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((key, 1)),
+        }
+    }
+    // Most cities first; equal counts in name order.
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let ties = r.ties_at_cutoff(top);
+    let tie_notes: Vec<String> = ties
+        .iter()
+        .map(|(i, o)| format!("{} (rank {}) and {} (rank {}) both print {}; the printed ranks put only the first in the top {top}", i.city, i.rank, o.city, o.rank, i.score))
+        .collect();
+    for n in &tie_notes {
+        eprintln!("note: tie at the cut-off: {n}");
+    }
+    let text = match format {
+        Format::Json => {
+            let mut map = serde_json::Map::new();
+            for (k, n) in &counts {
+                map.insert(k.clone(), serde_json::Value::from(*n));
+            }
+            serde_json::to_string_pretty(&serde_json::Value::Object(map)).expect("json") + "\n"
+        }
+        Format::Csv => csv_string(
+            &["region", "cities"],
+            counts.iter().map(|(k, n)| vec![k.clone(), n.to_string()]),
+        ),
+        Format::Table => {
+            let rows: Vec<Vec<String>> = counts
+                .iter()
+                .map(|(k, n)| vec![k.clone(), n.to_string()])
+                .collect();
+            let mut t = format!(
+                "GIHI {} {}, level {}, top {top}\n\n{}",
+                edition.year,
+                r.table,
+                r.level,
+                text_table(&["region", "cities"], &rows)
+            );
+            for n in &tie_notes {
+                t.push_str(&format!("note: tie at the cut-off: {n}\n"));
+            }
+            t
+        }
+    };
+    print(&text)
+}
