@@ -65,6 +65,69 @@ enum Command {
         #[command(subcommand)]
         what: AuditWhat,
     },
+    /// Development modes (Appendix 6): hierarchical clustering of the top cities' pillar profiles.
+    Modes {
+        #[command(flatten)]
+        source: commands::analysis::Source,
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        #[arg(long, default_value_t = 4)]
+        k: usize,
+        #[arg(long, value_enum, default_value_t = LinkageArg::Ward)]
+        linkage: LinkageArg,
+        #[arg(long, value_enum, default_value_t = ScalingArg::Joint)]
+        scaling: ScalingArg,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Rank quartiles by continent at a level, and counts by continent or country in a top N.
+    Regions {
+        #[command(flatten)]
+        source: commands::analysis::Source,
+        #[arg(long, default_value = "composite")]
+        level: String,
+        #[arg(long)]
+        top: Option<u32>,
+        /// Count by country instead of continent.
+        #[arg(long)]
+        by_country: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Rank changes between editions (printed histories) or between two computed runs.
+    Changes {
+        #[command(flatten)]
+        source: commands::analysis::Source,
+        #[arg(long, default_value = "composite")]
+        level: String,
+        /// Earlier year of a published edition's history (default: the year before).
+        #[arg(long)]
+        from: Option<u16>,
+        /// An earlier `gihi compute` output to compare a run against.
+        #[arg(long)]
+        against: Option<PathBuf>,
+        #[arg(long, default_value_t = 20)]
+        top: u32,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// One city's scores and ranks at every level, strengths, weaknesses, peers and mode.
+    Profile {
+        /// Registry id, English or Chinese name.
+        city: String,
+        #[command(flatten)]
+        source: commands::analysis::Source,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Check the report's statements about its results against its tables.
+    Statements {
+        /// Directory of another edition (with statements.toml); default: built-in 2024.
+        #[arg(long)]
+        edition: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Write a SYNTHETIC indicator table for all registry cities (demos and tests only).
     Synth {
         #[arg(long)]
@@ -123,6 +186,21 @@ pub enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum LinkageArg {
+    Ward,
+    Average,
+    Complete,
+    Single,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScalingArg {
+    Joint,
+    PerPillar,
+    Shape,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum GroupArg {
     Main,
     Mini,
@@ -174,6 +252,57 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit {
             what: AuditWhat::Published { edition, format },
         } => commands::audit::run(edition.as_deref(), format),
+        Command::Modes {
+            source,
+            top,
+            k,
+            linkage,
+            scaling,
+            format,
+        } => {
+            use gihi_analysis::modes::{Linkage, ModeOptions, Scaling};
+            let options = ModeOptions {
+                top,
+                k,
+                linkage: match linkage {
+                    LinkageArg::Ward => Linkage::Ward,
+                    LinkageArg::Average => Linkage::Average,
+                    LinkageArg::Complete => Linkage::Complete,
+                    LinkageArg::Single => Linkage::Single,
+                },
+                scaling: match scaling {
+                    ScalingArg::Joint => Scaling::Joint,
+                    ScalingArg::PerPillar => Scaling::PerPillar,
+                    ScalingArg::Shape => Scaling::Shape,
+                },
+            };
+            commands::analysis::run_modes(&source, options, format)
+        }
+        Command::Regions {
+            source,
+            level,
+            top,
+            by_country,
+            format,
+        } => commands::analysis::run_regions(&source, &level, top, by_country, format),
+        Command::Changes {
+            source,
+            level,
+            from,
+            against,
+            top,
+            format,
+        } => {
+            commands::analysis::run_changes(&source, &level, from, against.as_deref(), top, format)
+        }
+        Command::Profile {
+            city,
+            source,
+            format,
+        } => commands::analysis::run_profile(&source, &city, format),
+        Command::Statements { edition, format } => {
+            commands::analysis::run_statements(edition.as_deref(), format)
+        }
         Command::Synth {
             seed,
             out,

@@ -29,13 +29,17 @@ pub struct RankingRow {
 }
 
 impl Edition {
-    /// The ranking at a level: `composite` (Table 2), `mini` (Table 4), `A`–`C` (Tables 5,
-    /// 7, 9) or a sub-pillar `A1`–`C4` (derived from the printed scores of Tables 5, 7, 9).
+    /// The ranking at a level: `composite` (Table 2), `mini` (Table 4), `mini-A`–`mini-C`
+    /// (Table 4's pillars), `A`–`C` (Tables 5, 7, 9) or a sub-pillar `A1`–`C4` (derived from
+    /// the printed scores of Tables 5, 7, 9).
     pub fn ranking(&self, level: &str) -> Option<Ranking> {
         let (node, group) = match level {
             "composite" => ("GIHI", Group::Main),
             "mini" => ("GIHI", Group::Mini),
-            n => (n, Group::Main),
+            n => match n.strip_prefix("mini-") {
+                Some(pillar) => (pillar, Group::Mini),
+                None => (n, Group::Main),
+            },
         };
         let candidates: Vec<_> = self
             .tables

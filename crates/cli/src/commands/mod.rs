@@ -1,5 +1,6 @@
 //! One module per subcommand, plus what they share.
 
+pub mod analysis;
 pub mod audit;
 pub mod cities;
 pub mod compute;
