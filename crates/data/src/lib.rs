@@ -6,7 +6,8 @@ pub mod table;
 
 pub use synthetic::{synthetic_banner, synthetic_table, write_csv};
 pub use table::{
-    read_indicator_table, DataError, IndicatorTable, Location, TableRow, MISSING_TOKENS,
+    read_indicator_bytes, read_indicator_table, DataError, IndicatorTable, Location, TableRow,
+    MISSING_TOKENS,
 };
 
 #[cfg(test)]
