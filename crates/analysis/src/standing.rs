@@ -36,6 +36,8 @@ pub struct GroupStanding {
     pub pillar_z_bounds: Vec<(f64, f64)>,
     /// Indicator z-scores per city, in framework order (computed runs only).
     pub indicator_z: BTreeMap<String, Vec<f64>>,
+    /// Raw indicator values per city, in framework order; `None` where missing (computed runs only).
+    pub indicator_values: BTreeMap<String, Vec<Option<f64>>>,
 }
 
 /// Scores and ranks of one node.
@@ -107,6 +109,7 @@ struct IndicatorRow {
     city: String,
     group: Group,
     indicator: String,
+    value: Option<f64>,
     z: f64,
 }
 
@@ -159,6 +162,7 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
     let mut rdr = csv::Reader::from_path(&ind_path).map_err(|e| read_err(&ind_path, e))?;
     let ids: Vec<String> = framework.indicators().map(|i| i.id.clone()).collect();
     let mut indicator_z: BTreeMap<Group, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
+    let mut indicator_values: BTreeMap<Group, BTreeMap<String, Vec<Option<f64>>>> = BTreeMap::new();
     for rec in rdr.deserialize::<IndicatorRow>() {
         let r = rec.map_err(|e| read_err(&ind_path, e))?;
         let Some(i) = ids.iter().position(|x| *x == r.indicator) else {
@@ -167,6 +171,11 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
                 format!("indicator {} is not in the run's framework", r.indicator),
             ));
         };
+        indicator_values
+            .entry(r.group)
+            .or_default()
+            .entry(r.city.clone())
+            .or_insert_with(|| vec![None; ids.len()])[i] = r.value;
         indicator_z
             .entry(r.group)
             .or_default()
@@ -227,6 +236,7 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
             pillar_z,
             pillar_z_bounds,
             indicator_z: zs,
+            indicator_values: indicator_values.remove(&group).unwrap_or_default(),
         });
     }
     Ok(Standing {
@@ -345,6 +355,7 @@ pub fn from_edition(edition: &Edition, framework: &Framework) -> Standing {
             pillar_z,
             pillar_z_bounds,
             indicator_z: BTreeMap::new(),
+            indicator_values: BTreeMap::new(),
         });
     }
     Standing {

@@ -128,6 +128,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Build the bilingual report: index.html, report.xlsx, tables/*.csv, figures/*.svg.
+    Report {
+        /// A `gihi compute` output (default: the published GIHI 2024 edition).
+        #[arg(long)]
+        results: Option<PathBuf>,
+        /// Output directory (default: ./gihi-report, or ./gihi-report-synthetic for synthetic runs).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = commands::report::LangArg::Both)]
+        lang: commands::report::LangArg,
+    },
     /// Write a SYNTHETIC indicator table for all registry cities (demos and tests only).
     Synth {
         #[arg(long)]
@@ -302,6 +313,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         } => commands::analysis::run_profile(&source, &city, format),
         Command::Statements { edition, format } => {
             commands::analysis::run_statements(edition.as_deref(), format)
+        }
+        Command::Report { results, out, lang } => {
+            commands::report::run(results.as_deref(), out.as_deref(), lang)
         }
         Command::Synth {
             seed,

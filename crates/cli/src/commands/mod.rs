@@ -6,6 +6,7 @@ pub mod cities;
 pub mod compute;
 pub mod framework;
 pub mod published;
+pub mod report;
 pub mod synth;
 
 use crate::error::CliError;

@@ -1,0 +1,95 @@
+//! `gihi report`: the bilingual report (HTML, Excel, CSV, SVG) of the published edition or of
+//! a computed run.
+
+use crate::error::CliError;
+use crate::output::OutputDir;
+use gihi_analysis::{from_edition, from_results};
+use gihi_audit::audit;
+use gihi_edition::Edition;
+use gihi_framework::Framework;
+use gihi_report::build::{build, Inputs};
+use gihi_report::{render, Lang};
+use std::path::{Path, PathBuf};
+
+/// Report language(s).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+    Both,
+}
+
+pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<(), CliError> {
+    let langs = match lang {
+        LangArg::Zh => vec![Lang::Zh],
+        LangArg::En => vec![Lang::En],
+        LangArg::Both => vec![Lang::Zh, Lang::En],
+    };
+    let (report, default_out) = match results {
+        Some(dir) => {
+            let standing = from_results(dir).map_err(|e| CliError::Input(e.to_string()))?;
+            let default = if standing.synthetic {
+                "gihi-report-synthetic"
+            } else {
+                "gihi-report"
+            };
+            (
+                build(&Inputs {
+                    standing: &standing,
+                    edition: None,
+                    audit: None,
+                }),
+                default,
+            )
+        }
+        None => {
+            let edition = Edition::gihi_2024();
+            let framework = Framework::gihi_2024();
+            let findings = audit(&edition, &framework);
+            let standing = from_edition(&edition, &framework);
+            (
+                build(&Inputs {
+                    standing: &standing,
+                    edition: Some(&edition),
+                    audit: Some(&findings),
+                }),
+                "gihi-report",
+            )
+        }
+    };
+    let out: PathBuf = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(default_out));
+    if report.synthetic && !out.to_string_lossy().to_lowercase().contains("synthetic") {
+        return Err(CliError::Input(format!(
+            "the results are SYNTHETIC, so the report's path must say so: use an --out whose path contains \"synthetic\" (found {})",
+            out.display()
+        )));
+    }
+    let files = render(&report, &langs).map_err(CliError::Failure)?;
+    let dir = OutputDir::create(&out)?;
+    for (name, bytes) in &files {
+        dir.write(name, bytes)?;
+    }
+    let manifest = serde_json::json!({
+        "tool": "gihi", "version": env!("CARGO_PKG_VERSION"), "command": "report",
+        "created": super::run_time(), "synthetic": report.synthetic,
+        "source": results.map_or("builtin:data/editions/2024".to_string(), |p| p.display().to_string()),
+        "tables": report.tables().count(), "figures": report.figures().count(),
+        "files": files.iter().map(|(n, b)| serde_json::json!({"path": n, "sha256": super::sha256_hex(b)})).collect::<Vec<_>>(),
+    });
+    dir.write(
+        crate::output::MANIFEST,
+        (serde_json::to_string_pretty(&manifest).expect("json") + "\n").as_bytes(),
+    )?;
+    let written = dir.commit()?;
+    eprintln!(
+        "wrote {}{}: {} tables, {} figures; open {}",
+        written.display(),
+        if report.synthetic { " (SYNTHETIC)" } else { "" },
+        report.tables().count(),
+        report.figures().count(),
+        written.join("index.html").display()
+    );
+    Ok(())
+}

@@ -1,0 +1,456 @@
+//! The chart kinds the report needs, built once on plotters' SVG backend: ranked bars,
+//! paired bars, box plots, small multiples (profiles), rank trend lines, bubbles and heatmaps.
+//!
+//! Text is written as SVG `<text>` in a sans-serif family, so the browser renders Chinese with
+//! whatever CJK font the machine has (the tests install Noto CJK). A chart from synthetic
+//! data carries a "SYNTHETIC 合成数据" watermark.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+type Fallible = Result<(), Box<dyn std::error::Error>>;
+
+/// Colours of series and groups.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(31, 94, 160),
+    RGBColor(214, 98, 40),
+    RGBColor(46, 139, 87),
+    RGBColor(150, 60, 150),
+    RGBColor(180, 150, 20),
+    RGBColor(90, 90, 90),
+    RGBColor(20, 160, 170),
+    RGBColor(200, 40, 80),
+];
+
+const FONT: &str = "sans-serif";
+
+fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Renders into an SVG string; a drawing error yields a small SVG saying so (never a panic).
+fn render(
+    size: (u32, u32),
+    title: &str,
+    synthetic: bool,
+    draw: impl FnOnce(&Area) -> Fallible,
+) -> String {
+    let mut svg = String::new();
+    let result = {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        (|| -> Fallible {
+            root.fill(&WHITE)?;
+            let (body, header) = (root.margin(34, 6, 6, 6), &root);
+            header.draw(&Text::new(
+                title.to_string(),
+                (10, 8),
+                (FONT, 17).into_font().color(&BLACK),
+            ))?;
+            draw(&body)?;
+            if synthetic {
+                let (w, h) = root.dim_in_pixel();
+                root.draw(&Text::new(
+                    "SYNTHETIC 合成数据".to_string(),
+                    (w as i32 / 2, h as i32 / 2),
+                    (FONT, 44)
+                        .into_font()
+                        .color(&RGBColor(200, 0, 0).mix(0.18))
+                        .pos(Pos::new(HPos::Center, VPos::Center)),
+                ))?;
+            }
+            root.present()?;
+            Ok(())
+        })()
+    };
+    match result {
+        Ok(()) => svg,
+        Err(e) => format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"60\"><text x=\"10\" y=\"30\">{}: chart could not be drawn ({})</text></svg>",
+            size.0,
+            escape(title),
+            escape(&e.to_string())
+        ),
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Draws text at an absolute backend position (as `backend_coord` returns).
+fn label(area: &Area, text: &str, at: (i32, i32), anchor: (HPos, VPos), size: u32) -> Fallible {
+    let (bx, by) = area.get_base_pixel();
+    let at = (at.0 - bx, at.1 - by);
+    area.draw(&Text::new(
+        text.to_string(),
+        at,
+        (FONT, size)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(anchor.0, anchor.1)),
+    ))?;
+    Ok(())
+}
+
+fn max_of(v: impl Iterator<Item = f64>) -> f64 {
+    let m = v.fold(0.0f64, f64::max);
+    if m > 0.0 {
+        m * 1.05
+    } else {
+        1.0
+    }
+}
+
+/// Horizontal bars, best first (ranked lists such as the top 20).
+pub fn ranked_bars(title: &str, items: &[(String, f64)], lo: f64, synthetic: bool) -> String {
+    let h = 50 + 22 * items.len() as u32;
+    render((760, h.max(160)), title, synthetic, |area| {
+        let hi = max_of(items.iter().map(|x| x.1));
+        let mut chart = ChartBuilder::on(area)
+            .margin_right(20)
+            .x_label_area_size(24)
+            .y_label_area_size(190)
+            .build_cartesian_2d(lo..hi, 0f64..items.len() as f64)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .disable_y_axis()
+            .x_labels(6)
+            .label_style((FONT, 12))
+            .draw()?;
+        let n = items.len() as f64;
+        chart.draw_series(items.iter().enumerate().map(|(i, (_, v))| {
+            let y = n - i as f64;
+            Rectangle::new([(lo, y - 0.85), (*v, y - 0.15)], colour(0).filled())
+        }))?;
+        for (i, (name, v)) in items.iter().enumerate() {
+            let y = n - i as f64 - 0.5;
+            let (px, py) = chart.backend_coord(&(lo, y));
+            label(area, name, (px - 6, py), (HPos::Right, VPos::Center), 12)?;
+            let (vx, _) = chart.backend_coord(&(*v, y));
+            label(
+                area,
+                &format!("{v:.2}"),
+                (vx + 4, py),
+                (HPos::Left, VPos::Center),
+                11,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Two indicators side by side for the same cities (two panels, each in its own unit).
+pub fn paired_bars(
+    title: &str,
+    items: &[(String, f64, f64)],
+    series: [&str; 2],
+    synthetic: bool,
+) -> String {
+    let h = 70 + 22 * items.len() as u32;
+    render((900, h.max(180)), title, synthetic, |area| {
+        let (left, right) = area.split_horizontally(500);
+        let n = items.len() as f64;
+        for (k, (panel, name)) in [(&left, series[0]), (&right, series[1])]
+            .into_iter()
+            .enumerate()
+        {
+            let values: Vec<f64> = items
+                .iter()
+                .map(|x| if k == 0 { x.1 } else { x.2 })
+                .collect();
+            let hi = max_of(values.iter().copied());
+            let mut chart = ChartBuilder::on(panel)
+                .caption(name, (FONT, 13))
+                .margin_right(16)
+                .x_label_area_size(24)
+                .y_label_area_size(if k == 0 { 180 } else { 8 })
+                .build_cartesian_2d(0f64..hi, 0f64..n)?;
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .disable_y_axis()
+                .x_labels(4)
+                .label_style((FONT, 11))
+                .draw()?;
+            chart.draw_series(values.iter().enumerate().map(|(i, v)| {
+                let y = n - i as f64;
+                Rectangle::new([(0.0, y - 0.85), (*v, y - 0.15)], colour(k).filled())
+            }))?;
+            if k == 0 {
+                for (i, it) in items.iter().enumerate() {
+                    let (px, py) = chart.backend_coord(&(0.0, n - i as f64 - 0.5));
+                    label(panel, &it.0, (px - 6, py), (HPos::Right, VPos::Center), 12)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// One box per group: (label, [min, q1, median, q3, max], n). Ranks: 1 at the top.
+pub fn box_plots(
+    title: &str,
+    groups: &[(String, [f64; 5], usize)],
+    axis_max: f64,
+    synthetic: bool,
+) -> String {
+    render((760, 420), title, synthetic, |area| {
+        let k = groups.len() as f64;
+        let mut chart = ChartBuilder::on(area)
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(-0.5..k - 0.5, axis_max..0.0)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .disable_x_axis()
+            .y_desc("rank 排名")
+            .label_style((FONT, 12))
+            .draw()?;
+        for (i, (name, q, n)) in groups.iter().enumerate() {
+            let x = i as f64;
+            let c = colour(i);
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x, q[0]), (x, q[1])],
+                c.stroke_width(2),
+            )))?;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x, q[3]), (x, q[4])],
+                c.stroke_width(2),
+            )))?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - 0.25, q[1]), (x + 0.25, q[3])],
+                c.mix(0.35).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - 0.25, q[1]), (x + 0.25, q[3])],
+                c.stroke_width(2),
+            )))?;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x - 0.25, q[2]), (x + 0.25, q[2])],
+                BLACK.stroke_width(3),
+            )))?;
+            let (px, py) = chart.backend_coord(&(x, axis_max));
+            label(
+                area,
+                &format!("{name} (n={n})"),
+                (px, py + 10),
+                (HPos::Center, VPos::Top),
+                13,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Small multiples: one mini bar chart of node scores per city (development status profiles).
+pub fn small_multiples(
+    title: &str,
+    cities: &[(String, Vec<f64>)],
+    nodes: &[String],
+    lo: f64,
+    synthetic: bool,
+) -> String {
+    let cols = 5usize;
+    let rows = cities.len().div_ceil(cols).max(1);
+    render((1000, 60 + 150 * rows as u32), title, synthetic, |area| {
+        let cells = area.split_evenly((rows, cols));
+        for (cell, (name, values)) in cells.iter().zip(cities) {
+            let mut chart = ChartBuilder::on(cell)
+                .caption(name, (FONT, 12))
+                .margin(4)
+                .x_label_area_size(16)
+                .y_label_area_size(26)
+                .build_cartesian_2d(0f64..nodes.len() as f64, lo..100.0)?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .disable_x_axis()
+                .y_labels(3)
+                .label_style((FONT, 9))
+                .draw()?;
+            chart.draw_series(values.iter().enumerate().map(|(i, v)| {
+                Rectangle::new(
+                    [(i as f64 + 0.15, lo), (i as f64 + 0.85, v.max(lo))],
+                    colour(i).filled(),
+                )
+            }))?;
+            for (i, n) in nodes.iter().enumerate() {
+                let (px, py) = chart.backend_coord(&(i as f64 + 0.5, lo));
+                label(area, n, (px, py + 2), (HPos::Center, VPos::Top), 9)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Rank histories across editions (1 at the top).
+pub fn rank_trends(title: &str, series: &[(String, Vec<(u16, u32)>)], synthetic: bool) -> String {
+    render((900, 520), title, synthetic, |area| {
+        let years: Vec<u16> = series
+            .iter()
+            .flat_map(|s| s.1.iter().map(|p| p.0))
+            .collect();
+        let (y0, y1) = (
+            years.iter().min().copied().unwrap_or(2022),
+            years.iter().max().copied().unwrap_or(2024),
+        );
+        let worst = series
+            .iter()
+            .flat_map(|s| s.1.iter().map(|p| p.1))
+            .max()
+            .unwrap_or(20) as f64;
+        let mut chart = ChartBuilder::on(area)
+            .margin(10)
+            .margin_right(200)
+            .x_label_area_size(30)
+            .y_label_area_size(40)
+            .build_cartesian_2d(y0 as f64 - 0.1..y1 as f64 + 0.1, worst + 1.0..0.0)?;
+        chart
+            .configure_mesh()
+            .x_labels((y1 - y0 + 1) as usize)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_desc("rank 排名")
+            .label_style((FONT, 12))
+            .draw()?;
+        for (i, (name, pts)) in series.iter().enumerate() {
+            let line: Vec<(f64, f64)> = pts.iter().map(|(y, r)| (*y as f64, *r as f64)).collect();
+            chart.draw_series(LineSeries::new(line.clone(), colour(i).stroke_width(2)))?;
+            chart.draw_series(line.iter().map(|p| Circle::new(*p, 3, colour(i).filled())))?;
+            if let Some(last) = line.last() {
+                let (px, py) = chart.backend_coord(last);
+                label(area, name, (px + 8, py), (HPos::Left, VPos::Center), 11)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Bubbles: x, y, size per labelled point, coloured by group (development modes).
+pub fn bubbles(
+    title: &str,
+    points: &[(String, f64, f64, f64, usize)],
+    axes: [&str; 2],
+    groups: &[String],
+    synthetic: bool,
+) -> String {
+    render((900, 620), title, synthetic, |area| {
+        let xmax = max_of(points.iter().map(|p| p.1)).max(1.0);
+        let ymax = max_of(points.iter().map(|p| p.2)).max(1.0);
+        let smax = points.iter().map(|p| p.3).fold(1e-9, f64::max);
+        let mut chart = ChartBuilder::on(area)
+            .margin(10)
+            .margin_right(230)
+            .x_label_area_size(36)
+            .y_label_area_size(50)
+            .build_cartesian_2d(0f64..xmax, 0f64..ymax)?;
+        chart
+            .configure_mesh()
+            .x_desc(axes[0])
+            .y_desc(axes[1])
+            .label_style((FONT, 12))
+            .draw()?;
+        for (name, x, y, s, g) in points {
+            let r = (6.0 + 16.0 * (s / smax).max(0.0)) as i32;
+            chart.draw_series(std::iter::once(Circle::new(
+                (*x, *y),
+                r,
+                colour(*g).mix(0.55).filled(),
+            )))?;
+            let (px, py) = chart.backend_coord(&(*x, *y));
+            label(area, name, (px + r + 2, py), (HPos::Left, VPos::Center), 10)?;
+        }
+        let (w, _) = area.dim_in_pixel();
+        let (bx, by) = area.get_base_pixel();
+        for (i, g) in groups.iter().enumerate() {
+            let y = 30 + 22 * i as i32;
+            area.draw(&Circle::new(
+                (w as i32 - 215, y),
+                7,
+                colour(i).mix(0.55).filled(),
+            ))?;
+            label(
+                area,
+                g,
+                (bx + w as i32 - 200, by + y),
+                (HPos::Left, VPos::Center),
+                12,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// A heatmap of values on [lo, 100] (rows: cities, columns: nodes); empty cells are grey.
+pub fn heatmap(
+    title: &str,
+    rows: &[String],
+    cols: &[String],
+    values: &[Vec<Option<f64>>],
+    lo: f64,
+    synthetic: bool,
+) -> String {
+    let h = 80 + 20 * rows.len() as u32;
+    render((820, h.max(200)), title, synthetic, |area| {
+        let (nr, nc) = (rows.len() as f64, cols.len() as f64);
+        let mut chart = ChartBuilder::on(area)
+            .margin(6)
+            .x_label_area_size(24)
+            .y_label_area_size(190)
+            .build_cartesian_2d(0f64..nc, 0f64..nr)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .disable_axes()
+            .draw()?;
+        for (i, row) in values.iter().enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                let y = nr - i as f64;
+                let fill = match v {
+                    Some(v) => {
+                        let t = ((v - lo) / (100.0 - lo)).clamp(0.0, 1.0);
+                        RGBColor(
+                            (255.0 - 224.0 * t) as u8,
+                            (255.0 - 161.0 * t) as u8,
+                            (255.0 - 95.0 * t) as u8,
+                        )
+                    }
+                    None => RGBColor(225, 225, 225),
+                };
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(j as f64, y - 1.0), (j as f64 + 1.0, y)],
+                    fill.filled(),
+                )))?;
+                if let Some(v) = v {
+                    let (px, py) = chart.backend_coord(&(j as f64 + 0.5, y - 0.5));
+                    label(
+                        area,
+                        &format!("{v:.0}"),
+                        (px, py),
+                        (HPos::Center, VPos::Center),
+                        10,
+                    )?;
+                }
+            }
+            let (px, py) = chart.backend_coord(&(0.0, nr - i as f64 - 0.5));
+            label(
+                area,
+                &rows[i],
+                (px - 6, py),
+                (HPos::Right, VPos::Center),
+                11,
+            )?;
+        }
+        for (j, c) in cols.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(j as f64 + 0.5, 0.0));
+            label(area, c, (px, py + 4), (HPos::Center, VPos::Top), 11)?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,205 @@
+//! The bilingual GIHI report: a model of sections, tables and figures, built from a published
+//! edition or a computed run ([`build`]), and rendered as one self-contained HTML page, an
+//! Excel workbook, one CSV per table and one SVG per figure ([`render`]).
+//!
+//! Numbers on the page are the data's numbers: published values are shown exactly as printed
+//! (their text), computed values as computed; nothing is recomputed for display.
+
+pub mod build;
+pub mod charts;
+mod html;
+mod xlsx;
+
+/// Text in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    /// Both languages.
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The same text in both languages (ids, numbers).
+    pub fn same(s: impl Into<String>) -> Text {
+        let s = s.into();
+        Text {
+            zh: s.clone(),
+            en: s,
+        }
+    }
+
+    /// The text in one language.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// A report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// `zh` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// One table cell: text as shown, and the number behind it if it is one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub text: Text,
+    pub number: Option<f64>,
+}
+
+impl Cell {
+    /// A number shown by its text (e.g. a printed `100.00`).
+    pub fn number(value: f64, text: impl Into<String>) -> Cell {
+        Cell {
+            text: Text::same(text),
+            number: Some(value),
+        }
+    }
+
+    /// A text cell.
+    pub fn text(t: Text) -> Cell {
+        Cell {
+            text: t,
+            number: None,
+        }
+    }
+}
+
+/// A table of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// File-safe id, e.g. `table-02-composite`.
+    pub id: String,
+    pub title: Text,
+    pub source: Text,
+    pub columns: Vec<Text>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A figure: one SVG per language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub id: String,
+    pub title: Text,
+    pub source: Text,
+    pub svg_zh: String,
+    pub svg_en: String,
+}
+
+/// A piece of a section.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Paragraph(Text),
+    Table(Table),
+    Figure(Figure),
+}
+
+/// A section (chapter) of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    pub blocks: Vec<Block>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub title: Text,
+    pub subtitle: Text,
+    /// Built from synthetic data: every page and chart says so.
+    pub synthetic: bool,
+    pub sections: Vec<Section>,
+}
+
+impl Report {
+    /// Every table, in order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.blocks.iter())
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+    }
+
+    /// Every figure, in order.
+    pub fn figures(&self) -> impl Iterator<Item = &Figure> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.blocks.iter())
+            .filter_map(|b| match b {
+                Block::Figure(f) => Some(f),
+                _ => None,
+            })
+    }
+}
+
+/// Renders the report's files: `index.html`, `report.xlsx`, `tables/<id>.csv` and
+/// `figures/<id>-<lang>.svg`, as (relative path, bytes), in a fixed order.
+pub fn render(report: &Report, langs: &[Lang]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut files = vec![(
+        "index.html".to_string(),
+        html::page(report, langs).into_bytes(),
+    )];
+    files.push((
+        "report.xlsx".to_string(),
+        xlsx::workbook(report).map_err(|e| format!("report.xlsx: {e}"))?,
+    ));
+    for t in report.tables() {
+        files.push((
+            format!("tables/{}.csv", t.id),
+            table_csv(t, langs).into_bytes(),
+        ));
+    }
+    for f in report.figures() {
+        for lang in langs {
+            let svg = match lang {
+                Lang::Zh => &f.svg_zh,
+                Lang::En => &f.svg_en,
+            };
+            files.push((
+                format!("figures/{}-{}.svg", f.id, lang.code()),
+                svg.clone().into_bytes(),
+            ));
+        }
+    }
+    Ok(files)
+}
+
+/// A table as CSV, with bilingual headers (`中文 English`) when both languages are wanted.
+fn table_csv(t: &Table, langs: &[Lang]) -> String {
+    let head = |x: &Text| match langs {
+        [l] => x.get(*l).to_string(),
+        _ if x.zh == x.en => x.en.clone(),
+        _ => format!("{} {}", x.zh, x.en),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(t.columns.iter().map(head));
+    for r in &t.rows {
+        let _ = w.write_record(r.iter().map(|c| head(&c.text)));
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
