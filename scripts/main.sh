@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
 # The main job: ./scripts/main.sh
-# Until the report builder lands (issue 5), it scores a SYNTHETIC example end to end:
-# writes out/gihi-synthetic-seed2024.csv and out/scores-synthetic/ (scores.csv,
-# indicators.csv, manifest.json). The data are invented; every output path says so.
+# Builds the bilingual GIHI 2024 report from the published edition shipped in
+# data/editions/2024 into ./gihi-report/: index.html (open it in a browser; works offline),
+# report.xlsx, tables/*.csv and figures/*.svg.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --bin gihi
-gihi=target/release/gihi
-mkdir -p out
-"$gihi" synth --seed 2024 --out out/gihi-synthetic-seed2024.csv
-"$gihi" compute --data out/gihi-synthetic-seed2024.csv --out out/scores-synthetic
-echo "Open out/scores-synthetic/scores.csv (SYNTHETIC example, not real GIHI results)."
+target/release/gihi report --out gihi-report
+echo "Open gihi-report/index.html"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as a new user (and CI) runs it: ./scripts/test.sh
-# Installs what it needs when missing: cargo-nextest, Python numpy (for the reference check).
+# Installs what it needs when missing: cargo-nextest, Python's numpy (reference check),
+# Debian's chromium and fonts-noto-cjk (browser check), playwright-core from npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -14,6 +15,14 @@ fi
 if ! python3 -c 'import numpy' >/dev/null 2>&1; then
   python3 -m pip install --quiet numpy
 fi
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 step "format and lints"
 cargo fmt --all --check
@@ -25,3 +34,13 @@ cargo nextest run --workspace --locked --no-fail-fast
 step "cross-check against the independent numpy reference on fresh synthetic seeds"
 cargo build --locked --bin gihi
 ./scripts/reference-check.sh target/debug/gihi
+
+step "the report in headless Chromium"
+work=target/browser
+rm -rf "$work" && mkdir -p "$work"
+target/debug/gihi report --out "$work/report"
+target/debug/gihi compute --data reference/fixtures/synthetic-seed1.csv --out "$work/run-synthetic"
+target/debug/gihi report --results "$work/run-synthetic" --out "$work/report-synthetic"
+(cd tests/browser && REPORT_DIR="../../$work/report" SYNTHETIC_REPORT_DIR="../../$work/report-synthetic" \
+  SCREENSHOT_DIR="../../$work" node --test)
+echo "screenshots: $work/report-zh.png $work/report-en.png $work/report-synthetic.png"

@@ -1,0 +1,187 @@
+//! `gihi report`: the files it writes, the workbook's sheets and row counts (read back with
+//! calamine), the CSVs, and synthetic labelling. Browser checks live in tests/browser.
+
+use assert_cmd::Command;
+use calamine::{open_workbook, DataType, Reader, Xlsx};
+use std::path::Path;
+
+fn gihi(args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("gihi")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn published_report_has_every_table_in_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gihi-report");
+    let (code, err) = gihi(&["report", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    for f in [
+        "index.html",
+        "report.xlsx",
+        "manifest.json",
+        "tables/table-02-composite.csv",
+        "figures/figure-01-composite-top20-zh.svg",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let sheets = wb.sheet_names().to_vec();
+    let csvs: Vec<String> = std::fs::read_dir(out.join("tables"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".csv")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        sheets.len(),
+        csvs.len() + 1,
+        "one sheet per table plus About: {sheets:?}"
+    );
+    let rows = |wb: &mut Xlsx<_>, name: &str| -> usize {
+        let r = wb.worksheet_range(name).unwrap();
+        // Data rows: below the header, above the blank line and the source note.
+        r.rows()
+            .skip(1)
+            .take_while(|row| row.iter().any(|c| !c.is_empty()))
+            .count()
+    };
+    let expected = [
+        ("table-01-framework", 30),
+        ("table-02-composite", 100),
+        ("table-03-composite-history", 20),
+        ("table-04-modes", 20),
+        ("table-05-mini-hubs", 12),
+        ("table-06-pillar-a", 100),
+        ("table-07-pillar-a-history", 20),
+        ("table-08-pillar-b", 100),
+        ("table-10-pillar-c", 100),
+        ("table-13-audit-findings", 28),
+        ("table-14-statements", 81),
+    ];
+    for (sheet, n) in expected {
+        assert!(
+            sheets.iter().any(|s| s == sheet),
+            "sheet {sheet} missing: {sheets:?}"
+        );
+        assert_eq!(rows(&mut wb, sheet), n, "{sheet}");
+    }
+    // Numbers are numbers, and equal the printed values.
+    let t2 = wb.worksheet_range("table-02-composite").unwrap();
+    assert_eq!(t2.get_value((1, 2)).unwrap().get_float(), Some(100.0));
+    assert_eq!(t2.get_value((2, 2)).unwrap().get_float(), Some(91.88));
+    // The CSV of Table 2 has the header and 100 rows; bilingual headers.
+    let csv = std::fs::read_to_string(out.join("tables/table-02-composite.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 101);
+    assert!(
+        csv.starts_with("排名 Rank,城市（都市圈） City (metropolitan area)"),
+        "{}",
+        csv.lines().next().unwrap()
+    );
+    // Flagged printed values are shown as printed, marked.
+    let t7 = std::fs::read_to_string(out.join("tables/table-08-pillar-b.csv")).unwrap();
+    assert!(t7.contains("63.15 ⚠"), "Toronto's misprinted B is marked");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        !html.contains("<script src") && !html.contains("<link"),
+        "self-contained"
+    );
+}
+
+#[test]
+fn single_language_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("en-report");
+    assert_eq!(
+        gihi(&["report", "--lang", "en", "--out", out.to_str().unwrap()]).0,
+        0
+    );
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!html.contains("class=\"l-zh\""));
+    assert!(!html.contains("data-lang=\"zh\""));
+    assert!(!out
+        .join("figures/figure-01-composite-top20-zh.svg")
+        .exists());
+}
+
+#[test]
+fn synthetic_run_report_is_labelled_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../reference/fixtures");
+    let run = dir.path().join("run-synthetic");
+    assert_eq!(
+        gihi(&[
+            "compute",
+            "--data",
+            fixtures.join("synthetic-seed1.csv").to_str().unwrap(),
+            "--out",
+            run.to_str().unwrap()
+        ])
+        .0,
+        0
+    );
+    // The report path must say synthetic too.
+    let (code, err) = gihi(&[
+        "report",
+        "--results",
+        run.to_str().unwrap(),
+        "--out",
+        dir.path().join("report").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("the results are SYNTHETIC"));
+    let out = dir.path().join("report-synthetic");
+    assert_eq!(
+        gihi(&[
+            "report",
+            "--results",
+            run.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .0,
+        0
+    );
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let sections = html.matches("<section ").count();
+    assert_eq!(html.matches("class=\"synthetic-tag\"").count(), sections);
+    for f in std::fs::read_dir(out.join("figures")).unwrap() {
+        let svg = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        assert!(svg.contains("SYNTHETIC"));
+    }
+    // Indicator-level figures exist for a computed run (12 sub-pillars).
+    let pairs = std::fs::read_dir(out.join("figures"))
+        .unwrap()
+        .filter(|f| {
+            f.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("figure-")
+                && f.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("indicators-")
+        })
+        .count();
+    assert_eq!(pairs, 12 * 2);
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let about = wb.worksheet_range("About").unwrap();
+    assert!(about
+        .get_value((2, 0))
+        .unwrap()
+        .to_string()
+        .contains("SYNTHETIC"));
+}

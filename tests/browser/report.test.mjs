@@ -1,0 +1,76 @@
+// Headless-Chromium checks of the built report: no console errors, no network requests,
+// every chart present and non-empty, both languages switchable, synthetic runs labelled on
+// every page and chart, and a full-page screenshot saved for a person to look at.
+//
+// Environment: REPORT_DIR (published report), SYNTHETIC_REPORT_DIR (report of a synthetic
+// run), SCREENSHOT_DIR (where screenshots go). scripts/test.sh sets all three.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const launch = () => chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+
+async function open(browser, dir) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => { if (!/^(file|data|about):/.test(r.url())) problems.push(`network request: ${r.url()}`); });
+  await page.goto(pathToFileURL(path.resolve(dir, 'index.html')).href, { waitUntil: 'load' });
+  return { page, problems };
+}
+
+test('the published report renders offline, with every chart and both languages', async () => {
+  const browser = await launch();
+  try {
+    const { page, problems } = await open(browser, process.env.REPORT_DIR);
+    const figures = await page.$$eval('figure.figure', (fs) => fs.map((f) => ({
+      id: f.id,
+      charts: [...f.querySelectorAll('.chart svg')].map((s) => s.querySelectorAll('*').length),
+    })));
+    assert.ok(figures.length >= 15, `expected the report's figures, found ${figures.length}`);
+    for (const f of figures) {
+      assert.equal(f.charts.length, 2, `${f.id}: one chart per language`);
+      for (const n of f.charts) assert.ok(n > 10, `${f.id}: chart is empty (${n} elements)`);
+    }
+    const rows = await page.$eval('#table-02-composite table', (t) => t.tBodies[0].rows.length);
+    assert.equal(rows, 100, 'Table 2 has 100 rows');
+    // Chinese first; switch to English and back.
+    assert.ok(await page.isVisible('h1 .l-zh'));
+    assert.ok(!(await page.isVisible('h1 .l-en')));
+    await page.click('button[data-lang="en"]');
+    assert.ok(await page.isVisible('h1 .l-en'));
+    assert.ok(!(await page.isVisible('h1 .l-zh')));
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'report-en.png'), fullPage: true });
+    await page.click('button[data-lang="zh"]');
+    assert.ok(await page.isVisible('h1 .l-zh'));
+    await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'report-zh.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a report of a synthetic run says so on every page and chart', async () => {
+  const browser = await launch();
+  try {
+    const { page, problems } = await open(browser, process.env.SYNTHETIC_REPORT_DIR);
+    assert.ok(await page.isVisible('.synthetic-banner'));
+    const sections = await page.$$eval('section', (ss) => ss.map((s) => ({ id: s.id, tagged: !!s.querySelector('.synthetic-tag') })));
+    assert.ok(sections.length > 5);
+    for (const s of sections) assert.ok(s.tagged, `section ${s.id} is not marked synthetic`);
+    const charts = await page.$$eval('.chart svg', (cs) => cs.map((c) => c.textContent.includes('SYNTHETIC')));
+    assert.ok(charts.length > 10);
+    assert.ok(charts.every(Boolean), 'every chart carries the SYNTHETIC watermark');
+    await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'report-synthetic.png'), fullPage: false });
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
