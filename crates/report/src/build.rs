@@ -139,8 +139,8 @@ pub fn build(inputs: &Inputs) -> Report {
     for p in &s.framework.pillars {
         sections.push(pillar_section(&mut ctx, &p.id));
     }
-    sections.push(audit_section(&mut ctx));
     if inputs.edition.is_some() {
+        sections.push(audit_section(&mut ctx));
         sections.push(statements_section(&mut ctx));
     }
     sections.push(methods_section(&mut ctx));
@@ -153,8 +153,8 @@ pub fn build(inputs: &Inputs) -> Report {
             ),
         ),
         None => (
-            Text::new(format!("国际科技创新中心指数：{}", s.framework.name_zh), format!("Global Innovation Hubs Index: {}", s.framework.name_en)),
-            Text::new(format!("计算结果：{}", s.label), format!("Computed results: {}", s.label)),
+            Text::new(format!("{}（计算结果）", s.framework.name_zh), format!("{} (computed results)", s.framework.name_en)),
+            Text::new(format!("框架 {}；{}", s.framework.id, s.label), format!("Framework {}; {}", s.framework.id, s.label)),
         ),
     };
     Report {
