@@ -139,6 +139,76 @@ enum Command {
         #[arg(long, value_enum, default_value_t = commands::report::LangArg::Both)]
         lang: commands::report::LangArg,
     },
+    /// Statistical audit of an indicator table (JRC style): distributions, correlations, alpha, PCA.
+    Stats {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        framework: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = GroupArg::Main)]
+        group: GroupArg,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Monte Carlo over methodological choices: median rank and 5-95 % interval per city.
+    Uncertainty {
+        #[command(flatten)]
+        mc: McArgs,
+        #[arg(long, default_value_t = 10000)]
+        runs: u64,
+    },
+    /// First-order and total Sobol indices of each choice, overall and per city.
+    Sensitivity {
+        #[command(flatten)]
+        mc: McArgs,
+        /// Rows of the Saltelli design (model runs = samples x (factors + 2)).
+        #[arg(long, default_value_t = 1024)]
+        samples: usize,
+        #[arg(long, default_value_t = 200)]
+        bootstrap: usize,
+    },
+    /// New scores and ranks after changing one city's indicator values.
+    Whatif {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        framework: Option<PathBuf>,
+        #[arg(long)]
+        city: String,
+        /// INDICATOR=VALUE: `I21=+20%` (relative), `I05=+2` (difference) or `I30=12.5` (new value).
+        #[arg(long = "set", required = true)]
+        sets: Vec<String>,
+        #[arg(long, value_enum, default_value_t = MissingArg::Error)]
+        missing: MissingArg,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The smallest improvements that bring a city to a target rank.
+    Target {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        framework: Option<PathBuf>,
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        rank: usize,
+        /// composite, or a pillar or sub-pillar id.
+        #[arg(long, default_value = "composite")]
+        level: String,
+        #[arg(long, value_enum, default_value_t = MissingArg::Error)]
+        missing: MissingArg,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Benchmark: weight-perturbation replications per second (see BENCHMARKS.md).
+    Bench {
+        #[arg(long, default_value_t = 100000)]
+        reps: u64,
+        /// Seed of the synthetic table benchmarked.
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+    },
     /// Write a SYNTHETIC indicator table for all registry cities (demos and tests only).
     Synth {
         #[arg(long)]
@@ -186,6 +256,53 @@ enum AuditWhat {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// Options shared by the Monte Carlo commands.
+#[derive(clap::Args)]
+struct McArgs {
+    #[arg(long)]
+    data: PathBuf,
+    #[arg(long)]
+    framework: Option<PathBuf>,
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    seed: u32,
+    /// Choices that vary: all, or a comma-separated list of weights, normalisation,
+    /// aggregation, outliers, imputation, data.
+    #[arg(long, default_value = "all")]
+    vary: String,
+    /// Weight factors are uniform on 1 +- this.
+    #[arg(long, default_value_t = 0.25)]
+    weight_spread: f64,
+    /// Per-city data noise is uniform on 1 +- this (with --vary data).
+    #[arg(long, default_value_t = 0.10)]
+    data_spread: f64,
+}
+
+impl McArgs {
+    fn options(&self, runs: u64) -> Result<gihi_robustness::Options, CliError> {
+        if !(0.0..1.0).contains(&self.weight_spread) || !(0.0..1.0).contains(&self.data_spread) {
+            return Err(CliError::Input(
+                "--weight-spread and --data-spread must be in [0, 1)".into(),
+            ));
+        }
+        Ok(gihi_robustness::Options {
+            runs,
+            seed: self.seed,
+            vary: commands::robustness::parse_vary(&self.vary)?,
+            weight_spread: self.weight_spread,
+            data_spread: self.data_spread,
+        })
+    }
+}
+
+fn missing_policy(m: MissingArg) -> gihi_scores::MissingPolicy {
+    match m {
+        MissingArg::Error => gihi_scores::MissingPolicy::Error,
+        MissingArg::Mean => gihi_scores::MissingPolicy::MeanImpute,
+    }
 }
 
 /// Output format of listing commands.
@@ -317,6 +434,77 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Report { results, out, lang } => {
             commands::report::run(results.as_deref(), out.as_deref(), lang)
         }
+        Command::Stats {
+            data,
+            framework,
+            group,
+            format,
+        } => commands::robustness::run_stats(
+            &data,
+            framework.as_deref(),
+            match group {
+                GroupArg::Main => gihi_registry::Group::Main,
+                GroupArg::Mini => gihi_registry::Group::Mini,
+            },
+            format,
+        ),
+        Command::Uncertainty { mc, runs } => {
+            let options = mc.options(runs)?;
+            commands::robustness::run_uncertainty(
+                &mc.data,
+                mc.framework.as_deref(),
+                &mc.out,
+                options,
+            )
+        }
+        Command::Sensitivity {
+            mc,
+            samples,
+            bootstrap,
+        } => {
+            let options = mc.options(0)?;
+            commands::robustness::run_sensitivity(
+                &mc.data,
+                mc.framework.as_deref(),
+                &mc.out,
+                options,
+                samples,
+                bootstrap,
+            )
+        }
+        Command::Whatif {
+            data,
+            framework,
+            city,
+            sets,
+            missing,
+            format,
+        } => commands::robustness::run_whatif(
+            &data,
+            framework.as_deref(),
+            &city,
+            &sets,
+            missing_policy(missing),
+            format,
+        ),
+        Command::Target {
+            data,
+            framework,
+            city,
+            rank,
+            level,
+            missing,
+            format,
+        } => commands::robustness::run_target(
+            &data,
+            framework.as_deref(),
+            &city,
+            rank,
+            &level,
+            missing_policy(missing),
+            format,
+        ),
+        Command::Bench { reps, seed } => commands::robustness::run_bench(reps, seed),
         Command::Synth {
             seed,
             out,

@@ -454,3 +454,50 @@ pub fn heatmap(
         Ok(())
     })
 }
+
+/// Rank intervals: for each city (ordered by nominal rank) a line from p05 to p95, a dot at
+/// the median and a cross at the nominal rank.
+pub fn rank_intervals(
+    title: &str,
+    rows: &[(String, f64, f64, f64, f64)],
+    synthetic: bool,
+) -> String {
+    let h = 70 + 14 * rows.len() as u32;
+    render((820, h.max(200)), title, synthetic, |area| {
+        let n = rows.len() as f64;
+        let worst = rows.iter().map(|r| r.4).fold(1.0, f64::max);
+        let mut chart = ChartBuilder::on(area)
+            .margin(8)
+            .x_label_area_size(28)
+            .y_label_area_size(190)
+            .build_cartesian_2d(0.5..worst + 0.5, 0f64..n)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .disable_y_axis()
+            .x_desc("rank 排名 (p05–p95, • median, × nominal)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .label_style((FONT, 11))
+            .draw()?;
+        for (i, (name, nominal, p05, median, p95)) in rows.iter().enumerate() {
+            let y = n - i as f64 - 0.5;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(*p05, y), (*p95, y)],
+                colour(0).stroke_width(2),
+            )))?;
+            chart.draw_series(std::iter::once(Circle::new(
+                (*median, y),
+                3,
+                colour(0).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Cross::new(
+                (*nominal, y),
+                4,
+                colour(1).stroke_width(2),
+            )))?;
+            let (px, py) = chart.backend_coord(&(0.5, y));
+            label(area, name, (px - 6, py), (HPos::Right, VPos::Center), 10)?;
+        }
+        Ok(())
+    })
+}

@@ -7,6 +7,7 @@ pub mod compute;
 pub mod framework;
 pub mod published;
 pub mod report;
+pub mod robustness;
 pub mod synth;
 
 use crate::error::CliError;

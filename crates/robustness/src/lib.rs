@@ -1,0 +1,14 @@
+//! Robustness of the index: statistical audit of the data, uncertainty and sensitivity of the
+//! ranks to methodological choices, what-if and target search for a city.
+
+pub mod model;
+pub mod sensitivity;
+pub mod stats;
+pub mod uncertainty;
+pub mod whatif;
+
+pub use model::{Aggregation, Imputation, Model, Normalisation, Scenario};
+pub use uncertainty::{uncertainty, Options, RankIntervals, Vary};
+
+#[cfg(test)]
+mod tests;

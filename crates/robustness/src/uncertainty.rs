@@ -1,0 +1,356 @@
+//! Uncertainty analysis: Monte Carlo over methodological choices with a low-discrepancy
+//! design, reporting each city's median rank and 5th–95th percentile interval.
+//!
+//! Sampling: an Owen-scrambled Sobol sequence (sobol_burley), one dimension per uncertain
+//! input. sobol_burley yields 2^16 points per seed, so point `i` is point `i mod 2^16` of the
+//! sequence seeded by `(seed, i / 2^16)`: blocks of independently scrambled Sobol points.
+//! Inputs map to choices as follows: a weight factor is `1 + spread·(2u − 1)` (uniform
+//! ±spread, default ±25 % of nominal); a categorical choice takes option `⌊u·k⌋` of its k
+//! options; a data factor is `1 + data_spread·(2u − 1)`.
+//!
+//! Determinism: replications are split into fixed chunks; each chunk counts the ranks it sees
+//! in integer histograms, and the histograms are summed. Integer sums do not depend on the
+//! order in which threads finish, so results are identical for any thread count.
+//! Percentiles (median, p05, p95) are computed from the histograms by linear interpolation
+//! between order statistics (numpy's default).
+
+use crate::model::{Aggregation, Imputation, Model, Normalisation, Scenario, Scratch};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Which choices vary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Vary {
+    pub weights: bool,
+    pub normalisation: bool,
+    pub aggregation: bool,
+    pub outliers: bool,
+    pub imputation: bool,
+    /// Per-city multiplicative noise on every indicator's values (off unless asked for).
+    pub data: bool,
+}
+
+impl Vary {
+    /// The default: every methodological choice (weights, normalisation, aggregation,
+    /// outlier treatment, imputation), not the data.
+    pub const ALL: Vary = Vary {
+        weights: true,
+        normalisation: true,
+        aggregation: true,
+        outliers: true,
+        imputation: true,
+        data: false,
+    };
+    /// Nothing varies.
+    pub const NONE: Vary = Vary {
+        weights: false,
+        normalisation: false,
+        aggregation: false,
+        outliers: false,
+        imputation: false,
+        data: false,
+    };
+}
+
+/// Options of the Monte Carlo.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Options {
+    pub runs: u64,
+    pub seed: u32,
+    pub vary: Vary,
+    /// Weight factors are uniform on 1 ± this.
+    pub weight_spread: f64,
+    /// Per-city data noise is uniform on 1 ± this.
+    pub data_spread: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            runs: 1000,
+            seed: 1,
+            vary: Vary::ALL,
+            weight_spread: 0.25,
+            data_spread: 0.10,
+        }
+    }
+}
+
+/// One input dimension of the design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Input {
+    /// Weight factor of model node k.
+    Weight(usize),
+    Normalisation,
+    Aggregation,
+    Outliers,
+    Imputation,
+    /// Data noise of indicator i.
+    Data(usize),
+}
+
+/// The inputs that vary under the options, in a fixed order.
+pub fn inputs(model: &Model, vary: Vary) -> Vec<Input> {
+    let mut v = Vec::new();
+    if vary.weights {
+        v.extend((0..model.nodes.len()).map(Input::Weight));
+    }
+    if vary.normalisation {
+        v.push(Input::Normalisation);
+    }
+    if vary.aggregation {
+        v.push(Input::Aggregation);
+    }
+    if vary.outliers {
+        v.push(Input::Outliers);
+    }
+    if vary.imputation {
+        v.push(Input::Imputation);
+    }
+    if vary.data {
+        v.extend((0..model.indicators.len()).map(Input::Data));
+    }
+    v
+}
+
+/// Coordinate `d` of design point `i` in [0, 1).
+pub fn coordinate(i: u64, d: usize, seed: u32) -> f64 {
+    let block = (i >> 16) as u32;
+    let block_seed = seed
+        .wrapping_mul(0x9E37_79B9)
+        .wrapping_add(block.wrapping_mul(0x85EB_CA6B));
+    sobol_burley::sample((i & 0xFFFF) as u32, d as u32, block_seed) as f64
+}
+
+fn pick<T: Copy>(u: f64, options: &[T]) -> T {
+    options[((u * options.len() as f64) as usize).min(options.len() - 1)]
+}
+
+/// The scenario of a design point `u` (one coordinate per input).
+pub fn scenario(model: &Model, inputs: &[Input], u: &[f64], o: &Options) -> Scenario {
+    let mut s = model.nominal();
+    for (input, &x) in inputs.iter().zip(u) {
+        match *input {
+            Input::Weight(k) => s.weight_factors[k] = 1.0 + o.weight_spread * (2.0 * x - 1.0),
+            Input::Normalisation => {
+                s.normalisation = pick(
+                    x,
+                    &[Normalisation::Z, Normalisation::MinMax, Normalisation::Rank],
+                )
+            }
+            Input::Aggregation => {
+                s.aggregation = pick(x, &[Aggregation::Arithmetic, Aggregation::Geometric])
+            }
+            Input::Outliers => s.treat_outliers = x < 0.5,
+            Input::Imputation => s.imputation = pick(x, &[Imputation::Mean, Imputation::Median]),
+            Input::Data(i) => {
+                s.data_noise
+                    .get_or_insert_with(|| (vec![0.5; model.indicators.len()], o.data_spread))
+                    .0[i] = x
+            }
+        }
+    }
+    s
+}
+
+/// Normalised matrices of every data-related combination, when the data do not vary.
+pub struct NormalisedCache {
+    map: BTreeMap<(Normalisation, bool, Imputation, Aggregation), Vec<f64>>,
+}
+
+impl NormalisedCache {
+    /// Precomputes every combination the options can produce.
+    pub fn new(model: &Model, vary: Vary) -> NormalisedCache {
+        let norms: &[Normalisation] = if vary.normalisation {
+            &[Normalisation::Z, Normalisation::MinMax, Normalisation::Rank]
+        } else {
+            &[Normalisation::Z]
+        };
+        let outs: &[bool] = if vary.outliers {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        let imps: &[Imputation] = if vary.imputation {
+            &[Imputation::Mean, Imputation::Median]
+        } else {
+            &[Imputation::Mean]
+        };
+        let aggs: &[Aggregation] = if vary.aggregation {
+            &[Aggregation::Arithmetic, Aggregation::Geometric]
+        } else {
+            &[Aggregation::Arithmetic]
+        };
+        let mut map = BTreeMap::new();
+        for &n in norms {
+            for &o in outs {
+                for &i in imps {
+                    for &a in aggs {
+                        let mut s = model.nominal();
+                        s.normalisation = n;
+                        s.treat_outliers = o;
+                        s.imputation = i;
+                        s.aggregation = a;
+                        map.insert((n, o, i, a), model.normalise(&s));
+                    }
+                }
+            }
+        }
+        NormalisedCache { map }
+    }
+
+    fn get(&self, s: &Scenario) -> Option<&Vec<f64>> {
+        self.map.get(&(
+            s.normalisation,
+            s.treat_outliers,
+            s.imputation,
+            s.aggregation,
+        ))
+    }
+}
+
+/// Evaluates scenarios quickly: cached normalisation unless the data vary.
+pub struct Evaluator<'a> {
+    pub model: &'a Model,
+    cache: Option<NormalisedCache>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator for the options' choices.
+    pub fn new(model: &'a Model, vary: Vary) -> Evaluator<'a> {
+        Evaluator {
+            model,
+            cache: (!vary.data).then(|| NormalisedCache::new(model, vary)),
+        }
+    }
+
+    /// Ranks at every level under a scenario, into `ranks`.
+    pub fn ranks_into(&self, s: &Scenario, scratch: &mut Scratch, ranks: &mut [Vec<u32>]) {
+        let weights = self.model.effective_weights(&s.weight_factors);
+        match self.cache.as_ref().and_then(|c| c.get(s)) {
+            Some(norm) => self
+                .model
+                .ranks_into(norm, &weights, s.aggregation, scratch, ranks),
+            None => {
+                let norm = self.model.normalise(s);
+                self.model
+                    .ranks_into(&norm, &weights, s.aggregation, scratch, ranks)
+            }
+        }
+    }
+}
+
+/// Rank intervals of every city at every level.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankIntervals {
+    pub levels: Vec<String>,
+    pub cities: Vec<String>,
+    pub runs: u64,
+    /// levels × cities.
+    pub nominal: Vec<Vec<u32>>,
+    pub median: Vec<Vec<f64>>,
+    pub p05: Vec<Vec<f64>>,
+    pub p95: Vec<Vec<f64>>,
+    /// Mean over runs and cities of |composite rank − nominal composite rank|.
+    pub mean_absolute_shift: f64,
+}
+
+/// Replications per work unit (fixed, so results do not depend on scheduling).
+const CHUNK: u64 = 2048;
+
+/// Replications per work unit (progress is reported once per unit).
+pub fn chunk_size() -> u64 {
+    CHUNK
+}
+
+/// Runs the Monte Carlo; `progress` is told each time a chunk of runs finishes (its size).
+pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) -> RankIntervals {
+    let (n, levels) = (model.n(), model.levels.len());
+    let ins = inputs(model, o.vary);
+    let eval = Evaluator::new(model, o.vary);
+    let nominal = model.ranks(&model.nominal());
+    let done = AtomicU64::new(0);
+    let chunks: Vec<u64> = (0..o.runs.div_ceil(CHUNK)).collect();
+    let (hist, shift) = chunks
+        .par_iter()
+        .map(|&c| {
+            let mut hist = vec![0u64; levels * n * n];
+            let mut shift = 0u64;
+            let mut scratch = Scratch::new(model);
+            let mut ranks = vec![vec![0u32; n]; levels];
+            let mut u = vec![0.0; ins.len()];
+            let end = ((c + 1) * CHUNK).min(o.runs);
+            for i in c * CHUNK..end {
+                for (d, x) in u.iter_mut().enumerate() {
+                    *x = coordinate(i, d, o.seed);
+                }
+                let s = scenario(model, &ins, &u, o);
+                eval.ranks_into(&s, &mut scratch, &mut ranks);
+                for l in 0..levels {
+                    for j in 0..n {
+                        hist[(l * n + j) * n + (ranks[l][j] as usize - 1)] += 1;
+                    }
+                }
+                for j in 0..n {
+                    shift += (ranks[0][j] as i64 - nominal[0][j] as i64).unsigned_abs();
+                }
+            }
+            done.fetch_add(end - c * CHUNK, Ordering::Relaxed);
+            progress(end - c * CHUNK);
+            (hist, shift)
+        })
+        .reduce(
+            || (vec![0u64; levels * n * n], 0u64),
+            |(mut a, sa), (b, sb)| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                (a, sa + sb)
+            },
+        );
+    let pct = |q: f64| -> Vec<Vec<f64>> {
+        (0..levels)
+            .map(|l| {
+                (0..n)
+                    .map(|j| percentile(&hist[(l * n + j) * n..(l * n + j + 1) * n], q))
+                    .collect()
+            })
+            .collect()
+    };
+    RankIntervals {
+        levels: model.levels.clone(),
+        cities: model.cities.clone(),
+        runs: o.runs,
+        nominal,
+        median: pct(0.5),
+        p05: pct(0.05),
+        p95: pct(0.95),
+        mean_absolute_shift: if o.runs == 0 {
+            0.0
+        } else {
+            shift as f64 / (o.runs as f64 * n as f64)
+        },
+    }
+}
+
+/// The q-quantile of a sample given as counts of ranks 1..=len (linear interpolation).
+pub fn percentile(counts: &[u64], q: f64) -> f64 {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return f64::NAN;
+    }
+    let pos = q * (total - 1) as f64;
+    let (lo, hi) = (pos.floor() as u64, pos.ceil() as u64);
+    let value_at = |k: u64| -> f64 {
+        let mut seen = 0;
+        for (r, c) in counts.iter().enumerate() {
+            seen += c;
+            if seen > k {
+                return r as f64 + 1.0;
+            }
+        }
+        counts.len() as f64
+    };
+    let (a, b) = (value_at(lo), value_at(hi));
+    a + (b - a) * (pos - lo as f64)
+}
