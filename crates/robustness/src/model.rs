@@ -83,10 +83,10 @@ pub struct Model {
     pub nodes: Vec<Node>,
     /// Node index of each indicator.
     indicator_node: Vec<usize>,
-    /// Pillar (0-based) of each indicator.
-    pillar_of: Vec<usize>,
     /// `GIHI`, then pillar ids.
     pub levels: Vec<String>,
+    /// Indicator positions of each pillar (contiguous in framework order).
+    pillar_ranges: Vec<std::ops::Range<usize>>,
 }
 
 impl Model {
@@ -111,10 +111,9 @@ impl Model {
                 });
             }
         }
-        let (mut indicator_node, mut pillar_of, mut direction, mut ids) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut indicator_node, mut direction, mut ids) = (Vec::new(), Vec::new(), Vec::new());
         let mut k = 0;
-        for (pi, p) in framework.pillars.iter().enumerate() {
+        for p in &framework.pillars {
             for s in &p.subpillars {
                 for i in &s.indicators {
                     indicator_node.push(nodes.len());
@@ -123,7 +122,6 @@ impl Model {
                         parent: Some(sub_index[k]),
                         weight: i.weight,
                     });
-                    pillar_of.push(pi);
                     direction.push(if i.direction == Direction::HigherIsBetter {
                         1.0
                     } else {
@@ -136,6 +134,13 @@ impl Model {
         }
         let mut levels = vec![gihi_framework::COMPOSITE_ID.to_string()];
         levels.extend(framework.pillars.iter().map(|p| p.id.clone()));
+        let mut pillar_ranges = Vec::new();
+        let mut start = 0;
+        for p in &framework.pillars {
+            let len: usize = p.subpillars.iter().map(|s| s.indicators.len()).sum();
+            pillar_ranges.push(start..start + len);
+            start += len;
+        }
         Model {
             cities,
             indicators: ids,
@@ -143,8 +148,8 @@ impl Model {
             direction,
             nodes,
             indicator_node,
-            pillar_of,
             levels,
+            pillar_ranges,
         }
     }
 
@@ -168,12 +173,29 @@ impl Model {
     /// Effective indicator weights under weight factors: each node's weight times its factor,
     /// normalised among siblings, multiplied down the tree.
     pub fn effective_weights(&self, factors: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; self.indicators.len()];
+        self.effective_weights_into(
+            factors,
+            &mut vec![0.0; self.nodes.len() + 1],
+            &mut vec![0.0; self.nodes.len()],
+            &mut out,
+        );
+        out
+    }
+
+    /// [`Model::effective_weights`] into caller buffers (no allocation).
+    pub fn effective_weights_into(
+        &self,
+        factors: &[f64],
+        sum_by_parent: &mut [f64],
+        local: &mut [f64],
+        out: &mut [f64],
+    ) {
         let m = self.nodes.len();
-        let mut sum_by_parent = vec![0.0; m + 1];
+        sum_by_parent.iter_mut().for_each(|x| *x = 0.0);
         for (k, node) in self.nodes.iter().enumerate() {
             sum_by_parent[node.parent.unwrap_or(m)] += node.weight * factors[k];
         }
-        let mut local = vec![0.0; m];
         for (k, node) in self.nodes.iter().enumerate() {
             let s = sum_by_parent[node.parent.unwrap_or(m)];
             local[k] = if s > 0.0 {
@@ -182,22 +204,21 @@ impl Model {
                 0.0
             };
         }
-        self.indicator_node
-            .iter()
-            .map(|&k| {
-                let mut w = local[k];
-                let mut p = self.nodes[k].parent;
-                while let Some(q) = p {
-                    w *= local[q];
-                    p = self.nodes[q].parent;
-                }
-                w
-            })
-            .collect()
+        for (o, &k) in out.iter_mut().zip(&self.indicator_node) {
+            let mut w = local[k];
+            let mut p = self.nodes[k].parent;
+            while let Some(q) = p {
+                w *= local[q];
+                p = self.nodes[q].parent;
+            }
+            *o = w;
+        }
     }
 
-    /// The normalised matrix (row-major, n × m) for the data-related choices of a scenario.
-    /// Geometric aggregation gets each column rescaled to [1, 100].
+    /// The normalised matrix (column-major: indicator i's values for all cities at
+    /// `i·n..(i+1)·n`) for the data-related choices of a scenario.
+    /// For geometric aggregation each column is rescaled to [1, 100] and its logarithm stored,
+    /// so that a weighted sum of the matrix is the log of the weighted geometric mean.
     pub fn normalise(&self, s: &Scenario) -> Vec<f64> {
         let (n, m) = (self.n(), self.indicators.len());
         let mut out = vec![0.0; n * m];
@@ -220,45 +241,55 @@ impl Model {
             let values: Vec<f64> = norm.into_iter().map(|v| v.unwrap_or(0.0)).collect();
             let values = if s.aggregation == Aggregation::Geometric {
                 rescale(&values, 1.0, 100.0)
+                    .into_iter()
+                    .map(f64::ln)
+                    .collect()
             } else {
                 values
             };
-            for j in 0..n {
-                out[j * m + i] = values[j];
-            }
+            out[i * n..(i + 1) * n].copy_from_slice(&values);
         }
         out
     }
 
     /// Ranks at every level (composite, then pillars) for a normalised matrix and weights,
-    /// written into `ranks` (levels × n). `scratch` holds one score per city.
+    /// written into `ranks` (levels × n), using `scratch` buffers.
     pub fn ranks_into(
         &self,
         normalised: &[f64],
         weights: &[f64],
-        aggregation: Aggregation,
         scratch: &mut Scratch,
         ranks: &mut [Vec<u32>],
     ) {
-        let (n, m) = (self.n(), self.indicators.len());
-        let levels = self.levels.len();
-        for j in 0..n {
-            let row = &normalised[j * m..(j + 1) * m];
-            for l in 0..levels {
-                scratch.scores[l][j] = 0.0;
-            }
-            for i in 0..m {
-                let v = match aggregation {
-                    Aggregation::Arithmetic => row[i],
-                    Aggregation::Geometric => row[i].ln(),
-                };
-                let c = weights[i] * v;
-                scratch.scores[0][j] += c;
-                scratch.scores[1 + self.pillar_of[i]][j] += c;
+        // Under geometric aggregation the normalised matrix already holds logarithms, so the
+        // same weighted sum serves both aggregations.
+        self.scores_into(normalised, weights, scratch);
+        for (l, out) in ranks.iter_mut().enumerate() {
+            competition_ranks(&scratch.scores[l], out, &mut scratch.buf);
+        }
+    }
+
+    fn scores_into(&self, normalised: &[f64], weights: &[f64], scratch: &mut Scratch) {
+        let n = self.n();
+        // Column by column, so the inner loop runs over all cities (vectorised); each city's
+        // pillar sum still adds its indicators in framework order.
+        for (p, range) in self.pillar_ranges.iter().enumerate() {
+            let sp = &mut scratch.scores[1 + p];
+            sp.iter_mut().for_each(|x| *x = 0.0);
+            for i in range.clone() {
+                let w = weights[i];
+                for (s, x) in sp.iter_mut().zip(&normalised[i * n..(i + 1) * n]) {
+                    *s += w * x;
+                }
             }
         }
-        for l in 0..levels {
-            competition_ranks(&scratch.scores[l], &mut scratch.order, &mut ranks[l]);
+        let (composite, pillars) = scratch.scores.split_at_mut(1);
+        for j in 0..n {
+            let mut total = 0.0;
+            for sp in pillars.iter() {
+                total += sp[j];
+            }
+            composite[0][j] = total;
         }
     }
 
@@ -268,13 +299,7 @@ impl Model {
         let weights = self.effective_weights(&s.weight_factors);
         let mut scratch = Scratch::new(self);
         let mut ranks = vec![vec![0; self.n()]; self.levels.len()];
-        self.ranks_into(
-            &normalised,
-            &weights,
-            s.aggregation,
-            &mut scratch,
-            &mut ranks,
-        );
+        self.ranks_into(&normalised, &weights, &mut scratch, &mut ranks);
         ranks
     }
 }
@@ -291,7 +316,7 @@ fn noise_hash(draw: f64, city: usize) -> f64 {
 /// Reusable buffers for [`Model::ranks_into`].
 pub struct Scratch {
     scores: Vec<Vec<f64>>,
-    order: Vec<usize>,
+    buf: Vec<f32>,
 }
 
 impl Scratch {
@@ -299,22 +324,58 @@ impl Scratch {
     pub fn new(model: &Model) -> Scratch {
         Scratch {
             scores: vec![vec![0.0; model.n()]; model.levels.len()],
-            order: (0..model.n()).collect(),
+            buf: Vec::with_capacity(model.n()),
         }
     }
 }
 
-/// Competition ranks (higher score first, ties share the better rank).
-pub fn competition_ranks(scores: &[f64], order: &mut Vec<usize>, out: &mut [u32]) {
-    order.clear();
-    order.extend(0..scores.len());
-    order.sort_unstable_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-    let mut rank = 1;
-    for (k, &j) in order.iter().enumerate() {
-        if k > 0 && scores[j] != scores[order[k - 1]] {
-            rank = k as u32 + 1;
-        }
-        out[j] = rank;
+/// Competition ranks (higher score first, ties share the better rank): by definition,
+/// `rank_j = 1 + #{k : score_k > score_j}`. For a hundred cities counting is faster than
+/// sorting (no branches; the loop vectorises) and needs no tie rule.
+///
+/// The count runs first in `f32` (twice the lanes). Rounding to f32 preserves order, so when
+/// the f32 scores are all distinct their order is exactly the f64 order; they are distinct
+/// exactly when the counts form a permutation of 0..n. Otherwise (a collision, or a real tie)
+/// the count is redone in f64. `buf` is scratch.
+pub fn competition_ranks(scores: &[f64], out: &mut [u32], buf: &mut Vec<f32>) {
+    buf.clear();
+    buf.extend(scores.iter().map(|&x| x as f32));
+    dispatch(|| count_ranks(buf, out));
+    let mut seen = 0u128;
+    let distinct = scores.len() <= 128
+        && out.iter().all(|&r| {
+            let bit = 1u128 << (r - 1);
+            let fresh = seen & bit == 0;
+            seen |= bit;
+            fresh
+        });
+    if !distinct {
+        dispatch(|| count_ranks(scores, out));
+    }
+}
+
+/// Runs `f` compiled for AVX2 when the CPU has it.
+#[inline(always)]
+fn dispatch(f: impl FnOnce()) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe { with_avx2(f) };
+        return;
+    }
+    f();
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn with_avx2(f: impl FnOnce()) {
+    f();
+}
+
+#[inline(always)]
+fn count_ranks<T: PartialOrd + Copy>(scores: &[T], out: &mut [u32]) {
+    for (r, &sj) in out.iter_mut().zip(scores) {
+        *r = 1 + scores.iter().map(|&sk| (sk > sj) as u32).sum::<u32>();
     }
 }
 

@@ -16,7 +16,7 @@
 //! the indices are undefined (reported as missing).
 
 use crate::model::{Model, Scratch};
-use crate::uncertainty::{coordinate, inputs, scenario, Evaluator, Input, Options};
+use crate::uncertainty::{fill_point, inputs, scenario, Evaluator, Input, Options};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -148,9 +148,9 @@ pub fn sensitivity(
     let nominal = model.ranks(&model.nominal())[0].clone();
     // Rows of A and B.
     let row = |j: usize, offset: usize| -> Vec<f64> {
-        (0..d)
-            .map(|k| coordinate(j as u64, offset + k, o.seed))
-            .collect()
+        let mut v = vec![0.0; d];
+        fill_point(j as u64, offset, o.seed, &mut v);
+        v
     };
     let designs: Vec<(usize, Option<usize>)> = (0..samples)
         .flat_map(|j| {

@@ -201,6 +201,9 @@ pub struct StatsAudit {
     pub flags: Vec<String>,
 }
 
+/// A node's id, its indicator positions and its weighted z-sum per city.
+type Series = (String, Vec<usize>, Vec<Option<f64>>);
+
 /// Runs the statistical audit on one group.
 pub fn statistical_audit(framework: &Framework, model: &Model) -> StatsAudit {
     let m = model.indicators.len();
@@ -261,9 +264,7 @@ pub fn statistical_audit(framework: &Framework, model: &Model) -> StatsAudit {
     let z: Vec<Vec<f64>> = {
         let s = model.nominal();
         let norm = model.normalise(&s);
-        (0..m)
-            .map(|i| (0..n).map(|j| norm[j * m + i]).collect())
-            .collect()
+        (0..m).map(|i| norm[i * n..(i + 1) * n].to_vec()).collect()
     };
     let weights = framework.effective_weights();
     let sum_of = |idx: &[usize]| -> Vec<Option<f64>> {
@@ -272,7 +273,7 @@ pub fn statistical_audit(framework: &Framework, model: &Model) -> StatsAudit {
             .collect()
     };
     let aggregates = framework.aggregates();
-    let series: Vec<(String, Vec<usize>, Vec<Option<f64>>)> = aggregates
+    let series: Vec<Series> = aggregates
         .iter()
         .map(|a| {
             (
@@ -327,7 +328,7 @@ pub fn statistical_audit(framework: &Framework, model: &Model) -> StatsAudit {
         });
     }
     let mut aggregate_correlations = Vec::new();
-    let subs: Vec<&(String, Vec<usize>, Vec<Option<f64>>)> =
+    let subs: Vec<&Series> =
         framework.subpillars().map(|s| find(&s.id)).collect();
     for group in [&subs, &pillar_cols] {
         for a in 0..group.len() {

@@ -280,3 +280,45 @@ fn whatif_and_target() {
     );
     assert!(whatif::parse_change("I30").is_err());
 }
+
+#[test]
+fn four_at_a_time_equals_one_at_a_time() {
+    for (i, offset, len) in [(0u64, 0usize, 45usize), (70_000, 3, 10), (5, 47, 49)] {
+        let mut v = vec![0.0; len];
+        uncertainty::fill_point(i, offset, 7, &mut v);
+        for (k, x) in v.iter().enumerate() {
+            assert_eq!(*x, uncertainty::coordinate(i, offset + k, 7));
+        }
+    }
+}
+
+fn naive_ranks(s: &[f64]) -> Vec<u32> {
+    s.iter()
+        .map(|&a| 1 + s.iter().filter(|&&b| b > a).count() as u32)
+        .collect()
+}
+
+proptest::proptest! {
+    /// The f32-first counting gives exactly the f64 competition ranks: with ties, with values
+    /// that collide in f32 (differences of 1e-12), and beyond 128 cities.
+    #[test]
+    fn counting_ranks_are_exact(
+        base in proptest::collection::vec(-5.0f64..5.0, 1..200),
+        ties in proptest::collection::vec(0usize..200, 0..20),
+        nudges in proptest::collection::vec((0usize..200, -1e-12f64..1e-12), 0..20),
+    ) {
+        let mut s = base.clone();
+        let n = s.len();
+        for (k, t) in ties.iter().enumerate() {
+            s[t % n] = s[k % n];
+        }
+        for (i, d) in &nudges {
+            let j = (i + 1) % n;
+            s[j] = s[i % n] + d;
+        }
+        let mut out = vec![0u32; n];
+        let mut buf = Vec::new();
+        model::competition_ranks(&s, &mut out, &mut buf);
+        proptest::prop_assert_eq!(out, naive_ranks(&s));
+    }
+}

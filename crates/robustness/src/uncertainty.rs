@@ -115,13 +115,33 @@ pub fn inputs(model: &Model, vary: Vary) -> Vec<Input> {
     v
 }
 
+fn block_seed(i: u64, seed: u32) -> u32 {
+    let block = (i >> 16) as u32;
+    seed.wrapping_mul(0x9E37_79B9)
+        .wrapping_add(block.wrapping_mul(0x85EB_CA6B))
+}
+
 /// Coordinate `d` of design point `i` in [0, 1).
 pub fn coordinate(i: u64, d: usize, seed: u32) -> f64 {
-    let block = (i >> 16) as u32;
-    let block_seed = seed
-        .wrapping_mul(0x9E37_79B9)
-        .wrapping_add(block.wrapping_mul(0x85EB_CA6B));
-    sobol_burley::sample((i & 0xFFFF) as u32, d as u32, block_seed) as f64
+    sobol_burley::sample((i & 0xFFFF) as u32, d as u32, block_seed(i, seed)) as f64
+}
+
+/// Coordinates `offset..offset + out.len()` of design point `i`, four at a time (the same
+/// values as [`coordinate`]).
+pub fn fill_point(i: u64, offset: usize, seed: u32, out: &mut [f64]) {
+    let (index, bs) = ((i & 0xFFFF) as u32, block_seed(i, seed));
+    let mut d = offset;
+    while d < offset + out.len() {
+        let set = d / 4;
+        let four = sobol_burley::sample_4d(index, set as u32, bs);
+        for (k, v) in four.iter().enumerate() {
+            let dim = set * 4 + k;
+            if dim >= offset && dim < offset + out.len() {
+                out[dim - offset] = *v as f64;
+            }
+        }
+        d = set * 4 + 4;
+    }
 }
 
 fn pick<T: Copy>(u: f64, options: &[T]) -> T {
@@ -131,6 +151,12 @@ fn pick<T: Copy>(u: f64, options: &[T]) -> T {
 /// The scenario of a design point `u` (one coordinate per input).
 pub fn scenario(model: &Model, inputs: &[Input], u: &[f64], o: &Options) -> Scenario {
     let mut s = model.nominal();
+    set_scenario(&mut s, model, inputs, u, o);
+    s
+}
+
+/// Overwrites `s` with the scenario of design point `u` (every varying input is set).
+pub fn set_scenario(s: &mut Scenario, model: &Model, inputs: &[Input], u: &[f64], o: &Options) {
     for (input, &x) in inputs.iter().zip(u) {
         match *input {
             Input::Weight(k) => s.weight_factors[k] = 1.0 + o.weight_spread * (2.0 * x - 1.0),
@@ -152,7 +178,6 @@ pub fn scenario(model: &Model, inputs: &[Input], u: &[f64], o: &Options) -> Scen
             }
         }
     }
-    s
 }
 
 /// Normalised matrices of every data-related combination, when the data do not vary.
@@ -229,14 +254,22 @@ impl<'a> Evaluator<'a> {
     /// Ranks at every level under a scenario, into `ranks`.
     pub fn ranks_into(&self, s: &Scenario, scratch: &mut Scratch, ranks: &mut [Vec<u32>]) {
         let weights = self.model.effective_weights(&s.weight_factors);
+        self.ranks_with_weights(s, &weights, scratch, ranks);
+    }
+
+    /// Ranks under a scenario whose effective weights are already known.
+    pub fn ranks_with_weights(
+        &self,
+        s: &Scenario,
+        weights: &[f64],
+        scratch: &mut Scratch,
+        ranks: &mut [Vec<u32>],
+    ) {
         match self.cache.as_ref().and_then(|c| c.get(s)) {
-            Some(norm) => self
-                .model
-                .ranks_into(norm, &weights, s.aggregation, scratch, ranks),
+            Some(norm) => self.model.ranks_into(norm, weights, scratch, ranks),
             None => {
                 let norm = self.model.normalise(s);
-                self.model
-                    .ranks_into(&norm, &weights, s.aggregation, scratch, ranks)
+                self.model.ranks_into(&norm, weights, scratch, ranks)
             }
         }
     }
@@ -276,18 +309,28 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
     let (hist, shift) = chunks
         .par_iter()
         .map(|&c| {
-            let mut hist = vec![0u64; levels * n * n];
+            let mut hist = vec![0u32; levels * n * n];
             let mut shift = 0u64;
             let mut scratch = Scratch::new(model);
             let mut ranks = vec![vec![0u32; n]; levels];
             let mut u = vec![0.0; ins.len()];
+            let mut s = model.nominal();
+            let (mut sums, mut local, mut weights) = (
+                vec![0.0; model.nodes.len() + 1],
+                vec![0.0; model.nodes.len()],
+                vec![0.0; model.indicators.len()],
+            );
             let end = ((c + 1) * CHUNK).min(o.runs);
             for i in c * CHUNK..end {
-                for (d, x) in u.iter_mut().enumerate() {
-                    *x = coordinate(i, d, o.seed);
-                }
-                let s = scenario(model, &ins, &u, o);
-                eval.ranks_into(&s, &mut scratch, &mut ranks);
+                fill_point(i, 0, o.seed, &mut u);
+                set_scenario(&mut s, model, &ins, &u, o);
+                model.effective_weights_into(
+                    &s.weight_factors,
+                    &mut sums,
+                    &mut local,
+                    &mut weights,
+                );
+                eval.ranks_with_weights(&s, &weights, &mut scratch, &mut ranks);
                 for l in 0..levels {
                     for j in 0..n {
                         hist[(l * n + j) * n + (ranks[l][j] as usize - 1)] += 1;
@@ -301,6 +344,13 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
             progress(end - c * CHUNK);
             (hist, shift)
         })
+        .fold(
+            || (vec![0u64; levels * n * n], 0u64),
+            |(mut a, sa), (b, sb)| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| *x += *y as u64);
+                (a, sa + sb)
+            },
+        )
         .reduce(
             || (vec![0u64; levels * n * n], 0u64),
             |(mut a, sa), (b, sb)| {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Benchmark of the uncertainty engine against a vectorised numpy baseline, in one session:
+#   ./scripts/bench.sh [REPS] [ROUNDS]   (defaults 100000 and 5)
+# Runs gihi and numpy alternately ROUNDS times each on the same synthetic table and prints
+# the median, minimum and maximum replications per second of each and the ratio of medians.
+# numpy runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they slow a current numpy on
+# this machine kind; see the environment notes). Results are recorded in BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reps="${1:-100000}"
+rounds="${2:-5}"
+python3 -c 'import numpy' 2>/dev/null || python3 -m pip install --quiet numpy
+cargo build --release --locked --bin gihi
+mkdir -p target/bench
+data=target/bench/bench-synthetic-seed2024.csv
+target/release/gihi synth --seed 2024 --out "$data" 2>/dev/null
+: > target/bench/runs.jsonl
+for _ in $(seq "$rounds"); do
+  target/release/gihi bench --reps "$reps" --seed 2024 >> target/bench/runs.jsonl
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 reference/bench_numpy.py "$data" --reps "$reps" >> target/bench/runs.jsonl
+done
+python3 - target/bench/runs.jsonl <<'PY'
+import json, statistics, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+out = {}
+for tool in ("gihi", "numpy"):
+    r = sorted(x["replications_per_second"] for x in runs if x["tool"] == tool)
+    out[tool] = statistics.median(r)
+    print(f"{tool:6s} median {statistics.median(r):>9.0f}  min {r[0]:>9.0f}  max {r[-1]:>9.0f} replications/s over {len(r)} runs")
+checks = {x["check_median_rank_of_first_city"] for x in runs}
+print(f"same output check (median composite rank of the first city): {sorted(checks)}")
+print(f"speed ratio of medians gihi/numpy: {out['gihi'] / out['numpy']:.1f}x "
+      f"({runs[0]['threads']} threads for gihi; {runs[0]['replications']} replications, {runs[0]['cities']} cities x {runs[0]['indicators']} indicators)")
+PY
