@@ -328,8 +328,7 @@ pub fn statistical_audit(framework: &Framework, model: &Model) -> StatsAudit {
         });
     }
     let mut aggregate_correlations = Vec::new();
-    let subs: Vec<&Series> =
-        framework.subpillars().map(|s| find(&s.id)).collect();
+    let subs: Vec<&Series> = framework.subpillars().map(|s| find(&s.id)).collect();
     for group in [&subs, &pillar_cols] {
         for a in 0..group.len() {
             for b in a + 1..group.len() {
