@@ -1,21 +1,10 @@
 //! End-to-end tests of the analysis commands on a computed (synthetic) run and on the
 //! published edition.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod common;
+use common::*;
 
-fn gihi(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("gihi")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+use std::path::{Path, PathBuf};
 
 /// Two computed synthetic runs (seeds 1 and 2) in a temporary directory.
 fn runs(dir: &Path) -> (PathBuf, PathBuf) {

@@ -1,19 +1,7 @@
 //! End-to-end tests of `gihi published` and `gihi audit published`.
 
-use assert_cmd::Command;
-
-fn gihi(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("gihi")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+mod common;
+use common::*;
 
 #[test]
 fn ranking_in_every_format() {

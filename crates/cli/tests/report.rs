@@ -1,27 +1,17 @@
 //! `gihi report`: the files it writes, the workbook's sheets and row counts (read back with
 //! calamine), the CSVs, and synthetic labelling. Browser checks live in tests/browser.
 
-use assert_cmd::Command;
+mod common;
+use common::*;
+
 use calamine::{open_workbook, DataType, Reader, Xlsx};
 use std::path::Path;
-
-fn gihi(args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("gihi")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 #[test]
 fn published_report_has_every_table_in_the_workbook() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("gihi-report");
-    let (code, err) = gihi(&["report", "--out", out.to_str().unwrap()]);
+    let (code, _, err) = gihi(&["report", "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     for f in [
         "index.html",
@@ -132,7 +122,7 @@ fn synthetic_run_report_is_labelled_everywhere() {
         0
     );
     // The report path must say synthetic too.
-    let (code, err) = gihi(&[
+    let (code, _, err) = gihi(&[
         "report",
         "--results",
         run.to_str().unwrap(),

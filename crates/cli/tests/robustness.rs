@@ -1,26 +1,7 @@
 //! End-to-end tests of stats, uncertainty, sensitivity, whatif, target and bench.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
-
-fn gihi(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("gihi")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../reference/fixtures")
-        .join(name)
-}
+mod common;
+use common::*;
 
 #[test]
 fn uncertainty_writes_rank_intervals() {

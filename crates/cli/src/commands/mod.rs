@@ -120,3 +120,12 @@ pub fn run_time() -> String {
         .unwrap_or_else(std::time::SystemTime::now);
     humantime::format_rfc3339_seconds(t).to_string()
 }
+
+/// ` (SYNTHETIC)` for messages about outputs made from synthetic data, else nothing.
+pub fn synthetic_note(synthetic: bool) -> &'static str {
+    if synthetic {
+        " (SYNTHETIC)"
+    } else {
+        ""
+    }
+}

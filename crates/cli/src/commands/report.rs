@@ -86,7 +86,7 @@ pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<
     eprintln!(
         "wrote {}{}: {} tables, {} figures; open {}",
         written.display(),
-        if report.synthetic { " (SYNTHETIC)" } else { "" },
+        super::synthetic_note(report.synthetic),
         report.tables().count(),
         report.figures().count(),
         written.join("index.html").display()

@@ -341,11 +341,7 @@ pub fn run_uncertainty(
     eprintln!(
         "wrote {}: rank_intervals.csv, rank_intervals.svg, summary.json{}",
         written.display(),
-        if l.table.synthetic {
-            " (SYNTHETIC)"
-        } else {
-            ""
-        }
+        super::synthetic_note(l.table.synthetic)
     );
     Ok(())
 }
@@ -442,11 +438,7 @@ pub fn run_sensitivity(
     eprintln!(
         "wrote {}: sensitivity.csv, summary.json{}",
         written.display(),
-        if l.table.synthetic {
-            " (SYNTHETIC)"
-        } else {
-            ""
-        }
+        super::synthetic_note(l.table.synthetic)
     );
     Ok(())
 }
