@@ -209,6 +209,23 @@ enum Command {
         #[arg(long, default_value_t = 2024)]
         seed: u64,
     },
+    /// Derive the 30 indicators from source tables (Appendix 2), with provenance.
+    Derive {
+        /// Directory of source files (see `gihi sources template`).
+        #[arg(long)]
+        sources: PathBuf,
+        /// Indicator table to write (CSV); provenance goes beside it.
+        #[arg(long, required_unless_present = "explain")]
+        out: Option<PathBuf>,
+        /// List the rows behind one cell instead: CITY INDICATOR.
+        #[arg(long, num_args = 2, value_names = ["CITY", "INDICATOR"])]
+        explain: Option<Vec<String>>,
+    },
+    /// Source-file layouts.
+    Sources {
+        #[command(subcommand)]
+        what: SourcesWhat,
+    },
     /// Write a SYNTHETIC indicator table for all registry cities (demos and tests only).
     Synth {
         #[arg(long)]
@@ -244,6 +261,12 @@ enum PublishedQuery {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+#[derive(Subcommand)]
+enum SourcesWhat {
+    /// Write an empty, commented template of every source file into DIR.
+    Template { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -505,6 +528,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             format,
         ),
         Command::Bench { reps, seed } => commands::robustness::run_bench(reps, seed),
+        Command::Derive {
+            sources,
+            out,
+            explain,
+        } => commands::derive::run(
+            &sources,
+            out.as_deref().unwrap_or(std::path::Path::new("")),
+            explain.as_deref(),
+        ),
+        Command::Sources {
+            what: SourcesWhat::Template { dir },
+        } => commands::derive::run_template(&dir),
         Command::Synth {
             seed,
             out,

@@ -13,7 +13,35 @@ use std::path::Path;
 /// Header of `scores.csv`.
 pub const SCORES_HEADER: [&str; 6] = ["city", "group", "level", "node", "score", "rank"];
 /// Header of `indicators.csv`.
-pub const INDICATORS_HEADER: [&str; 6] = ["city", "group", "indicator", "value", "z", "imputed"];
+pub const INDICATORS_HEADER: [&str; 7] = [
+    "city",
+    "group",
+    "indicator",
+    "value",
+    "z",
+    "imputed",
+    "flags",
+];
+
+/// Flags of derived cells, read from the provenance file `gihi derive` writes beside its
+/// indicator table: (city, indicator) → `;`-separated flags.
+type Flags = std::collections::BTreeMap<(String, String), String>;
+
+fn read_provenance(data: &Path) -> Result<Option<(String, Vec<u8>, Flags)>, CliError> {
+    let path = super::derive::provenance_path(data);
+    let Ok(bytes) = std::fs::read(&path) else {
+        return Ok(None);
+    };
+    let mut flags = Flags::new();
+    let mut rdr = csv::Reader::from_reader(bytes.as_slice());
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        if rec.len() >= 7 && !rec[6].is_empty() {
+            flags.insert((rec[0].to_string(), rec[1].to_string()), rec[6].to_string());
+        }
+    }
+    Ok(Some((path.display().to_string(), bytes, flags)))
+}
 
 /// One evaluated group's input values and scores.
 struct GroupResult {
@@ -36,6 +64,8 @@ struct Manifest {
     conventions: Conventions,
     groups: Vec<GroupSummary>,
     notes: Vec<String>,
+    /// Cells with derivation flags (proxy, fallback year, estimated), from the provenance file.
+    flagged_cells: usize,
     imputed: Vec<ImputedCell>,
 }
 
@@ -119,7 +149,10 @@ pub fn run(
 
     let dir = OutputDir::create(out)?;
     dir.write("scores.csv", scores_csv(&results).as_bytes())?;
-    dir.write("indicators.csv", indicators_csv(&results).as_bytes())?;
+    let provenance = read_provenance(data)?;
+    let no_flags = Flags::new();
+    let flags = provenance.as_ref().map_or(&no_flags, |p| &p.2);
+    dir.write("indicators.csv", indicators_csv(&results, flags).as_bytes())?;
     let manifest = Manifest {
         tool: "gihi",
         version: env!("CARGO_PKG_VERSION"),
@@ -132,7 +165,10 @@ pub fn run(
             path: loaded.path.clone(),
             sha256: loaded.sha256.clone(),
         },
-        inputs: vec![InputFile { role: "data", id: None, path: data.display().to_string(), sha256: sha256_hex(&data_bytes) }],
+        inputs: std::iter::once(InputFile { role: "data", id: None, path: data.display().to_string(), sha256: sha256_hex(&data_bytes) })
+            .chain(provenance.as_ref().map(|(path, bytes, _)| InputFile { role: "provenance", id: None, path: path.clone(), sha256: sha256_hex(bytes) }))
+            .collect(),
+        flagged_cells: flags.len(),
         options: Options { missing: missing.as_str() },
         conventions: Conventions {
             method: "GIHI 2024 report, Appendix 3: z-score per indicator within each group, effective-weight sums, min-max to [60, 100]",
@@ -221,7 +257,7 @@ fn scores_csv(results: &[GroupResult]) -> String {
 }
 
 /// Raw value, z-score and imputation flag of every city and indicator.
-fn indicators_csv(results: &[GroupResult]) -> String {
+fn indicators_csv(results: &[GroupResult], flags: &Flags) -> String {
     let mut rows = Vec::new();
     for GroupResult {
         group,
@@ -238,6 +274,10 @@ fn indicators_csv(results: &[GroupResult]) -> String {
                     values[j][i].map_or(String::new(), |v| v.to_string()),
                     s.z[j][i].to_string(),
                     s.imputed[j][i].to_string(),
+                    flags
+                        .get(&(city.clone(), ind.clone()))
+                        .cloned()
+                        .unwrap_or_default(),
                 ]);
             }
         }

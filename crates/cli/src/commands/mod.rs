@@ -4,6 +4,7 @@ pub mod analysis;
 pub mod audit;
 pub mod cities;
 pub mod compute;
+pub mod derive;
 pub mod framework;
 pub mod published;
 pub mod report;

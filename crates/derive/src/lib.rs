@@ -1,0 +1,233 @@
+//! From source tables to the 30 indicators, by the rules of report Appendix 2, with the
+//! provenance of every cell.
+//!
+//! Every source file is a CSV whose layout [`sources::SOURCES`] documents (as close as possible
+//! to the public export of that source). Places are an administrative city with its country
+//! (mapped to its metro through the registry's member cities), or a metro id or name; a
+//! `metro` column settles the four US names that belong to two metros. Each row becomes
+//! *contributions* (metro, indicator, amount, file, line); contributions are aggregated per
+//! metro — summed, averaged, or counted once per distinct key — and some indicators are then
+//! divided by population (per million) or computed from several values (growth, productivity).
+//! Every cell keeps its contributing rows, data year and flags.
+
+pub mod places;
+pub mod rules;
+pub mod sources;
+
+use gihi_framework::Framework;
+use gihi_registry::Registry;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// A caveat on a derived value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flag {
+    /// A national figure stands in for the city.
+    ProxyNational,
+    /// A state, province or region figure stands in for the city.
+    ProxyState,
+    /// An earlier year than the target year.
+    FallbackYear,
+    /// Estimated (e.g. working-age population from an age structure).
+    Estimated,
+    /// No source value.
+    Missing,
+}
+
+impl Flag {
+    /// Kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::ProxyNational => "proxy-national",
+            Flag::ProxyState => "proxy-state",
+            Flag::FallbackYear => "fallback-year",
+            Flag::Estimated => "estimated",
+            Flag::Missing => "missing",
+        }
+    }
+}
+
+/// One source row's part in a cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    pub file: String,
+    pub line: usize,
+    /// What the row says, e.g. `Harvard University (ARWU rank 1)`.
+    pub note: String,
+    pub amount: f64,
+}
+
+/// A derived value and where it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Cell {
+    pub value: Option<f64>,
+    pub rows: Vec<Contribution>,
+    pub year: Option<i32>,
+    pub flags: BTreeSet<Flag>,
+    /// How the value was computed from the rows, e.g. `sum of 3 rows / 4.2 million inhabitants`.
+    pub method: String,
+}
+
+impl Cell {
+    /// The source files of the contributing rows.
+    pub fn files(&self) -> BTreeSet<&str> {
+        self.rows.iter().map(|r| r.file.as_str()).collect()
+    }
+}
+
+/// The derived indicator table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Derived {
+    /// Registry order.
+    pub cities: Vec<String>,
+    pub indicators: Vec<String>,
+    /// (city, indicator) → cell.
+    pub cells: BTreeMap<(String, String), Cell>,
+    /// Unicorn merge decisions: which entries of the two lists were judged the same firm, and why.
+    pub merge_log: Vec<String>,
+}
+
+/// Why derivation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DeriveError {
+    #[error("{path}: cannot read: {message}")]
+    Read { path: String, message: String },
+    #[error("{file}:{line}:{column}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{dir}: missing source file(s) {files}: they feed {indicators}")]
+    MissingSources {
+        dir: String,
+        files: String,
+        indicators: String,
+    },
+}
+
+/// Derives every indicator of the framework from the source files in `dir`.
+pub fn derive(
+    dir: &Path,
+    framework: &Framework,
+    registry: &Registry,
+) -> Result<Derived, DeriveError> {
+    let missing: Vec<&sources::SourceSpec> = sources::SOURCES
+        .iter()
+        .filter(|s| !dir.join(s.file).is_file())
+        .collect();
+    if !missing.is_empty() {
+        let feeds: BTreeSet<&str> = missing
+            .iter()
+            .flat_map(|s| s.feeds.iter().copied())
+            .collect();
+        return Err(DeriveError::MissingSources {
+            dir: dir.display().to_string(),
+            files: missing
+                .iter()
+                .map(|s| s.file)
+                .collect::<Vec<_>>()
+                .join(", "),
+            indicators: feeds.into_iter().collect::<Vec<_>>().join(", "),
+        });
+    }
+    let places = places::Places::new(registry);
+    let mut acc = rules::Accumulator::default();
+    for spec in sources::SOURCES {
+        let table = sources::read(dir, spec)?;
+        (spec.rule)(&table, &places, &mut acc)?;
+    }
+    let cities: Vec<String> = registry.cities.iter().map(|c| c.id.clone()).collect();
+    let indicators: Vec<String> = framework.indicators().map(|i| i.id.clone()).collect();
+    let (cells, merge_log) = rules::finish(acc, &cities, &indicators);
+    Ok(Derived {
+        cities,
+        indicators,
+        cells,
+        merge_log,
+    })
+}
+
+impl Derived {
+    /// The indicator table as CSV (`city` then one column per indicator; empty = missing).
+    pub fn indicator_csv(&self, banner: Option<&str>) -> String {
+        let mut out = String::new();
+        if let Some(b) = banner {
+            out.push_str(b);
+            out.push('\n');
+        }
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec!["city".to_string()];
+        header.extend(self.indicators.iter().cloned());
+        let _ = w.write_record(&header);
+        for c in &self.cities {
+            let mut row = vec![c.clone()];
+            for i in &self.indicators {
+                row.push(
+                    self.cells
+                        .get(&(c.clone(), i.clone()))
+                        .and_then(|x| x.value)
+                        .map_or(String::new(), |v| v.to_string()),
+                );
+            }
+            let _ = w.write_record(&row);
+        }
+        out.push_str(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default());
+        out
+    }
+
+    /// The provenance of every cell as CSV:
+    /// `city,indicator,value,files,rows,year,flags,method`.
+    pub fn provenance_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record([
+            "city",
+            "indicator",
+            "value",
+            "files",
+            "rows",
+            "year",
+            "flags",
+            "method",
+        ]);
+        for c in &self.cities {
+            for i in &self.indicators {
+                let cell = self
+                    .cells
+                    .get(&(c.clone(), i.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                let _ = w.write_record([
+                    c.clone(),
+                    i.clone(),
+                    cell.value.map_or(String::new(), |v| v.to_string()),
+                    cell.files().into_iter().collect::<Vec<_>>().join(";"),
+                    cell.rows.len().to_string(),
+                    cell.year.map_or(String::new(), |y| y.to_string()),
+                    cell.flags
+                        .iter()
+                        .map(|f| f.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    cell.method.clone(),
+                ]);
+            }
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// The flags of every cell: (city, indicator) → flags, for carrying into `gihi compute`.
+    pub fn flags(&self) -> BTreeMap<(String, String), Vec<&'static str>> {
+        self.cells
+            .iter()
+            .filter(|(_, c)| !c.flags.is_empty())
+            .map(|(k, c)| (k.clone(), c.flags.iter().map(|f| f.as_str()).collect()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1226 @@
+//! The derivation rules of report Appendix 2, one function per source file, and the final
+//! per-metro computation.
+
+use crate::places::Places;
+use crate::sources::Table;
+use crate::{Cell, Contribution, DeriveError, Flag};
+use std::collections::{BTreeMap, BTreeSet};
+
+type Key = (String, &'static str);
+
+/// GICS lists of Appendix 2 (`data/derivation/gics.toml`).
+pub const GICS_TOML: &str = include_str!("../../../data/derivation/gics.toml");
+/// Fallback years of I15 (`data/derivation/gdp-fallback-years.toml`).
+pub const FALLBACK_TOML: &str = include_str!("../../../data/derivation/gdp-fallback-years.toml");
+
+/// Indicators divided by the metro's population (per million inhabitants).
+pub const PER_MILLION: [&str; 6] = ["I01", "I09", "I23", "I26", "I28", "I30"];
+
+/// Funding rounds counted as venture capital (I21).
+pub const VC_ROUNDS: [&str; 4] = ["seed", "angel", "series a", "series b"];
+/// Funding rounds counted as private equity (I22); any `Series E` or later counts as E+.
+pub const PE_ROUNDS: [&str; 5] = [
+    "series c",
+    "series d",
+    "series e+",
+    "growth equity",
+    "private equity",
+];
+
+#[derive(Debug, Clone)]
+struct Unicorn {
+    list: &'static str,
+    name: String,
+    country: String,
+    metro: String,
+    contribution: Contribution,
+}
+
+#[derive(Debug, Clone)]
+struct NatureRow {
+    position: Option<u32>,
+    institution: String,
+    parent: String,
+    share: f64,
+    metro: String,
+    contribution: Contribution,
+}
+
+/// What the rules have gathered so far.
+#[derive(Debug, Clone, Default)]
+pub struct Accumulator {
+    sums: BTreeMap<Key, Vec<Contribution>>,
+    distinct: BTreeMap<Key, BTreeMap<String, Contribution>>,
+    means: BTreeMap<Key, Vec<Contribution>>,
+    singles: BTreeMap<Key, Contribution>,
+    population: BTreeMap<String, Vec<Contribution>>,
+    /// State or national rates standing in for a metro, with their flag.
+    rates: BTreeMap<Key, (Contribution, Flag)>,
+    years: BTreeMap<Key, i32>,
+    flags: BTreeMap<Key, BTreeSet<Flag>>,
+    /// Real GDP (constant 2015 PPP) contributions per metro and year.
+    gdp: BTreeMap<String, BTreeMap<i32, Vec<Contribution>>>,
+    /// GDP and working-age population contributions per metro.
+    labour: BTreeMap<String, (Vec<Contribution>, Vec<Contribution>)>,
+    unicorns: Vec<Unicorn>,
+    nature: Vec<NatureRow>,
+    /// Rows seen per file and place (for duplicates): key → (line, values).
+    seen: BTreeMap<(String, String), (usize, String)>,
+    pub merge_log: Vec<String>,
+}
+
+fn contribution(t: &Table, line: usize, note: impl Into<String>, amount: f64) -> Contribution {
+    Contribution {
+        file: t.file.clone(),
+        line,
+        note: note.into(),
+        amount,
+    }
+}
+
+/// Lower-case, punctuation and common company suffixes removed: the key for "same firm".
+pub fn firm_key(name: &str) -> String {
+    let cleaned: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let stop = [
+        "inc",
+        "ltd",
+        "limited",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "plc",
+        "ag",
+        "sa",
+        "se",
+        "gmbh",
+        "llc",
+        "group",
+        "holdings",
+        "holding",
+        "the",
+        "technology",
+        "technologies",
+    ];
+    cleaned
+        .split_whitespace()
+        .filter(|w| !stop.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Accumulator {
+    /// Refuses a second row for the same place in a per-place table unless it repeats the
+    /// first exactly (then it is ignored: returns false).
+    fn first_row(
+        &mut self,
+        t: &Table,
+        line: usize,
+        place: &str,
+        values: String,
+    ) -> Result<bool, DeriveError> {
+        match self.seen.get(&(t.file.clone(), place.to_string())) {
+            None => {
+                self.seen.insert((t.file.clone(), place.to_string()), (line, values));
+                Ok(true)
+            }
+            Some((_, v)) if *v == values => Ok(false),
+            Some((first, _)) => Err(crate::DeriveError::Invalid {
+                file: t.file.clone(),
+                line,
+                column: 1,
+                message: format!("duplicate row for {place} (first at line {first}) with different values: expected one row per place"),
+            }),
+        }
+    }
+
+    fn sum(&mut self, metro: &str, ind: &'static str, c: Contribution) {
+        self.sums
+            .entry((metro.to_string(), ind))
+            .or_default()
+            .push(c);
+    }
+
+    fn flag(&mut self, metro: &str, ind: &'static str, f: Flag) {
+        self.flags
+            .entry((metro.to_string(), ind))
+            .or_default()
+            .insert(f);
+    }
+}
+
+fn place_key(t: &Table, row: &[String]) -> String {
+    format!(
+        "{}|{}|{}",
+        t.text(row, "city").to_lowercase(),
+        t.text(row, "country").to_lowercase(),
+        t.text(row, "metro")
+    )
+}
+
+/// Sums numeric columns of a per-place table into indicators.
+fn per_place_sums(
+    t: &Table,
+    places: &Places,
+    acc: &mut Accumulator,
+    columns: &[(&str, &'static str)],
+) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let values: Vec<f64> = columns
+            .iter()
+            .map(|(c, _)| t.required_number(*line, row, c))
+            .collect::<Result<_, _>>()?;
+        if !acc.first_row(t, *line, &place_key(t, row), format!("{values:?}"))? {
+            continue;
+        }
+        for ((col, ind), v) in columns.iter().zip(values) {
+            acc.sum(
+                &metro,
+                ind,
+                contribution(
+                    t,
+                    *line,
+                    format!(
+                        "{} {}: {col} {v}",
+                        t.text(row, "city"),
+                        t.text(row, "country")
+                    ),
+                    v,
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn population(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let p = t.required_number(*line, row, "population")?;
+        if !acc.first_row(t, *line, &place_key(t, row), p.to_string())? {
+            continue;
+        }
+        acc.population.entry(metro).or_default().push(contribution(
+            t,
+            *line,
+            format!("{} population {p}", t.text(row, "city")),
+            p,
+        ));
+    }
+    Ok(())
+}
+
+pub fn dimensions(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    per_place_sums(
+        t,
+        places,
+        acc,
+        &[
+            ("active_researchers", "I01"),
+            ("highly_cited_papers", "I07"),
+            ("policy_patent_trial_citations", "I08"),
+        ],
+    )
+}
+
+pub fn patents(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    per_place_sums(
+        t,
+        places,
+        acc,
+        &[
+            ("valid_invention_patents", "I09"),
+            ("pct_applications", "I10"),
+        ],
+    )
+}
+
+pub fn cloudscene(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    per_place_sums(t, places, acc, &[("colocation_data_centres", "I24")])
+}
+
+pub fn flights(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    per_place_sums(t, places, acc, &[("international_flights", "I26")])
+}
+
+pub fn museums(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    per_place_sums(t, places, acc, &[("museums", "I30"), ("libraries", "I30")])
+}
+
+/// I17, I18: centralities are properties of the metro and are taken as given (one row each).
+pub fn network(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let metro = places
+            .resolve(t.text(row, "metro"), "", Some(t.text(row, "metro")))
+            .map_err(|e| t.error(*line, "metro", e))?;
+        let (a, b) = (
+            t.required_number(*line, row, "coauthorship_eigenvector")?,
+            t.required_number(*line, row, "patent_degree")?,
+        );
+        if !acc.first_row(t, *line, &metro, format!("{a} {b}"))? {
+            continue;
+        }
+        acc.singles.insert(
+            (metro.clone(), "I17"),
+            contribution(t, *line, format!("{metro} eigenvector centrality {a}"), a),
+        );
+        acc.singles.insert(
+            (metro.clone(), "I18"),
+            contribution(t, *line, format!("{metro} degree centrality {b}"), b),
+        );
+    }
+    Ok(())
+}
+
+/// I02: Nobel (not literature or peace), Fields and Turing laureates, counted in every metro
+/// where they currently work; a laureate with two rows in one metro counts once there.
+pub fn laureates(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let prize = t.text(row, "prize").to_lowercase();
+        let counted = [
+            "nobel physics",
+            "nobel chemistry",
+            "nobel medicine",
+            "nobel physiology or medicine",
+            "nobel economics",
+            "nobel economic sciences",
+            "fields",
+            "fields medal",
+            "turing",
+            "turing award",
+        ];
+        let excluded = ["nobel literature", "nobel peace"];
+        if excluded.contains(&prize.as_str()) {
+            continue;
+        }
+        if !counted.contains(&prize.as_str()) {
+            return Err(t.error(*line, "prize", format!("unknown prize `{}`: expected one of Nobel Physics, Nobel Chemistry, Nobel Medicine, Nobel Economics, Nobel Literature, Nobel Peace, Fields, Turing", t.text(row, "prize"))));
+        }
+        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let name = t.text(row, "laureate").to_string();
+        acc.distinct
+            .entry((metro, "I02"))
+            .or_default()
+            .entry(name.to_lowercase())
+            .or_insert_with(|| {
+                contribution(t, *line, format!("{name} ({})", t.text(row, "prize")), 1.0)
+            });
+    }
+    Ok(())
+}
+
+/// The lower bound of an ARWU rank ("1", "101-150", "201–300").
+fn rank_lower_bound(s: &str) -> Option<u32> {
+    s.split(['-', '–'])
+        .next()
+        .and_then(|x| x.trim().parse().ok())
+}
+
+/// I03: universities in the ARWU top 200 (a rank band such as 151-200 counts).
+pub fn arwu(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let rank = rank_lower_bound(t.text(row, "World Rank")).ok_or_else(|| {
+            t.error(
+                *line,
+                "World Rank",
+                format!(
+                    "expected a rank such as 57 or 151-200, found `{}`",
+                    t.text(row, "World Rank")
+                ),
+            )
+        })?;
+        if rank > 200 {
+            continue;
+        }
+        let metro = t.metro(places, *line, row, "City", "Country/Region", "metro")?;
+        let name = t.text(row, "Institution").to_string();
+        acc.distinct
+            .entry((metro, "I03"))
+            .or_default()
+            .entry(name.to_lowercase())
+            .or_insert_with(|| {
+                contribution(
+                    t,
+                    *line,
+                    format!("{name} (ARWU {})", t.text(row, "World Rank")),
+                    1.0,
+                )
+            });
+    }
+    Ok(())
+}
+
+/// I04 (gathered here, decided in [`finish`]): see [`nature_index_rule`].
+pub fn nature_index(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let pos = t.text(row, "Position");
+        let position = if pos.is_empty() {
+            None
+        } else {
+            Some(pos.parse::<u32>().map_err(|_| {
+                t.error(
+                    *line,
+                    "Position",
+                    format!("expected a whole number, found `{pos}`"),
+                )
+            })?)
+        };
+        let share = t.required_number(*line, row, "Share")?;
+        let metro = t.metro(places, *line, row, "City", "Country/territory", "metro")?;
+        let institution = t.text(row, "Institution").to_string();
+        acc.nature.push(NatureRow {
+            position,
+            parent: t.text(row, "Parent").to_string(),
+            share,
+            metro,
+            contribution: contribution(t, *line, format!("{institution} (Share {share})"), 1.0),
+            institution,
+        });
+    }
+    Ok(())
+}
+
+/// I04 rule (Appendix 2): an institution of the Nature Index top 200 counts in its city; an
+/// institution with sub-institutions in several cities is represented by them instead, and a
+/// sub-institution counts in its city if its Share exceeds that of the 200th institution.
+fn nature_index_rule(acc: &mut Accumulator) {
+    let rows = std::mem::take(&mut acc.nature);
+    let threshold = rows
+        .iter()
+        .filter(|r| r.parent.is_empty() && r.position.is_some_and(|p| p <= 200))
+        .map(|r| (r.position.unwrap_or(0), r.share))
+        .max_by_key(|x| x.0)
+        .map_or(0.0, |x| x.1);
+    let parents_with_subs: BTreeSet<String> = rows
+        .iter()
+        .filter(|r| !r.parent.is_empty())
+        .map(|r| r.parent.to_lowercase())
+        .collect();
+    for r in rows {
+        let counts = if r.parent.is_empty() {
+            r.position.is_some_and(|p| p <= 200)
+                && !parents_with_subs.contains(&r.institution.to_lowercase())
+        } else {
+            r.share > threshold
+        };
+        if counts {
+            acc.distinct
+                .entry((r.metro, "I04"))
+                .or_default()
+                .entry(r.institution.to_lowercase())
+                .or_insert(r.contribution);
+        }
+    }
+}
+
+/// I05: operating large research facilities, supercomputers excluded.
+pub fn facilities(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let cat = t.text(row, "category").to_lowercase();
+        let status = t.text(row, "status").to_lowercase();
+        if !["dedicated-research", "public-platform", "supercomputer"].contains(&cat.as_str()) {
+            return Err(t.error(*line, "category", format!("unknown category `{}`: expected dedicated-research, public-platform or supercomputer", t.text(row, "category"))));
+        }
+        if !["operating", "construction", "planned", "closed"].contains(&status.as_str()) {
+            return Err(t.error(
+                *line,
+                "status",
+                format!(
+                    "unknown status `{}`: expected operating, construction, planned or closed",
+                    t.text(row, "status")
+                ),
+            ));
+        }
+        if cat == "supercomputer" || status != "operating" {
+            continue;
+        }
+        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let name = t.text(row, "name").to_string();
+        acc.distinct
+            .entry((metro, "I05"))
+            .or_default()
+            .entry(name.to_lowercase())
+            .or_insert_with(|| contribution(t, *line, name, 1.0));
+    }
+    Ok(())
+}
+
+fn supercomputers(
+    t: &Table,
+    places: &Places,
+    acc: &mut Accumulator,
+    country: Option<&str>,
+    list: &str,
+) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let metro = match country {
+            Some(c) => {
+                let m = t.text(row, "metro");
+                places
+                    .resolve(t.text(row, "City"), c, (!m.is_empty()).then_some(m))
+                    .map_err(|e| t.error(*line, "City", e))?
+            }
+            None => t.metro(places, *line, row, "City", "Country", "metro")?,
+        };
+        let (name, site) = (t.text(row, "Name"), t.text(row, "Site"));
+        let key = format!("{}|{}", firm_key(name), firm_key(site));
+        acc.distinct
+            .entry((metro, "I06"))
+            .or_default()
+            .entry(key)
+            .or_insert_with(|| {
+                contribution(
+                    t,
+                    *line,
+                    format!("{name} at {site} ({list} rank {})", t.text(row, "Rank")),
+                    1.0,
+                )
+            });
+    }
+    Ok(())
+}
+
+/// I06: TOP500 systems by site city; each system counted once across both lists.
+pub fn top500(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    supercomputers(t, places, acc, None, "TOP500")
+}
+
+/// I06: China HPC TOP100 systems (all in China), deduplicated with TOP500 by name and site.
+pub fn china_hpc(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    supercomputers(t, places, acc, Some("CN"), "China HPC TOP100")
+}
+
+/// I11: the union of the three lists, each firm once per metro.
+pub fn leading_firms(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let list = t.text(row, "list").to_lowercase();
+        if ![
+            "eu-scoreboard",
+            "clarivate-top100",
+            "fortune-global500-tech",
+        ]
+        .contains(&list.as_str())
+        {
+            return Err(t.error(*line, "list", format!("unknown list `{}`: expected eu-scoreboard, clarivate-top100 or fortune-global500-tech", t.text(row, "list"))));
+        }
+        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let firm = t.text(row, "firm").to_string();
+        acc.distinct
+            .entry((metro, "I11"))
+            .or_default()
+            .entry(firm_key(&firm))
+            .or_insert_with(|| contribution(t, *line, format!("{firm} ({list})"), 1.0));
+    }
+    Ok(())
+}
+
+fn unicorns(
+    t: &Table,
+    places: &Places,
+    acc: &mut Accumulator,
+    list: &'static str,
+) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let metro = t.metro(places, *line, row, "City", "Country", "metro")?;
+        let name = t.text(row, "Company").to_string();
+        acc.unicorns.push(Unicorn {
+            list,
+            country: places.country(t.text(row, "Country")).unwrap_or_default(),
+            contribution: contribution(t, *line, format!("{name} ({list})"), 1.0),
+            name,
+            metro,
+        });
+    }
+    Ok(())
+}
+
+pub fn unicorns_cbinsights(
+    t: &Table,
+    places: &Places,
+    acc: &mut Accumulator,
+) -> Result<(), DeriveError> {
+    unicorns(t, places, acc, "CB Insights")
+}
+
+pub fn unicorns_hurun(
+    t: &Table,
+    places: &Places,
+    acc: &mut Accumulator,
+) -> Result<(), DeriveError> {
+    unicorns(t, places, acc, "Hurun")
+}
+
+/// I12: the two unicorn lists merged: entries with the same firm key (name without case,
+/// punctuation and company suffixes) and the same country are one firm, counted once, in the
+/// metro of the first list that has it. Every merge is logged with its reason.
+fn unicorn_rule(acc: &mut Accumulator) {
+    let rows = std::mem::take(&mut acc.unicorns);
+    let mut seen: BTreeMap<(String, String), Unicorn> = BTreeMap::new();
+    for u in rows {
+        let key = (firm_key(&u.name), u.country.clone());
+        match seen.get(&key) {
+            Some(first) => acc.merge_log.push(format!(
+                "{} ({}, {} line {}) = {} ({}, {} line {}): same name once case, punctuation and company suffixes are removed (`{}`), same country {}{}",
+                u.name, u.list, u.contribution.file, u.contribution.line, first.name, first.list, first.contribution.file, first.contribution.line, key.0, key.1,
+                if first.metro != u.metro { format!("; cities differ ({} vs {}): counted in {}", first.metro, u.metro, first.metro) } else { String::new() }
+            )),
+            None => {
+                seen.insert(key, u);
+            }
+        }
+    }
+    for ((key, country), u) in seen {
+        acc.distinct
+            .entry((u.metro, "I12"))
+            .or_default()
+            .insert(format!("{key}|{country}"), u.contribution);
+    }
+}
+
+fn gics_list(section: &str) -> Vec<String> {
+    let v: toml::Value = toml::from_str(GICS_TOML).expect("built-in GICS list is valid (tested)");
+    v[section]["codes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// I13: market value of Forbes Global 2000 firms whose GICS code falls in a high-tech
+/// manufacturing class of Appendix 2 (a code matches a listed class it starts with).
+pub fn forbes(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    let classes = gics_list("high_tech_manufacturing");
+    for (line, row) in &t.rows {
+        let code = t.text(row, "GICS");
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_digit()) {
+            return Err(t.error(
+                *line,
+                "GICS",
+                format!("expected a numeric GICS code, found `{code}`"),
+            ));
+        }
+        if !classes.iter().any(|c| code.starts_with(c.as_str())) {
+            continue;
+        }
+        let metro = t.metro(places, *line, row, "City", "Country", "metro")?;
+        let v = t.required_number(*line, row, "Market Value ($B)")?;
+        acc.sum(
+            &metro,
+            "I13",
+            contribution(
+                t,
+                *line,
+                format!("{} (GICS {code}) {v} USD bn", t.text(row, "Name")),
+                v,
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// I14: 2023 revenue of listed firms in the new-economy GICS sub-industries of Appendix 2.
+pub fn listed_firms(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    let codes = gics_list("new_economy");
+    for (line, row) in &t.rows {
+        let code = t.text(row, "GICS Sub-Industry");
+        if code.len() < 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+            return Err(t.error(
+                *line,
+                "GICS Sub-Industry",
+                format!("expected a 6- or 8-digit GICS code, found `{code}`"),
+            ));
+        }
+        if !codes.iter().any(|c| code.starts_with(c.as_str())) {
+            continue;
+        }
+        let metro = t.metro(places, *line, row, "City", "Country", "metro")?;
+        let v = t.required_number(*line, row, "Revenue 2023 (USD m)")?;
+        acc.sum(
+            &metro,
+            "I14",
+            contribution(
+                t,
+                *line,
+                format!("{} (GICS {code}) {v} USD m", t.text(row, "Company")),
+                v,
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// I15 inputs: real GDP at constant 2015 PPP = nominal / (deflator / 100) / PPP factor of 2015.
+pub fn gdp(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let year = t.required_number(*line, row, "year")? as i32;
+        let (nominal, deflator, ppp) = (
+            t.required_number(*line, row, "nominal_gdp_lcu")?,
+            t.required_number(*line, row, "deflator_2015")?,
+            t.required_number(*line, row, "ppp_2015")?,
+        );
+        if deflator == 0.0 || ppp == 0.0 {
+            return Err(t.error(
+                *line,
+                if deflator == 0.0 {
+                    "deflator_2015"
+                } else {
+                    "ppp_2015"
+                },
+                "expected a positive deflator and PPP factor, found 0",
+            ));
+        }
+        if !acc.first_row(
+            t,
+            *line,
+            &format!("{}|{year}", place_key(t, row)),
+            format!("{nominal} {deflator} {ppp}"),
+        )? {
+            continue;
+        }
+        let real = nominal / (deflator / 100.0) / ppp;
+        acc.gdp
+            .entry(metro)
+            .or_default()
+            .entry(year)
+            .or_default()
+            .push(contribution(
+                t,
+                *line,
+                format!(
+                    "{} {year}: {nominal} LCU / ({deflator}/100) / {ppp} = {real:.1} (2015 PPP)",
+                    t.text(row, "city")
+                ),
+                real,
+            ));
+    }
+    Ok(())
+}
+
+/// I16 inputs: GDP (2015 PPP) and the working-age population, estimated from a national or
+/// state age structure when the city's is unknown (flagged estimated and proxy).
+pub fn labour(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let g = t.required_number(*line, row, "gdp_ppp_2015")?;
+        if !acc.first_row(t, *line, &place_key(t, row), format!("{:?}", row))? {
+            continue;
+        }
+        let wap = match t.number(*line, row, "working_age_population", false)? {
+            Some(w) => contribution(
+                t,
+                *line,
+                format!("{} working-age population {w}", t.text(row, "city")),
+                w,
+            ),
+            None => {
+                let total = t.number(*line, row, "total_population", false)?.ok_or_else(|| t.error(*line, "working_age_population", "expected working_age_population, or total_population with working_age_share"))?;
+                let share = t
+                    .number(*line, row, "working_age_share", false)?
+                    .ok_or_else(|| {
+                        t.error(
+                            *line,
+                            "working_age_share",
+                            "expected the share aged 15-64 (0-1) with total_population",
+                        )
+                    })?;
+                if share > 1.0 {
+                    return Err(t.error(
+                        *line,
+                        "working_age_share",
+                        format!("expected a share between 0 and 1, found {share}"),
+                    ));
+                }
+                let level = t.text(row, "share_level").to_lowercase();
+                let flag = match level.as_str() {
+                    "national" => Flag::ProxyNational,
+                    "state" => Flag::ProxyState,
+                    _ => {
+                        return Err(t.error(
+                            *line,
+                            "share_level",
+                            format!("expected national or state, found `{level}`"),
+                        ))
+                    }
+                };
+                acc.flag(&metro, "I16", Flag::Estimated);
+                acc.flag(&metro, "I16", flag);
+                contribution(t, *line, format!("{} working-age population estimated {total} x {share} ({level} age structure)", t.text(row, "city")), total * share)
+            }
+        };
+        let e = acc.labour.entry(metro).or_default();
+        e.0.push(contribution(
+            t,
+            *line,
+            format!("{} GDP {g} (2015 PPP)", t.text(row, "city")),
+            g,
+        ));
+        e.1.push(wap);
+    }
+    Ok(())
+}
+
+/// I19, I20: inward greenfield capex by destination metro, outward by source metro. The other
+/// side of a project may be any place in the world; a row with neither side in the registry is
+/// an error.
+pub fn fdi(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let v = t.required_number(*line, row, "Capital investment (USD m)")?;
+        let side = |city: &str, country: &str, metro: &str| {
+            let m = t.text(row, metro);
+            places.resolve(
+                t.text(row, city),
+                t.text(row, country),
+                (!m.is_empty()).then_some(m),
+            )
+        };
+        let dest = side(
+            "Destination city",
+            "Destination country",
+            "destination metro",
+        );
+        let src = side("Source city", "Source country", "source metro");
+        if dest.is_err() && src.is_err() {
+            return Err(t.error(
+                *line,
+                "Destination city",
+                format!(
+                    "neither side of the project is an evaluated city: {}",
+                    dest.err().unwrap_or_default()
+                ),
+            ));
+        }
+        let note = format!(
+            "{} -> {} {v} USD m",
+            t.text(row, "Source city"),
+            t.text(row, "Destination city")
+        );
+        if let Ok(m) = dest {
+            acc.sum(&m, "I19", contribution(t, *line, note.clone(), v));
+        }
+        if let Ok(m) = src {
+            acc.sum(&m, "I20", contribution(t, *line, note, v));
+        }
+    }
+    Ok(())
+}
+
+/// I21, I22: VC = Seed, Angel, Series A, Series B; PE = Series C, D, E and later, growth
+/// equity, private equity. Any other round type is an error that names it.
+pub fn funding(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let round = t.text(row, "Round").to_lowercase();
+        let later_series = round
+            .strip_prefix("series ")
+            .is_some_and(|s| s.len() == 1 && s.chars().all(|c| ('e'..='z').contains(&c)));
+        let ind = if VC_ROUNDS.contains(&round.as_str()) {
+            "I21"
+        } else if PE_ROUNDS.contains(&round.as_str()) || later_series {
+            "I22"
+        } else {
+            return Err(t.error(
+                *line,
+                "Round",
+                format!(
+                    "unknown round type `{}`: expected {} (VC) or {} (PE)",
+                    t.text(row, "Round"),
+                    "Seed, Angel, Series A, Series B",
+                    "Series C, Series D, Series E+, Growth Equity, Private Equity"
+                ),
+            ));
+        };
+        let metro = t.metro(places, *line, row, "City", "Country", "metro")?;
+        let v = t.required_number(*line, row, "Amount (USD m)")?;
+        acc.sum(
+            &metro,
+            ind,
+            contribution(
+                t,
+                *line,
+                format!(
+                    "{} {} {v} USD m",
+                    t.text(row, "Company"),
+                    t.text(row, "Round")
+                ),
+                v,
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// City counts (per million later), or state/national rates standing in (flagged).
+fn counts_or_rates(
+    t: &Table,
+    places: &Places,
+    acc: &mut Accumulator,
+    ind: &'static str,
+    count_col: &str,
+) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let level = t.text(row, "level").to_lowercase();
+        match level.as_str() {
+            "city" => {
+                let metro = t.metro(places, *line, row, "place", "country", "metro")?;
+                let v = t.required_number(*line, row, count_col)?;
+                acc.sum(
+                    &metro,
+                    ind,
+                    contribution(
+                        t,
+                        *line,
+                        format!("{} {count_col} {v}", t.text(row, "place")),
+                        v,
+                    ),
+                );
+            }
+            "state" | "country" => {
+                let m = t.text(row, "metro");
+                let metros: Vec<String> = if m.is_empty() {
+                    if level == "state" {
+                        return Err(t.error(
+                            *line,
+                            "metro",
+                            "a state row needs the metro it stands for in the `metro` column",
+                        ));
+                    }
+                    // A national rate stands for every metro of the country without city data.
+                    let iso = places.country(t.text(row, "country")).ok_or_else(|| {
+                        t.error(
+                            *line,
+                            "country",
+                            format!("unknown country `{}`", t.text(row, "country")),
+                        )
+                    })?;
+                    places.metros_of(&iso)
+                } else {
+                    vec![places
+                        .resolve(m, "", Some(m))
+                        .map_err(|e| t.error(*line, "metro", e))?]
+                };
+                let v = t.required_number(*line, row, "per_million")?;
+                let flag = if level == "state" {
+                    Flag::ProxyState
+                } else {
+                    Flag::ProxyNational
+                };
+                for metro in metros {
+                    acc.rates.entry((metro, ind)).or_insert((
+                        contribution(
+                            t,
+                            *line,
+                            format!("{} ({level}) {v} per million", t.text(row, "place")),
+                            v,
+                        ),
+                        flag,
+                    ));
+                }
+            }
+            other => {
+                return Err(t.error(
+                    *line,
+                    "level",
+                    format!("expected city, state or country, found `{other}`"),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// I23: lawyers per million; state or national rates where the city's count is unknown.
+pub fn lawyers(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    counts_or_rates(t, places, acc, "I23", "lawyers")
+}
+
+/// I28: professional inflow per million; national rates where the city's is unknown; the
+/// platform (LinkedIn, or Zhaopin for mainland China) may differ by city.
+pub fn talent(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let p = t.text(row, "platform").to_lowercase();
+        if p != "linkedin" && p != "zhaopin" {
+            return Err(t.error(
+                *line,
+                "platform",
+                format!("expected linkedin or zhaopin, found `{p}`"),
+            ));
+        }
+    }
+    counts_or_rates(t, places, acc, "I28", "inflow")
+}
+
+/// I25: mean of fixed and mobile, upload and download speeds; averaged over a metro's rows.
+pub fn speedtest(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let v: Vec<f64> = [
+            "fixed_download",
+            "fixed_upload",
+            "mobile_download",
+            "mobile_upload",
+        ]
+        .iter()
+        .map(|c| t.required_number(*line, row, c))
+        .collect::<Result<_, _>>()?;
+        if !acc.first_row(t, *line, &place_key(t, row), format!("{v:?}"))? {
+            continue;
+        }
+        let mean = v.iter().sum::<f64>() / 4.0;
+        acc.means
+            .entry((metro, "I25"))
+            .or_default()
+            .push(contribution(
+                t,
+                *line,
+                format!("{}: mean of {v:?} Mbps = {mean}", t.text(row, "city")),
+                mean,
+            ));
+    }
+    Ok(())
+}
+
+/// I27: the UN Online Service Index of the metro's country (a national proxy for every metro).
+pub fn egov(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let name = t.text(row, "Country Name");
+        let Some(iso) = places.country(name) else {
+            continue;
+        }; // countries without evaluated cities
+        let v = t.required_number(*line, row, "Online Service Index")?;
+        if v > 1.0 {
+            return Err(t.error(
+                *line,
+                "Online Service Index",
+                format!("expected an index between 0 and 1, found {v}"),
+            ));
+        }
+        for metro in places.metros_of(&iso) {
+            acc.rates.entry((metro, "I27")).or_insert((
+                contribution(t, *line, format!("{name} OSI {v}"), v),
+                Flag::ProxyNational,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// I29: mean years of schooling of the Global Data Lab region the metro lies in (regional figure).
+pub fn schooling(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let m = t.text(row, "metro");
+        let metro = places
+            .resolve(m, "", Some(m))
+            .map_err(|e| t.error(*line, "metro", e))?;
+        let v = t.required_number(*line, row, "msch")?;
+        if v > 25.0 {
+            return Err(t.error(
+                *line,
+                "msch",
+                format!("expected years of schooling (0-25), found {v}"),
+            ));
+        }
+        if !acc.first_row(t, *line, &metro, v.to_string())? {
+            continue;
+        }
+        acc.rates.insert(
+            (metro.clone(), "I29"),
+            (
+                contribution(
+                    t,
+                    *line,
+                    format!(
+                        "{} ({}) {v} years",
+                        t.text(row, "region"),
+                        t.text(row, "year")
+                    ),
+                    v,
+                ),
+                Flag::ProxyState,
+            ),
+        );
+        if let Ok(y) = t.text(row, "year").parse::<i32>() {
+            acc.years.insert((metro, "I29"), y);
+        }
+    }
+    Ok(())
+}
+
+/// Computes every cell from what the rules gathered; also returns the unicorn merge log.
+pub fn finish(
+    mut acc: Accumulator,
+    cities: &[String],
+    indicators: &[String],
+) -> (BTreeMap<(String, String), Cell>, Vec<String>) {
+    nature_index_rule(&mut acc);
+    unicorn_rule(&mut acc);
+    let fallback: toml::Value =
+        toml::from_str(FALLBACK_TOML).expect("built-in fallback years are valid (tested)");
+    let target = fallback["target_year"].as_integer().unwrap_or(2022) as i32;
+    let mut out = BTreeMap::new();
+    for city in cities {
+        let population: f64 = acc
+            .population
+            .get(city)
+            .map_or(0.0, |v| v.iter().map(|c| c.amount).sum());
+        for ind in indicators {
+            let ind_s: &'static str = framework_id(ind);
+            let key: Key = (city.clone(), ind_s);
+            let mut cell = Cell::default();
+            if let Some(f) = acc.flags.get(&key) {
+                cell.flags.extend(f.iter().copied());
+            }
+            match ind_s {
+                "I15" => growth(
+                    &acc,
+                    city,
+                    target,
+                    fallback["fallback"]
+                        .get(city)
+                        .and_then(|v| v.as_integer())
+                        .map(|y| y as i32),
+                    &mut cell,
+                ),
+                "I16" => {
+                    if let Some((g, w)) = acc.labour.get(city) {
+                        let (gs, ws): (f64, f64) = (
+                            g.iter().map(|c| c.amount).sum(),
+                            w.iter().map(|c| c.amount).sum(),
+                        );
+                        cell.rows.extend(g.iter().cloned());
+                        cell.rows.extend(w.iter().cloned());
+                        if ws > 0.0 {
+                            cell.value = Some(gs / ws);
+                            cell.method = format!("GDP {gs} / working-age population {ws}");
+                        }
+                    }
+                }
+                _ => {
+                    if let Some(rows) = acc.sums.get(&key) {
+                        cell.value = Some(rows.iter().map(|c| c.amount).sum());
+                        cell.method = format!("sum of {} row(s)", rows.len());
+                        cell.rows = rows.clone();
+                    } else if let Some(d) = acc.distinct.get(&key) {
+                        cell.value = Some(d.len() as f64);
+                        cell.method = format!("{} distinct entries", d.len());
+                        cell.rows = d.values().cloned().collect();
+                    } else if let Some(rows) = acc.means.get(&key) {
+                        cell.value =
+                            Some(rows.iter().map(|c| c.amount).sum::<f64>() / rows.len() as f64);
+                        cell.method = format!("mean of {} row(s)", rows.len());
+                        cell.rows = rows.clone();
+                    } else if let Some(c) = acc.singles.get(&key) {
+                        cell.value = Some(c.amount);
+                        cell.method = "as given".into();
+                        cell.rows = vec![c.clone()];
+                    } else if counted_from_lists(ind_s) && !cell.flags.contains(&Flag::Missing) {
+                        // A list-based count with no entry for the city is a zero, not a gap.
+                        cell.value = Some(0.0);
+                        cell.method = "no entry in the source lists".into();
+                    }
+                    if PER_MILLION.contains(&ind_s) {
+                        per_million(&acc, &key, population, &mut cell);
+                    }
+                    if cell.value.is_none() {
+                        if let Some((c, flag)) = acc.rates.get(&key) {
+                            cell.value = Some(c.amount);
+                            cell.method = format!("{} stands in", flag.as_str());
+                            cell.rows = vec![c.clone()];
+                            cell.flags.insert(*flag);
+                        }
+                    }
+                }
+            }
+            if let Some(y) = acc.years.get(&key) {
+                cell.year.get_or_insert(*y);
+            }
+            if cell.value.is_none() {
+                cell.flags.insert(Flag::Missing);
+                if cell.method.is_empty() {
+                    cell.method = "no source row".into();
+                }
+            }
+            out.insert((city.clone(), ind.clone()), cell);
+        }
+    }
+    (out, acc.merge_log)
+}
+
+/// Indicators that count entries of lists (a city absent from every list scores 0).
+fn counted_from_lists(ind: &str) -> bool {
+    matches!(
+        ind,
+        "I02"
+            | "I03"
+            | "I04"
+            | "I05"
+            | "I06"
+            | "I11"
+            | "I12"
+            | "I13"
+            | "I14"
+            | "I19"
+            | "I20"
+            | "I21"
+            | "I22"
+    )
+}
+
+fn per_million(acc: &Accumulator, key: &Key, population: f64, cell: &mut Cell) {
+    let Some(v) = cell.value else { return };
+    if acc.rates.contains_key(key) && !acc.sums.contains_key(key) {
+        return;
+    }
+    if population > 0.0 {
+        cell.value = Some(v / population * 1e6);
+        cell.method = format!("{} / {population} inhabitants x 1e6", cell.method);
+        if let Some(p) = acc.population.get(&key.0) {
+            cell.rows.extend(p.iter().cloned());
+        }
+    } else {
+        cell.value = None;
+        cell.method = format!("{}; no population for the metro", cell.method);
+    }
+}
+
+fn growth(acc: &Accumulator, city: &str, target: i32, fallback: Option<i32>, cell: &mut Cell) {
+    let year = fallback.unwrap_or(target);
+    let Some(series) = acc.gdp.get(city) else {
+        return;
+    };
+    let (Some(now), Some(before)) = (series.get(&year), series.get(&(year - 1))) else {
+        cell.method = format!("no GDP for {} and {year}", year - 1);
+        return;
+    };
+    let (a, b): (f64, f64) = (
+        now.iter().map(|c| c.amount).sum(),
+        before.iter().map(|c| c.amount).sum(),
+    );
+    if b > 0.0 {
+        cell.value = Some(100.0 * (a / b - 1.0));
+        cell.method = format!("100 x (real GDP {year} {a:.1} / {} {b:.1} - 1)", year - 1);
+    }
+    cell.year = Some(year);
+    if year != target {
+        cell.flags.insert(Flag::FallbackYear);
+    }
+    cell.rows.extend(now.iter().cloned());
+    cell.rows.extend(before.iter().cloned());
+}
+
+/// The `&'static str` of a GIHI indicator id (rules key on these); other ids map to "".
+fn framework_id(id: &str) -> &'static str {
+    const IDS: [&str; 30] = [
+        "I01", "I02", "I03", "I04", "I05", "I06", "I07", "I08", "I09", "I10", "I11", "I12", "I13",
+        "I14", "I15", "I16", "I17", "I18", "I19", "I20", "I21", "I22", "I23", "I24", "I25", "I26",
+        "I27", "I28", "I29", "I30",
+    ];
+    IDS.iter().find(|x| **x == id).copied().unwrap_or("")
+}

@@ -1,0 +1,261 @@
+//! The source files `gihi derive` reads: their layouts (kept close to each source's public
+//! export where one exists), reading with located errors, and commented templates.
+//!
+//! Place columns, common to most files: `city` (an administrative city, or a metro id or
+//! name), `country` (ISO code or English name), and an optional `metro` (registry id) that
+//! overrides both — needed only for Arlington, Aurora, Pasadena and Glendale (US), which each
+//! belong to two metros.
+
+use crate::places::Places;
+use crate::rules::{self, Accumulator};
+use crate::DeriveError;
+use std::path::Path;
+
+/// One source file.
+pub struct SourceSpec {
+    pub file: &'static str,
+    pub title: &'static str,
+    /// Where the layout comes from (the public export it follows, or "plain").
+    pub layout: &'static str,
+    /// Columns: (name, description). Names are matched case-insensitively.
+    pub columns: &'static [(&'static str, &'static str)],
+    /// Columns that must be present.
+    pub required: &'static [&'static str],
+    pub feeds: &'static [&'static str],
+    pub rule: fn(&Table, &Places, &mut Accumulator) -> Result<(), DeriveError>,
+}
+
+const PLACE: [(&str, &str); 3] = [
+    ("city", "administrative city, or metro id or name"),
+    ("country", "ISO 3166-1 alpha-2 code or English name"),
+    ("metro", "optional registry id; overrides city and country"),
+];
+
+macro_rules! cols {
+    ($($c:expr),* $(,)?) => { &[PLACE[0], PLACE[1], PLACE[2], $($c),*] };
+}
+
+/// Every source, in reading order.
+pub static SOURCES: &[SourceSpec] = &[
+    SourceSpec { file: "population.csv", title: "Population of administrative cities or metros", layout: "plain", columns: cols!(("population", "inhabitants"), ("year", "data year")), required: &["city", "country", "population"], feeds: &["I01", "I09", "I23", "I26", "I28", "I30"], rule: rules::population },
+    SourceSpec { file: "dimensions.csv", title: "Digital Science Dimensions: researchers and papers per city", layout: "plain (per-city extract of Dimensions)", columns: cols!(("active_researchers", "researchers with a publication 2019-2023, counted once"), ("highly_cited_papers", "papers 2000-2022 in the top 1% of their field"), ("policy_patent_trial_citations", "citations by patents, policy documents and clinical trials to 2019-2023 papers")), required: &["city", "country", "active_researchers", "highly_cited_papers", "policy_patent_trial_citations"], feeds: &["I01", "I07", "I08"], rule: rules::dimensions },
+    SourceSpec { file: "network.csv", title: "Network centralities of each metro (co-authorship, patent co-operation)", layout: "plain (per metro)", columns: &[("metro", "registry id"), ("coauthorship_eigenvector", "eigenvector centrality in the 2023 co-authorship network"), ("patent_degree", "degree centrality in the 2023 patent co-applicant network")], required: &["metro", "coauthorship_eigenvector", "patent_degree"], feeds: &["I17", "I18"], rule: rules::network },
+    SourceSpec { file: "patents.csv", title: "Derwent: valid invention patents and PCT applications per city (four fields of Appendix 7)", layout: "plain (per-city extract of Derwent Innovation)", columns: cols!(("valid_invention_patents", "granted patents in force on 1 January 2023"), ("pct_applications", "PCT applications published in 2023")), required: &["city", "country", "valid_invention_patents", "pct_applications"], feeds: &["I09", "I10"], rule: rules::patents },
+    SourceSpec { file: "laureates.csv", title: "Nobel, Fields and Turing laureates and where they work now", layout: "plain; one row per laureate and city (a laureate working in several cities has several rows)", columns: cols!(("laureate", "name"), ("prize", "Nobel Physics | Nobel Chemistry | Nobel Medicine | Nobel Economics | Nobel Literature | Nobel Peace | Fields | Turing"), ("year", "award year")), required: &["laureate", "prize", "city", "country"], feeds: &["I02"], rule: rules::laureates },
+    SourceSpec { file: "arwu.csv", title: "Academic Ranking of World Universities 2023", layout: "ShanghaiRanking export (World Rank, Institution, Country/Region, ...) plus City", columns: &[("World Rank", "e.g. 1, 101-150, 151-200"), ("Institution", "name"), ("Country/Region", "country"), ("City", "city of the institution"), ("metro", "optional registry id")], required: &["World Rank", "Institution", "Country/Region", "City"], feeds: &["I03"], rule: rules::arwu },
+    SourceSpec { file: "nature_index.csv", title: "Nature Index 2023 research institutions, with sub-institutions", layout: "Nature Index table (Position, Institution, Country/territory, Count, Share) plus City and Parent", columns: &[("Position", "rank of the institution (empty for a sub-institution)"), ("Institution", "name"), ("Country/territory", "country"), ("Share", "Share in 2023"), ("City", "city"), ("Parent", "for a sub-institution: its institution"), ("metro", "optional registry id")], required: &["Position", "Institution", "Country/territory", "Share", "City", "Parent"], feeds: &["I04"], rule: rules::nature_index },
+    SourceSpec { file: "facilities.csv", title: "Large research facilities", layout: "plain", columns: cols!(("name", "facility"), ("category", "dedicated-research | public-platform | supercomputer"), ("status", "operating | construction | planned | closed")), required: &["name", "category", "status", "city", "country"], feeds: &["I05"], rule: rules::facilities },
+    SourceSpec { file: "top500.csv", title: "TOP500 list, November 2023", layout: "TOP500 export (Rank, Name, Computer, Site, Country, ...) plus City", columns: &[("Rank", "1-500"), ("Name", "system"), ("Site", "site"), ("Country", "country"), ("City", "city of the site"), ("metro", "optional registry id")], required: &["Rank", "Name", "Site", "Country", "City"], feeds: &["I06"], rule: rules::top500 },
+    SourceSpec { file: "china_hpc_top100.csv", title: "China HPC TOP100, 2023", layout: "HPC TOP100 list (Rank, Name, Site) plus City", columns: &[("Rank", "1-100"), ("Name", "system"), ("Site", "site"), ("City", "city of the site"), ("metro", "optional registry id")], required: &["Rank", "Name", "Site", "City"], feeds: &["I06"], rule: rules::china_hpc },
+    SourceSpec { file: "leading_firms.csv", title: "Leading innovative firms: EU R&D Scoreboard top 2500, Top 100 Global Innovators, Fortune Global 500 technology firms", layout: "plain; one row per firm and list", columns: cols!(("firm", "company name"), ("list", "eu-scoreboard | clarivate-top100 | fortune-global500-tech")), required: &["firm", "list", "city", "country"], feeds: &["I11"], rule: rules::leading_firms },
+    SourceSpec { file: "unicorns_cbinsights.csv", title: "CB Insights unicorn list (to 29 April 2024)", layout: "CB Insights export (Company, Valuation ($B), Date Joined, Country, City, Industry, Select Investors)", columns: &[("Company", "name"), ("Valuation ($B)", "valuation"), ("Country", "country"), ("City", "city"), ("metro", "optional registry id")], required: &["Company", "Country", "City"], feeds: &["I12"], rule: rules::unicorns_cbinsights },
+    SourceSpec { file: "unicorns_hurun.csv", title: "Hurun Global Unicorn Index 2023", layout: "Hurun list (Company, Valuation, Country, City, Industry)", columns: &[("Company", "name"), ("Valuation", "valuation"), ("Country", "country"), ("City", "city"), ("metro", "optional registry id")], required: &["Company", "Country", "City"], feeds: &["I12"], rule: rules::unicorns_hurun },
+    SourceSpec { file: "forbes_global2000.csv", title: "Forbes Global 2000 (2024) with GICS codes", layout: "Forbes list (Rank, Name, Country, Market Value) plus City and GICS", columns: &[("Rank", "1-2000"), ("Name", "company"), ("Country", "country"), ("City", "headquarters city"), ("GICS", "GICS industry group or industry code"), ("Market Value ($B)", "market value, USD billion"), ("metro", "optional registry id")], required: &["Name", "Country", "City", "GICS", "Market Value ($B)"], feeds: &["I13"], rule: rules::forbes },
+    SourceSpec { file: "listed_firms.csv", title: "Osiris listed firms: 2023 revenue by GICS sub-industry", layout: "Osiris extract", columns: &[("Company", "name"), ("Country", "country"), ("City", "headquarters city"), ("GICS Sub-Industry", "6- or 8-digit code"), ("Revenue 2023 (USD m)", "operating revenue"), ("metro", "optional registry id")], required: &["Company", "Country", "City", "GICS Sub-Industry", "Revenue 2023 (USD m)"], feeds: &["I14"], rule: rules::listed_firms },
+    SourceSpec { file: "gdp.csv", title: "Nominal GDP, GDP deflator and 2015 PPP factor by city and year", layout: "plain (city statistics with World Bank deflators and PPP factors)", columns: cols!(("year", "year"), ("nominal_gdp_lcu", "nominal GDP, local currency"), ("deflator_2015", "GDP deflator, 2015 = 100"), ("ppp_2015", "PPP conversion factor of 2015, LCU per international $")), required: &["city", "country", "year", "nominal_gdp_lcu", "deflator_2015", "ppp_2015"], feeds: &["I15"], rule: rules::gdp },
+    SourceSpec { file: "labour.csv", title: "GDP (2015 PPP) and working-age population", layout: "plain", columns: cols!(("year", "year"), ("gdp_ppp_2015", "GDP, constant 2015 PPP USD"), ("working_age_population", "population aged 15-64 (if known)"), ("total_population", "total population (if the above is not known)"), ("working_age_share", "share aged 15-64 of a larger area (if the above is not known)"), ("share_level", "national | state: where the share comes from")), required: &["city", "country", "gdp_ppp_2015"], feeds: &["I16"], rule: rules::labour },
+    SourceSpec { file: "fdi_markets.csv", title: "fDi Markets greenfield projects, 2023", layout: "fDi Markets export (Source city, Source country, Destination city, Destination country, Capital investment)", columns: &[("Source city", "investing city"), ("Source country", "country"), ("Destination city", "receiving city"), ("Destination country", "country"), ("Capital investment (USD m)", "capex"), ("source metro", "optional registry id"), ("destination metro", "optional registry id")], required: &["Source city", "Source country", "Destination city", "Destination country", "Capital investment (USD m)"], feeds: &["I19", "I20"], rule: rules::fdi },
+    SourceSpec { file: "cbinsights_funding.csv", title: "CB Insights funding rounds, 2023", layout: "CB Insights export (Company, City, Country, Round, Amount)", columns: &[("Company", "name"), ("City", "city"), ("Country", "country"), ("Round", "Seed, Angel, Series A ... Series E+, Growth Equity, Private Equity"), ("Amount (USD m)", "amount"), ("metro", "optional registry id")], required: &["Company", "City", "Country", "Round", "Amount (USD m)"], feeds: &["I21", "I22"], rule: rules::funding },
+    SourceSpec { file: "lawyers.csv", title: "Licensed lawyers (city counts, or state/national rates)", layout: "plain", columns: &[("place", "city, state or country"), ("level", "city | state | country"), ("country", "country"), ("metro", "registry id (required for state rows)"), ("lawyers", "count (city rows)"), ("per_million", "rate per million (state and country rows)"), ("year", "data year")], required: &["place", "level", "country"], feeds: &["I23"], rule: rules::lawyers },
+    SourceSpec { file: "cloudscene.csv", title: "Cloudscene colocation data centres (to 7 May 2024)", layout: "plain", columns: cols!(("colocation_data_centres", "count")), required: &["city", "country", "colocation_data_centres"], feeds: &["I24"], rule: rules::cloudscene },
+    SourceSpec { file: "speedtest.csv", title: "Speedtest median speeds (6 May 2024)", layout: "plain (Speedtest city index)", columns: cols!(("fixed_download", "Mbps"), ("fixed_upload", "Mbps"), ("mobile_download", "Mbps"), ("mobile_upload", "Mbps")), required: &["city", "country", "fixed_download", "fixed_upload", "mobile_download", "mobile_upload"], feeds: &["I25"], rule: rules::speedtest },
+    SourceSpec { file: "oag_flights.csv", title: "OAG direct international flights, 2023", layout: "plain", columns: cols!(("international_flights", "flights from or to the city")), required: &["city", "country", "international_flights"], feeds: &["I26"], rule: rules::flights },
+    SourceSpec { file: "un_egov.csv", title: "UN E-Government Survey 2022, country data", layout: "UN E-Government Knowledgebase country table (Country Name, ..., Online Service Index)", columns: &[("Country Name", "country"), ("Online Service Index", "OSI, 0-1")], required: &["Country Name", "Online Service Index"], feeds: &["I27"], rule: rules::egov },
+    SourceSpec { file: "talent.csv", title: "Professional talent inflow (LinkedIn Talent Insights; Zhaopin for mainland China)", layout: "plain", columns: &[("place", "city or country"), ("level", "city | country"), ("country", "country"), ("metro", "registry id (required for country rows)"), ("platform", "linkedin | zhaopin"), ("inflow", "professionals moving in (city rows)"), ("per_million", "rate per million (country rows)")], required: &["place", "level", "country", "platform"], feeds: &["I28"], rule: rules::talent },
+    SourceSpec { file: "gdl_schooling.csv", title: "Global Data Lab subnational mean years of schooling", layout: "Global Data Lab SHDI table (country, region, year, msch) plus metro", columns: &[("country", "country"), ("region", "GDL region"), ("year", "year"), ("msch", "mean years of schooling, 25+"), ("metro", "registry id the region stands for")], required: &["country", "region", "year", "msch", "metro"], feeds: &["I29"], rule: rules::schooling },
+    SourceSpec { file: "museums_libraries.csv", title: "Public museums and libraries open in 2023", layout: "plain", columns: cols!(("museums", "public museums"), ("libraries", "public libraries (not university libraries)")), required: &["city", "country", "museums", "libraries"], feeds: &["I30"], rule: rules::museums },
+];
+
+/// A read source: header and rows with their line numbers.
+pub struct Table {
+    pub file: String,
+    pub header: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Table {
+    /// Column index by name (case-insensitive).
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    }
+
+    /// A cell's text (empty if the column is absent).
+    pub fn text<'a>(&self, row: &'a [String], name: &str) -> &'a str {
+        self.col(name)
+            .and_then(|c| row.get(c))
+            .map_or("", |s| s.trim())
+    }
+
+    /// An error at a row and column.
+    pub fn error(&self, line: usize, name: &str, message: impl Into<String>) -> DeriveError {
+        DeriveError::Invalid {
+            file: self.file.clone(),
+            line,
+            column: self.col(name).map_or(0, |c| c + 1),
+            message: message.into(),
+        }
+    }
+
+    /// A number ≥ 0 (or any number with `signed`); `None` if the cell is empty.
+    pub fn number(
+        &self,
+        line: usize,
+        row: &[String],
+        name: &str,
+        signed: bool,
+    ) -> Result<Option<f64>, DeriveError> {
+        let t = self.text(row, name).replace(',', "");
+        if t.is_empty() || t == "NA" {
+            return Ok(None);
+        }
+        let v: f64 = t.trim_start_matches('$').parse().map_err(|_| {
+            self.error(
+                line,
+                name,
+                format!(
+                    "column `{name}`: expected a number, found `{}`",
+                    self.text(row, name)
+                ),
+            )
+        })?;
+        if !v.is_finite() || (!signed && v < 0.0) {
+            return Err(self.error(
+                line,
+                name,
+                format!("column `{name}`: expected a number of 0 or more, found {v}"),
+            ));
+        }
+        Ok(Some(v))
+    }
+
+    /// A number that must be present.
+    pub fn required_number(
+        &self,
+        line: usize,
+        row: &[String],
+        name: &str,
+    ) -> Result<f64, DeriveError> {
+        self.number(line, row, name, false)?.ok_or_else(|| {
+            self.error(
+                line,
+                name,
+                format!("column `{name}`: expected a number, found an empty cell"),
+            )
+        })
+    }
+
+    /// The metro of a row from its place columns.
+    pub fn metro(
+        &self,
+        places: &Places,
+        line: usize,
+        row: &[String],
+        city: &str,
+        country: &str,
+        metro: &str,
+    ) -> Result<String, DeriveError> {
+        let m = self.text(row, metro);
+        places
+            .resolve(
+                self.text(row, city),
+                self.text(row, country),
+                (!m.is_empty()).then_some(m),
+            )
+            .map_err(|e| self.error(line, if m.is_empty() { city } else { metro }, e))
+    }
+}
+
+/// Reads one source file, checking its required columns.
+pub fn read(dir: &Path, spec: &SourceSpec) -> Result<Table, DeriveError> {
+    let path = dir.join(spec.file);
+    let file = path.display().to_string();
+    let bytes = std::fs::read(&path).map_err(|e| DeriveError::Read {
+        path: file.clone(),
+        message: e.to_string(),
+    })?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .flexible(false)
+        .from_reader(bytes.as_slice());
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| DeriveError::Invalid {
+            file: file.clone(),
+            line: 1,
+            column: 0,
+            message: e.to_string(),
+        })?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let mut table = Table {
+        file: file.clone(),
+        header,
+        rows: Vec::new(),
+    };
+    let missing: Vec<&str> = spec
+        .required
+        .iter()
+        .copied()
+        .filter(|c| table.col(c).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(DeriveError::Invalid {
+            file,
+            line: 1,
+            column: 1,
+            message: format!(
+                "missing required column(s) {}: expected {}",
+                missing.join(", "),
+                spec.required.join(", ")
+            ),
+        });
+    }
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| DeriveError::Invalid {
+            file: file.clone(),
+            line: e.position().map_or(0, |p| p.line() as usize),
+            column: 0,
+            message: e.to_string(),
+        })?;
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        table
+            .rows
+            .push((line, rec.iter().map(str::to_string).collect()));
+    }
+    Ok(table)
+}
+
+/// A commented, empty template of a source file.
+pub fn template(spec: &SourceSpec) -> String {
+    let mut out = format!(
+        "# {}\n# Layout: {}\n# Feeds: {}\n",
+        spec.title,
+        spec.layout,
+        spec.feeds.join(", ")
+    );
+    for (name, what) in spec.columns {
+        let req = if spec.required.contains(name) {
+            "required"
+        } else {
+            "optional"
+        };
+        out.push_str(&format!("#   {name}: {what} ({req})\n"));
+    }
+    let header: Vec<String> = spec
+        .columns
+        .iter()
+        .map(|(n, _)| {
+            if n.contains(',') || n.contains('"') {
+                format!("\"{n}\"")
+            } else {
+                n.to_string()
+            }
+        })
+        .collect();
+    out.push_str(&header.join(","));
+    out.push('\n');
+    out
+}

@@ -1,0 +1,379 @@
+use super::*;
+use gihi_framework::Framework;
+use gihi_registry::Registry;
+use std::path::PathBuf;
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/examples/sources-synthetic")
+}
+
+fn run(dir: &Path) -> Result<Derived, DeriveError> {
+    derive(dir, &Framework::gihi_2024(), &Registry::gihi_2024())
+}
+
+fn cell<'a>(d: &'a Derived, city: &str, ind: &str) -> &'a Cell {
+    &d.cells[&(city.to_string(), ind.to_string())]
+}
+
+/// A copy of the example with `file` replaced by `text` (header kept unless given).
+fn with_file(file: &str, edit: impl Fn(&str) -> String) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(example()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let p = dir.path().join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, edit(&text)).unwrap();
+    let path = dir.path().to_path_buf();
+    (dir, path)
+}
+
+fn append(file: &str, line: &str) -> (tempfile::TempDir, PathBuf) {
+    with_file(file, |t| format!("{t}{line}\n"))
+}
+
+fn error_of(dir: &Path) -> String {
+    match run(dir) {
+        Ok(_) => "derived without error".to_string(),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn example_sources_derive_every_cell() {
+    let d = run(&example()).unwrap();
+    let missing: Vec<_> = d
+        .cells
+        .iter()
+        .filter(|(_, c)| c.value.is_none())
+        .map(|(k, c)| format!("{k:?}: {}", c.method))
+        .collect();
+    assert!(missing.is_empty(), "{missing:#?}");
+    assert_eq!(d.cells.len(), 120 * 30);
+    // Every cell is explained by rows, except list counts that are zero.
+    for ((city, ind), c) in &d.cells {
+        assert!(
+            !c.rows.is_empty() || c.value == Some(0.0),
+            "{city} {ind}: {c:?}"
+        );
+    }
+}
+
+#[test]
+fn per_million_uses_the_summed_population_of_member_cities() {
+    let d = run(&example()).unwrap();
+    // Tokyo has two population rows (two member cities) in the example.
+    let c = cell(&d, "tokyo", "I01");
+    let pop: f64 = c
+        .rows
+        .iter()
+        .filter(|r| r.file.ends_with("population.csv"))
+        .map(|r| r.amount)
+        .sum();
+    let count: f64 = c
+        .rows
+        .iter()
+        .filter(|r| r.file.ends_with("dimensions.csv"))
+        .map(|r| r.amount)
+        .sum();
+    assert_eq!(
+        c.rows
+            .iter()
+            .filter(|r| r.file.ends_with("population.csv"))
+            .count(),
+        2
+    );
+    assert!((c.value.unwrap() - count / pop * 1e6).abs() < 1e-9);
+    assert!(c.method.contains("inhabitants x 1e6"));
+}
+
+#[test]
+fn laureates_count_in_every_city_once_and_skip_literature_and_peace() {
+    let d = run(&example()).unwrap();
+    let total: f64 = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I02")
+        .map(|(_, c)| c.value.unwrap())
+        .sum();
+    // 60 laureates plus laureate 0 counted a second time in another city; writers and peacemakers not.
+    assert_eq!(total, 61.0);
+    let all: Vec<&Contribution> = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I02")
+        .flat_map(|(_, c)| c.rows.iter())
+        .collect();
+    assert!(all
+        .iter()
+        .all(|r| !r.note.contains("Literature") && !r.note.contains("Peace")));
+}
+
+#[test]
+fn arwu_counts_rank_bands_up_to_200() {
+    let d = run(&example()).unwrap();
+    let total: f64 = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I03")
+        .map(|(_, c)| c.value.unwrap())
+        .sum();
+    assert_eq!(
+        total, 200.0,
+        "ranks 1-100 and the bands 101-150 and 151-200; not 201-300"
+    );
+}
+
+#[test]
+fn nature_index_sub_institutions_count_above_the_200th_share() {
+    let d = run(&example()).unwrap();
+    let rows: Vec<&Contribution> = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I04")
+        .flat_map(|(_, c)| c.rows.iter())
+        .collect();
+    // Institute 0 is represented by its branches; branches 0 and 1 exceed the 200th share, branch 2 does not.
+    assert!(!rows
+        .iter()
+        .any(|r| r.note.starts_with("Synthetic Institute 0 (")));
+    assert!(rows
+        .iter()
+        .any(|r| r.note.starts_with("Synthetic Institute 0 - branch 0")));
+    assert!(rows
+        .iter()
+        .any(|r| r.note.starts_with("Synthetic Institute 0 - branch 1")));
+    assert!(!rows
+        .iter()
+        .any(|r| r.note.starts_with("Synthetic Institute 0 - branch 2")));
+    assert_eq!(rows.len(), 199 + 2);
+}
+
+#[test]
+fn supercomputers_on_both_lists_count_once_and_facilities_exclude_them() {
+    let d = run(&example()).unwrap();
+    let total: f64 = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I06")
+        .map(|(_, c)| c.value.unwrap())
+        .sum();
+    assert_eq!(total, 70.0 + 15.0, "the system listed twice counts once");
+    let fac: Vec<&Contribution> = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I05")
+        .flat_map(|(_, c)| c.rows.iter())
+        .collect();
+    assert_eq!(
+        fac.len(),
+        (0..90).filter(|k| k % 3 != 2 && k % 7 != 0).count()
+    );
+}
+
+#[test]
+fn firms_and_unicorns_are_deduplicated_with_a_merge_log() {
+    let d = run(&example()).unwrap();
+    let firms: f64 = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I11")
+        .map(|(_, c)| c.value.unwrap())
+        .sum();
+    assert_eq!(firms, 220.0, "a firm on two lists counts once");
+    let unicorns: f64 = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I12")
+        .map(|(_, c)| c.value.unwrap())
+        .sum();
+    assert_eq!(unicorns, 160.0 + 40.0);
+    assert_eq!(d.merge_log.len(), 54);
+    assert!(d.merge_log[0]
+        .contains("same name once case, punctuation and company suffixes are removed"));
+    assert_eq!(
+        firm_key_of("SYNTHETIC UNICORN 3 Technology Co., Ltd."),
+        firm_key_of("Synthetic Unicorn 3")
+    );
+}
+
+fn firm_key_of(s: &str) -> String {
+    rules::firm_key(s)
+}
+
+#[test]
+fn gics_filters_and_funding_rounds() {
+    let d = run(&example()).unwrap();
+    let rows: Vec<&Contribution> = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I13")
+        .flat_map(|(_, c)| c.rows.iter())
+        .collect();
+    assert!(rows
+        .iter()
+        .all(|r| !r.note.contains("GICS 4010") && !r.note.contains("GICS 2550")));
+    assert_eq!(rows.len(), (0..180).filter(|k| k % 8 < 6).count());
+    let vc: usize = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I21")
+        .map(|(_, c)| c.rows.len())
+        .sum();
+    let pe: usize = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I22")
+        .map(|(_, c)| c.rows.len())
+        .sum();
+    assert_eq!(
+        (vc, pe),
+        (200, 300),
+        "Seed, Angel, A, B are VC; C, D, E+, F, growth equity and PE are PE"
+    );
+}
+
+#[test]
+fn growth_uses_fallback_years_and_flags_them() {
+    let d = run(&example()).unwrap();
+    let paris = cell(&d, "paris", "I15");
+    assert_eq!(paris.year, Some(2021));
+    assert!(paris.flags.contains(&Flag::FallbackYear));
+    let boston = cell(&d, "boston", "I15");
+    assert_eq!(boston.year, Some(2022));
+    assert!(boston.flags.is_empty());
+    let toronto = cell(&d, "toronto", "I15");
+    assert_eq!(toronto.year, Some(2020));
+}
+
+#[test]
+fn proxies_are_flagged() {
+    let d = run(&example()).unwrap();
+    assert!(cell(&d, "tokyo", "I23").flags.contains(&Flag::ProxyState));
+    assert!(cell(&d, "budapest", "I23")
+        .flags
+        .contains(&Flag::ProxyNational));
+    assert!(cell(&d, "seoul", "I28")
+        .flags
+        .contains(&Flag::ProxyNational));
+    assert!(cell(&d, "dublin", "I28")
+        .flags
+        .contains(&Flag::ProxyNational));
+    assert!(cell(&d, "boston", "I27")
+        .flags
+        .contains(&Flag::ProxyNational));
+    assert!(cell(&d, "boston", "I29").flags.contains(&Flag::ProxyState));
+    let estimated = d
+        .cells
+        .iter()
+        .filter(|((_, i), c)| i == "I16" && c.flags.contains(&Flag::Estimated))
+        .count();
+    assert_eq!(
+        estimated, 30,
+        "every fourth city estimates its working-age population"
+    );
+}
+
+#[test]
+fn provenance_explains_every_cell() {
+    let d = run(&example()).unwrap();
+    let p = d.provenance_csv();
+    assert_eq!(p.lines().count(), 1 + 120 * 30);
+    assert!(p.starts_with("city,indicator,value,files,rows,year,flags,method\n"));
+    let csv = d.indicator_csv(Some("# SYNTHETIC"));
+    assert!(csv.starts_with("# SYNTHETIC\ncity,I01,"));
+}
+
+#[test]
+fn bad_input_is_located() {
+    let cases: Vec<((tempfile::TempDir, PathBuf), &str)> = vec![
+        (
+            append("population.csv", "Atlantis,US,,5,2023"),
+            "population.csv:",
+        ),
+        (
+            append("population.csv", "Paris,Narnia,,5,2023"),
+            "unknown country `Narnia`",
+        ),
+        (
+            append(
+                "facilities.csv",
+                "Synthetic X,telescope,operating,Paris,FR,",
+            ),
+            "unknown category `telescope`",
+        ),
+        (
+            append(
+                "cbinsights_funding.csv",
+                "Synthetic Y,Paris,FR,Series Seed-Plus,3,",
+            ),
+            "unknown round type `Series Seed-Plus`",
+        ),
+        (
+            append("laureates.csv", "Someone,Nobel Maths,2000,Paris,FR,"),
+            "unknown prize `Nobel Maths`",
+        ),
+        (
+            append("cloudscene.csv", "Paris,FR,,-4"),
+            "expected a number of 0 or more, found -4",
+        ),
+        (
+            append("un_egov.csv", "France,87"),
+            "expected an index between 0 and 1, found 87",
+        ),
+        (
+            append("population.csv", "Arlington,US,,5,2023"),
+            "member of 2 metros",
+        ),
+        (
+            with_file("patents.csv", |t| t.replace(",pct_applications", ",pct")),
+            "missing required column(s) pct_applications",
+        ),
+        (
+            with_file("oag_flights.csv", |t| {
+                t.lines()
+                    .chain(t.lines().skip(2).take(1).map(|l| {
+                        l.rsplit_once(',')
+                            .map_or(l.to_string(), |(a, _)| format!("{a},1"))
+                            .leak() as &str
+                    }))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n"
+            }),
+            "duplicate row for",
+        ),
+    ];
+    for ((_guard, dir), expected) in cases {
+        let e = error_of(&dir);
+        assert!(e.contains(expected), "expected `{expected}` in `{e}`");
+        assert!(e.contains(".csv:"), "{e}");
+    }
+    let (_g, dir) = with_file("population.csv", |t| t.to_string());
+    std::fs::remove_file(dir.join("speedtest.csv")).unwrap();
+    assert!(error_of(&dir).contains("missing source file(s) speedtest.csv: they feed I25"));
+    let (_g, dir) = append("population.csv", "Atlantis,US,,5,2023");
+    let e = error_of(&dir);
+    assert!(
+        e.contains("`Atlantis` (US) matches no registry city or member administrative city"),
+        "{e}"
+    );
+}
+
+#[test]
+fn templates_list_every_column() {
+    for s in sources::SOURCES {
+        let t = sources::template(s);
+        for (c, _) in s.columns {
+            assert!(t.contains(c), "{} lacks {c}", s.file);
+        }
+        assert!(t.lines().last().unwrap().contains(s.columns[0].0));
+    }
+    assert_eq!(sources::SOURCES.len(), 27);
+    let feeds: BTreeSet<&str> = sources::SOURCES
+        .iter()
+        .flat_map(|s| s.feeds.iter().copied())
+        .collect();
+    assert_eq!(feeds.len(), 30, "every indicator has a source");
+}
