@@ -173,16 +173,35 @@ for k in range(240):
     listed.append([f"Synthetic Listed {k}", iso, name, subs[k % len(subs)], round(float(rng.lognormal(6, 1.2)), 1), place(c)[2]])
 write("listed_firms.csv", ["Company", "Country", "City", "GICS Sub-Industry", "Revenue 2023 (USD m)", "metro"], listed)
 
+# World Bank exports: metadata lines, a header with one column per year, a trailing comma.
+codes3 = {c["code"]: c["code3"] for c in reg["country"]}
+series_codes = sorted(set(codes3.values()) | {"HKG", "MAC", "TWN"})
+years = list(range(2010, 2024))
+deflator = {code: {y: round(80 + float(rng.uniform(0, 20)) + 2.5 * (y - 2010), 3) for y in years} for code in series_codes}
+ppp = {code: {y: round(float(rng.uniform(0.5, 30)), 4) for y in years} for code in series_codes}
+for name, ind, label, table in [("wb_gdp_deflator.csv", "NY.GDP.DEFL.ZS", "GDP deflator (base year varies by country)", deflator),
+                                ("wb_ppp_factor.csv", "PA.NUS.PPP", "PPP conversion factor, GDP (LCU per international $)", ppp)]:
+    with open(OUT / name, "w", newline="", encoding="utf-8") as f:
+        f.write(BANNER + "\n")
+        f.write('"Data Source","World Development Indicators",\n\n"Last Updated Date","2024-06-28",\n\n')
+        w = csv.writer(f, lineterminator=",\n", quoting=csv.QUOTE_ALL)
+        w.writerow(["Country Name", "Country Code", "Indicator Name", "Indicator Code"] + [str(y) for y in years])
+        for code in series_codes:
+            w.writerow([f"Synthetic {code}", code, label, ind] + [table[code][y] for y in years])
+
 gdp = []
 for c in cities:
     target = fallback.get(c["id"], 2022)
-    level = lognorm(2e11, c, 0.3)
+    code = "TWN" if c["id"] == "taipei" else codes3[c["country"]]
+    real = lognorm(2e11, c, 0.3)
     for y in range(target - 1, target + 1):
-        g = float(rng.normal(0.03, 0.02))
-        deflator, ppp = 100 + 3 * (y - 2015), 1.0 + float(rng.uniform(0, 5))
-        level *= 1 + g
-        gdp.append(place(c) + [y, round(level * ppp * deflator / 100, 0), deflator, round(ppp, 4)])
-write("gdp.csv", ["city", "country", "metro", "year", "nominal_gdp_lcu", "deflator_2015", "ppp_2015"], gdp)
+        real *= 1 + float(rng.normal(0.03, 0.02))
+        nominal = real * (deflator[code][y] / deflator[code][2015]) * ppp[code][2015]
+        gdp.append(place(c) + [y, round(nominal, 0), "TWN" if code == "TWN" else ""])
+        if c["id"] == "greater-bay-area":  # a Hong Kong member priced in HKD with the HKG series
+            hk = 0.3 * real * (deflator["HKG"][y] / deflator["HKG"][2015]) * ppp["HKG"][2015]
+            gdp.append(["Hong Kong", "CN", "", y, round(hk, 0), "HKG"])
+write("gdp.csv", ["city", "country", "metro", "year", "nominal_gdp_lcu", "wb_code"], gdp)
 
 labour = []
 for i, c in enumerate(cities):

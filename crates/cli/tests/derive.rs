@@ -84,7 +84,7 @@ fn templates_are_written_for_every_source() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".csv"))
         .collect();
-    assert_eq!(files.len(), 27);
+    assert_eq!(files.len(), 29);
     let t = std::fs::read_to_string(out.join("top500.csv")).unwrap();
     assert!(t.starts_with("# TOP500 list"));
 }

@@ -38,7 +38,12 @@ impl<'a> Places<'a> {
         self.registry
             .countries
             .iter()
-            .find(|c| c.code.to_lowercase() == k || key(&c.name_en) == k || key(&c.name_zh) == k)
+            .find(|c| {
+                c.code.to_lowercase() == k
+                    || c.code3.to_lowercase() == k
+                    || key(&c.name_en) == k
+                    || key(&c.name_zh) == k
+            })
             .map(|c| c.code.clone())
             .or_else(|| match k.as_str() {
                 "usa" | "united states of america" | "u.s." | "us" => Some("US".into()),
@@ -52,6 +57,16 @@ impl<'a> Places<'a> {
                 }
                 _ => None,
             })
+    }
+
+    /// The ISO alpha-3 code of a country given as ISO code or name.
+    pub fn country3(&self, s: &str) -> Option<String> {
+        let iso = self.country(s)?;
+        self.registry
+            .countries
+            .iter()
+            .find(|c| c.code == iso)
+            .map(|c| c.code3.clone())
     }
 
     /// Every metro of a country (registry order).

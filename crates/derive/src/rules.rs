@@ -58,6 +58,8 @@ pub struct Accumulator {
     rates: BTreeMap<Key, (Contribution, Flag)>,
     years: BTreeMap<Key, i32>,
     flags: BTreeMap<Key, BTreeSet<Flag>>,
+    /// World Bank series: (indicator code, series code) → year → value.
+    wb: BTreeMap<(String, String), BTreeMap<i32, f64>>,
     /// Real GDP (constant 2015 PPP) contributions per metro and year.
     gdp: BTreeMap<String, BTreeMap<i32, Vec<Contribution>>>,
     /// GDP and working-age population contributions per metro.
@@ -657,50 +659,108 @@ pub fn listed_firms(t: &Table, places: &Places, acc: &mut Accumulator) -> Result
     Ok(())
 }
 
-/// I15 inputs: real GDP at constant 2015 PPP = nominal / (deflator / 100) / PPP factor of 2015.
+fn world_bank(t: &Table, acc: &mut Accumulator, expected: &str) -> Result<(), DeriveError> {
+    let years: Vec<(usize, i32)> = t
+        .header
+        .iter()
+        .enumerate()
+        .filter_map(|(k, h)| h.trim().parse::<i32>().ok().map(|y| (k, y)))
+        .collect();
+    for (line, row) in &t.rows {
+        let ind = t.text(row, "Indicator Code");
+        if ind != expected {
+            return Err(t.error(
+                *line,
+                "Indicator Code",
+                format!("expected the series {expected}, found `{ind}`"),
+            ));
+        }
+        let code = t.text(row, "Country Code").to_uppercase();
+        let mut series = BTreeMap::new();
+        for (k, y) in &years {
+            let v = row.get(*k).map_or("", |s| s.trim());
+            if v.is_empty() {
+                continue;
+            }
+            let x: f64 = v.parse().map_err(|_| DeriveError::Invalid {
+                file: t.file.clone(),
+                line: *line,
+                column: k + 1,
+                message: format!("year {y}: expected a number, found `{v}`"),
+            })?;
+            if !(x.is_finite() && x > 0.0) {
+                return Err(DeriveError::Invalid {
+                    file: t.file.clone(),
+                    line: *line,
+                    column: k + 1,
+                    message: format!("year {y}: expected a positive number, found {x}"),
+                });
+            }
+            series.insert(*y, x);
+        }
+        acc.wb.insert((expected.to_string(), code), series);
+    }
+    Ok(())
+}
+
+/// World Bank GDP deflators (base year varies by country; rebased to 2015 by [`gdp`]).
+pub fn wb_deflator(t: &Table, _places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    world_bank(t, acc, "NY.GDP.DEFL.ZS")
+}
+
+/// World Bank PPP conversion factors (LCU per international $).
+pub fn wb_ppp(t: &Table, _places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    world_bank(t, acc, "PA.NUS.PPP")
+}
+
+/// I15 inputs: real GDP at constant 2015 PPP = nominal / (deflator_y / deflator_2015) / PPP_2015,
+/// with the World Bank series of the row's `wb_code` or of its country.
 pub fn gdp(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
         let metro = t.metro(places, *line, row, "city", "country", "metro")?;
         let year = t.required_number(*line, row, "year")? as i32;
-        let (nominal, deflator, ppp) = (
-            t.required_number(*line, row, "nominal_gdp_lcu")?,
-            t.required_number(*line, row, "deflator_2015")?,
-            t.required_number(*line, row, "ppp_2015")?,
-        );
-        if deflator == 0.0 || ppp == 0.0 {
-            return Err(t.error(
-                *line,
-                if deflator == 0.0 {
-                    "deflator_2015"
-                } else {
-                    "ppp_2015"
-                },
-                "expected a positive deflator and PPP factor, found 0",
-            ));
-        }
+        let nominal = t.required_number(*line, row, "nominal_gdp_lcu")?;
+        let code = match t.text(row, "wb_code") {
+            "" => places.country3(t.text(row, "country")).ok_or_else(|| {
+                t.error(
+                    *line,
+                    "country",
+                    format!("unknown country `{}`", t.text(row, "country")),
+                )
+            })?,
+            c => c.to_uppercase(),
+        };
+        let series = |ind: &str, y: i32, file: &str| -> Result<f64, DeriveError> {
+            acc.wb
+                .get(&(ind.to_string(), code.clone()))
+                .and_then(|s| s.get(&y))
+                .copied()
+                .ok_or_else(|| {
+                    t.error(
+                        *line,
+                        "year",
+                        format!("no {ind} value for series {code} in {y} in {file}"),
+                    )
+                })
+        };
+        let deflator = series("NY.GDP.DEFL.ZS", year, "wb_gdp_deflator.csv")?;
+        let deflator_2015 = series("NY.GDP.DEFL.ZS", 2015, "wb_gdp_deflator.csv")?;
+        let ppp = series("PA.NUS.PPP", 2015, "wb_ppp_factor.csv")?;
         if !acc.first_row(
             t,
             *line,
             &format!("{}|{year}", place_key(t, row)),
-            format!("{nominal} {deflator} {ppp}"),
+            format!("{nominal} {code}"),
         )? {
             continue;
         }
-        let real = nominal / (deflator / 100.0) / ppp;
-        acc.gdp
-            .entry(metro)
-            .or_default()
-            .entry(year)
-            .or_default()
-            .push(contribution(
-                t,
-                *line,
-                format!(
-                    "{} {year}: {nominal} LCU / ({deflator}/100) / {ppp} = {real:.1} (2015 PPP)",
-                    t.text(row, "city")
-                ),
-                real,
-            ));
+        let real = nominal / (deflator / deflator_2015) / ppp;
+        acc.gdp.entry(metro).or_default().entry(year).or_default().push(contribution(
+            t,
+            *line,
+            format!("{} {year}: {nominal} LCU / ({deflator}/{deflator_2015} {code} deflator) / {ppp} {code} PPP 2015 = {real:.1} (2015 PPP $)", t.text(row, "city")),
+            real,
+        ));
     }
     Ok(())
 }

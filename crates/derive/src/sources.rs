@@ -52,7 +52,9 @@ pub static SOURCES: &[SourceSpec] = &[
     SourceSpec { file: "unicorns_hurun.csv", title: "Hurun Global Unicorn Index 2023", layout: "Hurun list (Company, Valuation, Country, City, Industry)", columns: &[("Company", "name"), ("Valuation", "valuation"), ("Country", "country"), ("City", "city"), ("metro", "optional registry id")], required: &["Company", "Country", "City"], feeds: &["I12"], rule: rules::unicorns_hurun },
     SourceSpec { file: "forbes_global2000.csv", title: "Forbes Global 2000 (2024) with GICS codes", layout: "Forbes list (Rank, Name, Country, Market Value) plus City and GICS", columns: &[("Rank", "1-2000"), ("Name", "company"), ("Country", "country"), ("City", "headquarters city"), ("GICS", "GICS industry group or industry code"), ("Market Value ($B)", "market value, USD billion"), ("metro", "optional registry id")], required: &["Name", "Country", "City", "GICS", "Market Value ($B)"], feeds: &["I13"], rule: rules::forbes },
     SourceSpec { file: "listed_firms.csv", title: "Osiris listed firms: 2023 revenue by GICS sub-industry", layout: "Osiris extract", columns: &[("Company", "name"), ("Country", "country"), ("City", "headquarters city"), ("GICS Sub-Industry", "6- or 8-digit code"), ("Revenue 2023 (USD m)", "operating revenue"), ("metro", "optional registry id")], required: &["Company", "Country", "City", "GICS Sub-Industry", "Revenue 2023 (USD m)"], feeds: &["I14"], rule: rules::listed_firms },
-    SourceSpec { file: "gdp.csv", title: "Nominal GDP, GDP deflator and 2015 PPP factor by city and year", layout: "plain (city statistics with World Bank deflators and PPP factors)", columns: cols!(("year", "year"), ("nominal_gdp_lcu", "nominal GDP, local currency"), ("deflator_2015", "GDP deflator, 2015 = 100"), ("ppp_2015", "PPP conversion factor of 2015, LCU per international $")), required: &["city", "country", "year", "nominal_gdp_lcu", "deflator_2015", "ppp_2015"], feeds: &["I15"], rule: rules::gdp },
+    SourceSpec { file: "wb_gdp_deflator.csv", title: "World Bank GDP deflator (NY.GDP.DEFL.ZS; base year varies by country)", layout: "World Bank indicator CSV export: metadata lines, then Country Name, Country Code (ISO alpha-3), Indicator Name, Indicator Code and one column per year", columns: &[("Country Name", "country"), ("Country Code", "ISO alpha-3, or a producer-added series code such as TWN"), ("Indicator Name", "name"), ("Indicator Code", "NY.GDP.DEFL.ZS"), ("2015", "one column per year: 1960 ... 2023")], required: &["Country Name", "Country Code", "Indicator Code"], feeds: &["I15"], rule: rules::wb_deflator },
+    SourceSpec { file: "wb_ppp_factor.csv", title: "World Bank PPP conversion factor, GDP (PA.NUS.PPP; LCU per international $)", layout: "World Bank indicator CSV export (as wb_gdp_deflator.csv)", columns: &[("Country Name", "country"), ("Country Code", "ISO alpha-3 or series code"), ("Indicator Name", "name"), ("Indicator Code", "PA.NUS.PPP"), ("2015", "one column per year; 2015 is used")], required: &["Country Name", "Country Code", "Indicator Code"], feeds: &["I15"], rule: rules::wb_ppp },
+    SourceSpec { file: "gdp.csv", title: "Nominal GDP by city and year, local currency", layout: "plain (city and national statistics offices)", columns: cols!(("year", "year"), ("nominal_gdp_lcu", "nominal GDP, local currency units"), ("wb_code", "optional World Bank series for the currency, e.g. HKG for a Hong Kong member of the Greater Bay Area (default: the country's)")), required: &["city", "country", "year", "nominal_gdp_lcu"], feeds: &["I15"], rule: rules::gdp },
     SourceSpec { file: "labour.csv", title: "GDP (2015 PPP) and working-age population", layout: "plain", columns: cols!(("year", "year"), ("gdp_ppp_2015", "GDP, constant 2015 PPP USD"), ("working_age_population", "population aged 15-64 (if known)"), ("total_population", "total population (if the above is not known)"), ("working_age_share", "share aged 15-64 of a larger area (if the above is not known)"), ("share_level", "national | state: where the share comes from")), required: &["city", "country", "gdp_ppp_2015"], feeds: &["I16"], rule: rules::labour },
     SourceSpec { file: "fdi_markets.csv", title: "fDi Markets greenfield projects, 2023", layout: "fDi Markets export (Source city, Source country, Destination city, Destination country, Capital investment)", columns: &[("Source city", "investing city"), ("Source country", "country"), ("Destination city", "receiving city"), ("Destination country", "country"), ("Capital investment (USD m)", "capex"), ("source metro", "optional registry id"), ("destination metro", "optional registry id")], required: &["Source city", "Source country", "Destination city", "Destination country", "Capital investment (USD m)"], feeds: &["I19", "I20"], rule: rules::fdi },
     SourceSpec { file: "cbinsights_funding.csv", title: "CB Insights funding rounds, 2023", layout: "CB Insights export (Company, City, Country, Round, Amount)", columns: &[("Company", "name"), ("City", "city"), ("Country", "country"), ("Round", "Seed, Angel, Series A ... Series E+, Growth Equity, Private Equity"), ("Amount (USD m)", "amount"), ("metro", "optional registry id")], required: &["Company", "City", "Country", "Round", "Amount (USD m)"], feeds: &["I21", "I22"], rule: rules::funding },
@@ -167,7 +169,9 @@ impl Table {
     }
 }
 
-/// Reads one source file, checking its required columns.
+/// Reads one source file, checking its required columns. Records are read flexibly:
+/// exports such as the World Bank's put metadata lines before the header, which is the first
+/// record holding every required column.
 pub fn read(dir: &Path, spec: &SourceSpec) -> Result<Table, DeriveError> {
     let path = dir.join(spec.file);
     let file = path.display().to_string();
@@ -177,42 +181,12 @@ pub fn read(dir: &Path, spec: &SourceSpec) -> Result<Table, DeriveError> {
     })?;
     let mut rdr = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
-        .flexible(false)
+        .has_headers(false)
+        .flexible(true)
         .from_reader(bytes.as_slice());
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(|e| DeriveError::Invalid {
-            file: file.clone(),
-            line: 1,
-            column: 0,
-            message: e.to_string(),
-        })?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let mut table = Table {
-        file: file.clone(),
-        header,
-        rows: Vec::new(),
-    };
-    let missing: Vec<&str> = spec
-        .required
-        .iter()
-        .copied()
-        .filter(|c| table.col(c).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Err(DeriveError::Invalid {
-            file,
-            line: 1,
-            column: 1,
-            message: format!(
-                "missing required column(s) {}: expected {}",
-                missing.join(", "),
-                spec.required.join(", ")
-            ),
-        });
-    }
+    let clean = |h: &str| h.trim().trim_start_matches('\u{feff}').to_string();
+    let mut table: Option<Table> = None;
+    let mut first_line = 0;
     for rec in rdr.records() {
         let rec = rec.map_err(|e| DeriveError::Invalid {
             file: file.clone(),
@@ -221,11 +195,58 @@ pub fn read(dir: &Path, spec: &SourceSpec) -> Result<Table, DeriveError> {
             message: e.to_string(),
         })?;
         let line = rec.position().map_or(0, |p| p.line() as usize);
-        table
-            .rows
-            .push((line, rec.iter().map(str::to_string).collect()));
+        let cells: Vec<String> = rec.iter().map(clean).collect();
+        match table.as_mut() {
+            None => {
+                if first_line == 0 {
+                    first_line = line;
+                }
+                if spec
+                    .required
+                    .iter()
+                    .all(|c| cells.iter().any(|h| h.eq_ignore_ascii_case(c)))
+                {
+                    table = Some(Table {
+                        file: file.clone(),
+                        header: cells,
+                        rows: Vec::new(),
+                    });
+                }
+            }
+            Some(t) => {
+                // Trailing empty fields (the World Bank's trailing comma) do not count.
+                let used = cells
+                    .iter()
+                    .rposition(|c| !c.is_empty())
+                    .map_or(0, |i| i + 1);
+                if used == 0 {
+                    continue;
+                }
+                if used > t.header.len() || cells.len() < t.header.len() {
+                    return Err(DeriveError::Invalid {
+                        file: file.clone(),
+                        line,
+                        column: 0,
+                        message: format!(
+                            "expected {} fields as in the header, found {}",
+                            t.header.len(),
+                            cells.len()
+                        ),
+                    });
+                }
+                t.rows.push((line, cells));
+            }
+        }
     }
-    Ok(table)
+    table.ok_or_else(|| DeriveError::Invalid {
+        file: file.clone(),
+        line: first_line.max(1),
+        column: 1,
+        message: format!(
+            "missing required column(s): expected a header with {}",
+            spec.required.join(", ")
+        ),
+    })
 }
 
 /// A commented, empty template of a source file.

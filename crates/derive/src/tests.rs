@@ -328,7 +328,7 @@ fn bad_input_is_located() {
         ),
         (
             with_file("patents.csv", |t| t.replace(",pct_applications", ",pct")),
-            "missing required column(s) pct_applications",
+            "missing required column(s): expected a header with city, country, valid_invention_patents, pct_applications",
         ),
         (
             with_file("oag_flights.csv", |t| {
@@ -370,10 +370,48 @@ fn templates_list_every_column() {
         }
         assert!(t.lines().last().unwrap().contains(s.columns[0].0));
     }
-    assert_eq!(sources::SOURCES.len(), 27);
+    assert_eq!(sources::SOURCES.len(), 29);
     let feeds: BTreeSet<&str> = sources::SOURCES
         .iter()
         .flat_map(|s| s.feeds.iter().copied())
         .collect();
     assert_eq!(feeds.len(), 30, "every indicator has a source");
+}
+
+#[test]
+fn growth_rebases_world_bank_deflators_per_series() {
+    let d = run(&example()).unwrap();
+    let gba = cell(&d, "greater-bay-area", "I15");
+    assert!(
+        gba.rows.iter().any(|r| r.note.contains("HKG deflator")),
+        "{gba:?}"
+    );
+    assert!(gba.rows.iter().any(|r| r.note.contains("CHN deflator")));
+    assert!(cell(&d, "taipei", "I15")
+        .rows
+        .iter()
+        .all(|r| r.note.contains("TWN deflator")));
+    // Real growth in the example is drawn near 3 % a year; nominal values embed each series'
+    // deflator and PPP factor, which the rule must undo.
+    let values: Vec<f64> = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I15")
+        .map(|(_, c)| c.value.unwrap())
+        .collect();
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    assert!((mean - 3.0).abs() < 1.0, "mean growth {mean}");
+    // A missing World Bank value is named.
+    let (_g, dir) = with_file("wb_ppp_factor.csv", |t| {
+        t.lines()
+            .filter(|l| !l.contains("\"USA\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    let e = error_of(&dir);
+    assert!(
+        e.contains("no PA.NUS.PPP value for series USA in 2015 in wb_ppp_factor.csv"),
+        "{e}"
+    );
 }

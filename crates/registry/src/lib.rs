@@ -28,6 +28,8 @@ pub struct Registry {
 #[serde(deny_unknown_fields)]
 pub struct Country {
     pub code: String,
+    /// ISO 3166-1 alpha-3 code (World Bank files use it).
+    pub code3: String,
     pub name_en: String,
     pub name_zh: String,
 }
