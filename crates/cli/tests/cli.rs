@@ -214,10 +214,16 @@ fn imputed_cells_are_flagged() {
         .sum::<usize>();
     assert!(blanks > 50);
     assert_eq!(m["imputed"].as_array().unwrap().len(), blanks);
-    let flagged = std::fs::read_to_string(out.join("indicators.csv"))
+    let mut r = csv::Reader::from_path(out.join("indicators.csv")).unwrap();
+    let imputed = r
+        .headers()
         .unwrap()
-        .lines()
-        .filter(|l| l.ends_with(",true"))
+        .iter()
+        .position(|h| h == "imputed")
+        .unwrap();
+    let flagged = r
+        .records()
+        .filter(|rec| &rec.as_ref().unwrap()[imputed] == "true")
         .count();
     assert_eq!(flagged, blanks);
     assert!(m["notes"]
