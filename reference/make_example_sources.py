@@ -228,24 +228,24 @@ for k in range(500):
 write("cbinsights_funding.csv", ["Company", "City", "Country", "Round", "Amount (USD m)", "metro"], funding)
 
 lawyers, talent = [], []
-national = {"HU", "ID", "IL", "MY", "TH", "QA"}
-state = {"toronto", "vancouver", "bengaluru", "mumbai", "tokyo", "sydney"}
+proxies = tomllib.load(open(ROOT / "data/derivation/proxies.toml", "rb"))
+national = {"HU", "ID", "IL", "MY", "TH", "QA"}  # the countries of proxies.toml's I23 national list
+state = set(proxies["I23"]["state"])
 for c in cities:
     name, iso = member(c)
     if c["id"] in state:
         lawyers.append([f"{c['name_en']} state", "state", iso, c["id"], "", round(float(rng.uniform(500, 3000)), 1), 2022])
     elif iso not in national:
         lawyers.append([name, "city", iso, place(c)[2], int(lognorm(4000, c, 0.5)), "", 2022])
-    if iso in ("KR", "AE", "QA") or c["id"] == "dublin":
+    if c["id"] in proxies["I28"]["national"]:
         pass  # national LinkedIn rates below
     else:
         platform = "zhaopin" if iso == "CN" and c["id"] != "taipei" else "linkedin"
         talent.append([name, "city", iso, place(c)[2], platform, int(lognorm(5000, c, 0.6)), ""])
 for iso in sorted(national):
     lawyers.append([iso, "country", iso, "", "", round(float(rng.uniform(300, 2000)), 1), 2022])
-for iso in ("KR", "AE", "QA"):
+for iso in ("KR", "AE", "QA", "RU", "IE"):
     talent.append([iso, "country", iso, "", "linkedin", "", round(float(rng.uniform(500, 4000)), 1)])
-talent.append(["Ireland", "country", "IE", "dublin", "linkedin", "", 3100.0])
 write("lawyers.csv", ["place", "level", "country", "metro", "lawyers", "per_million", "year"], lawyers)
 write("talent.csv", ["place", "level", "country", "metro", "platform", "inflow", "per_million"], talent)
 

@@ -10,6 +10,28 @@ type Key = (String, &'static str);
 
 /// GICS lists of Appendix 2 (`data/derivation/gics.toml`).
 pub const GICS_TOML: &str = include_str!("../../../data/derivation/gics.toml");
+/// The report's proxy lists for I23 and I28 (`data/derivation/proxies.toml`).
+pub const PROXIES_TOML: &str = include_str!("../../../data/derivation/proxies.toml");
+
+/// The proxy level the report uses for a metro and indicator, if any.
+fn listed_proxy(metro: &str, ind: &str) -> Option<Flag> {
+    let v: toml::Value =
+        toml::from_str(PROXIES_TOML).expect("built-in proxy lists are valid (tested)");
+    let has = |level: &str| {
+        v.get(ind)
+            .and_then(|t| t.get(level))
+            .and_then(|l| l.as_array())
+            .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(metro)))
+    };
+    if has("national") {
+        Some(Flag::ProxyNational)
+    } else if has("state") {
+        Some(Flag::ProxyState)
+    } else {
+        None
+    }
+}
+
 /// Fallback years of I15 (`data/derivation/gdp-fallback-years.toml`).
 pub const FALLBACK_TOML: &str = include_str!("../../../data/derivation/gdp-fallback-years.toml");
 
@@ -1159,6 +1181,30 @@ pub fn finish(
                         if ws > 0.0 {
                             cell.value = Some(gs / ws);
                             cell.method = format!("GDP {gs} / working-age population {ws}");
+                        }
+                    }
+                }
+                "I23" | "I28" if listed_proxy(city, ind_s).is_some() => {
+                    // The report takes a national or state figure for this city (proxies.toml).
+                    let level = listed_proxy(city, ind_s).expect("checked");
+                    match acc.rates.get(&key) {
+                        Some((c, flag)) if *flag == level => {
+                            cell.value = Some(c.amount);
+                            cell.rows = vec![c.clone()];
+                            cell.flags.insert(level);
+                            cell.method = format!(
+                                "{} figure, as the report lists for this city",
+                                level.as_str()
+                            );
+                            if acc.sums.contains_key(&key) {
+                                cell.method.push_str("; city rows ignored");
+                            }
+                        }
+                        _ => {
+                            cell.method = format!(
+                                "the report uses a {} figure for this city; no such row was given",
+                                level.as_str()
+                            );
                         }
                     }
                 }

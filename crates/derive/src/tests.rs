@@ -415,3 +415,92 @@ fn growth_rebases_world_bank_deflators_per_series() {
         "{e}"
     );
 }
+
+#[test]
+fn proxies_follow_the_reports_lists() {
+    let d = run(&example()).unwrap();
+    let lists: toml::Value = toml::from_str(rules::PROXIES_TOML).unwrap();
+    for (ind, level, flag) in [
+        ("I23", "national", Flag::ProxyNational),
+        ("I23", "state", Flag::ProxyState),
+        ("I28", "national", Flag::ProxyNational),
+    ] {
+        for metro in lists[ind][level].as_array().unwrap() {
+            let c = cell(&d, metro.as_str().unwrap(), ind);
+            assert!(c.flags.contains(&flag), "{metro} {ind}: {c:?}");
+            assert!(c.method.contains("as the report lists"), "{}", c.method);
+        }
+    }
+    // A listed city without its proxy row is missing, and says why.
+    let (_g, dir) = with_file("talent.csv", |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("RU,"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    let d = run(&dir).unwrap();
+    let moscow = cell(&d, "moscow", "I28");
+    assert_eq!(moscow.value, None);
+    assert!(moscow
+        .method
+        .contains("the report uses a proxy-national figure for this city"));
+    assert!(moscow.flags.contains(&Flag::Missing));
+    // Unlisted cities use their own counts.
+    assert!(cell(&run(&example()).unwrap(), "boston", "I23")
+        .flags
+        .is_empty());
+}
+
+#[test]
+fn sums_and_per_million_agree_with_their_rows() {
+    let d = run(&example()).unwrap();
+    for ((city, ind), c) in &d.cells {
+        if !c.method.starts_with("sum of") {
+            continue;
+        }
+        let is_pop = |r: &&Contribution| r.file.ends_with("population.csv");
+        let total: f64 = c.rows.iter().filter(|r| !is_pop(r)).map(|r| r.amount).sum();
+        let expected = if rules::PER_MILLION.contains(&ind.as_str()) {
+            let pop: f64 = c.rows.iter().filter(is_pop).map(|r| r.amount).sum();
+            total / pop * 1e6
+        } else {
+            total
+        };
+        assert!(
+            (c.value.unwrap() - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+            "{city} {ind}: {} vs {expected}",
+            c.value.unwrap()
+        );
+    }
+    // I25 is the mean of the four speeds; I19 and I20 split the projects by side.
+    let b = cell(&d, "boston", "I25");
+    assert!(b.method.starts_with("mean of"));
+    let i19: f64 = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I19")
+        .map(|(_, c)| c.value.unwrap())
+        .sum();
+    let i20: f64 = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I20")
+        .map(|(_, c)| c.value.unwrap())
+        .sum();
+    assert!(
+        i19 > i20,
+        "every destination is an evaluated city, some sources are not"
+    );
+    let listed: usize = d
+        .cells
+        .iter()
+        .filter(|((_, i), _)| i == "I14")
+        .map(|(_, c)| c.rows.len())
+        .sum();
+    assert_eq!(
+        listed,
+        (0..240).filter(|k| k % 7 < 5).count(),
+        "GICS 40101010 and 25502020 are not new economy"
+    );
+}
