@@ -37,6 +37,34 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Source-file layouts.
+    Sources {
+        #[command(subcommand)]
+        what: SourcesWhat,
+    },
+    /// Derive the 30 indicators from source tables (Appendix 2), with provenance.
+    Derive {
+        /// Directory of source files (see `gihi sources template`).
+        #[arg(long)]
+        sources: PathBuf,
+        /// Indicator table to write (CSV); provenance goes beside it.
+        #[arg(long, required_unless_present = "explain")]
+        out: Option<PathBuf>,
+        /// List the rows behind one cell instead: CITY INDICATOR.
+        #[arg(long, num_args = 2, value_names = ["CITY", "INDICATOR"])]
+        explain: Option<Vec<String>>,
+    },
+    /// Write a SYNTHETIC indicator table for all registry cities (demos and tests only).
+    Synth {
+        #[arg(long)]
+        seed: u64,
+        /// Output CSV; its file name must contain "synthetic".
+        #[arg(long)]
+        out: PathBuf,
+        /// Framework whose indicators to generate (default: built-in GIHI 2024).
+        #[arg(long)]
+        framework: Option<PathBuf>,
+    },
     /// Score an indicator table by the method of Appendix 3, each group separately.
     Compute {
         /// Indicator table: CSV or XLSX, a `city` column and one column per indicator id.
@@ -52,6 +80,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MissingArg::Error)]
         missing: MissingArg,
     },
+    /// Build the bilingual report: index.html, report.xlsx, tables/*.csv, figures/*.svg.
+    Report {
+        /// A `gihi compute` output (default: the published GIHI 2024 edition).
+        #[arg(long)]
+        results: Option<PathBuf>,
+        /// Output directory (default: ./gihi-report, or ./gihi-report-synthetic for synthetic runs).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = commands::report::LangArg::Both)]
+        lang: commands::report::LangArg,
+    },
     /// Query the published edition (rankings and regional counts as printed).
     Published {
         #[command(subcommand)]
@@ -64,6 +103,14 @@ enum Command {
     Audit {
         #[command(subcommand)]
         what: AuditWhat,
+    },
+    /// Check the report's statements about its results against its tables.
+    Statements {
+        /// Directory of another edition (with statements.toml); default: built-in 2024.
+        #[arg(long)]
+        edition: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Development modes (Appendix 6): hierarchical clustering of the top cities' pillar profiles.
     Modes {
@@ -119,25 +166,6 @@ enum Command {
         source: commands::analysis::Source,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-    },
-    /// Check the report's statements about its results against its tables.
-    Statements {
-        /// Directory of another edition (with statements.toml); default: built-in 2024.
-        #[arg(long)]
-        edition: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
-    /// Build the bilingual report: index.html, report.xlsx, tables/*.csv, figures/*.svg.
-    Report {
-        /// A `gihi compute` output (default: the published GIHI 2024 edition).
-        #[arg(long)]
-        results: Option<PathBuf>,
-        /// Output directory (default: ./gihi-report, or ./gihi-report-synthetic for synthetic runs).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = commands::report::LangArg::Both)]
-        lang: commands::report::LangArg,
     },
     /// Statistical audit of an indicator table (JRC style): distributions, correlations, alpha, PCA.
     Stats {
@@ -208,34 +236,6 @@ enum Command {
         /// Seed of the synthetic table benchmarked.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
-    },
-    /// Derive the 30 indicators from source tables (Appendix 2), with provenance.
-    Derive {
-        /// Directory of source files (see `gihi sources template`).
-        #[arg(long)]
-        sources: PathBuf,
-        /// Indicator table to write (CSV); provenance goes beside it.
-        #[arg(long, required_unless_present = "explain")]
-        out: Option<PathBuf>,
-        /// List the rows behind one cell instead: CITY INDICATOR.
-        #[arg(long, num_args = 2, value_names = ["CITY", "INDICATOR"])]
-        explain: Option<Vec<String>>,
-    },
-    /// Source-file layouts.
-    Sources {
-        #[command(subcommand)]
-        what: SourcesWhat,
-    },
-    /// Write a SYNTHETIC indicator table for all registry cities (demos and tests only).
-    Synth {
-        #[arg(long)]
-        seed: u64,
-        /// Output CSV; its file name must contain "synthetic".
-        #[arg(long)]
-        out: PathBuf,
-        /// Framework whose indicators to generate (default: built-in GIHI 2024).
-        #[arg(long)]
-        framework: Option<PathBuf>,
     },
 }
 

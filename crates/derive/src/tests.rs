@@ -504,3 +504,21 @@ fn sums_and_per_million_agree_with_their_rows() {
         "GICS 40101010 and 25502020 are not new economy"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Arbitrary bytes in a source file (or any place name) never panic the derivation.
+    #[test]
+    fn arbitrary_source_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600), which in 0usize..29) {
+        let file = sources::SOURCES[which].file;
+        let (_g, dir) = with_file(file, |t| {
+            let header = t.lines().find(|l| !l.starts_with('#')).unwrap_or("").to_string();
+            format!("{header}\n{}", String::from_utf8_lossy(&bytes))
+        });
+        let _ = run(&dir);
+        let registry = Registry::gihi_2024();
+        let places = places::Places::new(&registry);
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = places.resolve(&text, &text, None);
+    }
+}
