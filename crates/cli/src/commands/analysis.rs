@@ -162,7 +162,7 @@ pub fn run_modes(src: &Source, options: ModeOptions, format: Format) -> Result<(
                 "agreement_with_printed": agreement(&m).map(|(ari, same)| json!({"adjusted_rand_index": ari, "same_name": same, "cities": printed.len()})),
                 "sensitivity": sensitivity.iter().map(|(sc, l, ari, same)| json!({"scaling": sc, "linkage": l, "adjusted_rand_index": ari, "same_name": same})).collect::<Vec<_>>(),
             });
-            serde_json::to_string_pretty(&v).expect("json") + "\n"
+            super::json_text(&v)
         }
         Format::Csv => {
             let mut h = vec!["rank", "city", "cluster", "mode"];
@@ -269,7 +269,7 @@ pub fn run_regions(
             }
             let v = json!({"source": s.label, "synthetic": s.synthetic, "level": lvl, "ranks_derived": n.ranks_derived, "quartiles": q,
                 "top": top, "counted": counts.as_ref().map(|c| c.1), "counts": counts_obj});
-            serde_json::to_string_pretty(&v).expect("json") + "\n"
+            super::json_text(&v)
         }
         Format::Csv => csv_string(
             &["continent", "cities", "best", "q1", "median", "q3", "worst"],
@@ -391,7 +391,7 @@ pub fn run_changes(
         Format::Json => {
             let v = json!({"before": before_label, "after": s.label, "synthetic": s.synthetic, "level": lvl, "changes": ch,
                 "biggest_risers": risers, "biggest_fallers": fallers});
-            serde_json::to_string_pretty(&v).expect("json") + "\n"
+            super::json_text(&v)
         }
         Format::Csv => csv_string(
             &["city", "before", "after", "change"],
@@ -516,30 +516,87 @@ pub fn run_profile(src: &Source, city: &str, format: Format) -> Result<(), CliEr
         CliError::Input(format!("{}: {} is not listed at any level", s.label, c.id))
     })?;
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&json!({"source": s.label, "synthetic": s.synthetic, "name_en": c.name_en, "name_zh": c.name_zh, "profile": p})).expect("json") + "\n",
+        Format::Json => super::json_text(
+            &json!({"source": s.label, "synthetic": s.synthetic, "name_en": c.name_en, "name_zh": c.name_zh, "profile": p}),
+        ),
         Format::Csv => csv_string(
-            &["node", "level", "score", "rank", "of", "relative_to_composite"],
-            p.positions.iter().map(|x| vec![x.node.clone(), x.level.to_string(), format!("{:.4}", x.score), x.rank.to_string(), x.of.to_string(), x.relative.to_string()]),
+            &[
+                "node",
+                "level",
+                "score",
+                "rank",
+                "of",
+                "relative_to_composite",
+            ],
+            p.positions.iter().map(|x| {
+                vec![
+                    x.node.clone(),
+                    x.level.to_string(),
+                    format!("{:.4}", x.score),
+                    x.rank.to_string(),
+                    x.of.to_string(),
+                    x.relative.to_string(),
+                ]
+            }),
         ),
         Format::Table => {
             let mut out = header(s);
-            out.push_str(&format!("{} {} ({}, {} group of {})\n\n", c.name_en, c.name_zh, c.id, p.group, p.group_size));
+            out.push_str(&format!(
+                "{} {} ({}, {} group of {})\n\n",
+                c.name_en, c.name_zh, c.id, p.group, p.group_size
+            ));
             let rows: Vec<Vec<String>> = p
                 .positions
                 .iter()
-                .map(|x| vec![x.node.clone(), x.level.to_string(), format!("{:.2}", x.score), format!("{}{}", x.rank, if x.ranks_derived { "*" } else { "" }), format!("{:+}", x.relative)])
+                .map(|x| {
+                    vec![
+                        x.node.clone(),
+                        x.level.to_string(),
+                        format!("{:.2}", x.score),
+                        format!("{}{}", x.rank, if x.ranks_derived { "*" } else { "" }),
+                        format!("{:+}", x.relative),
+                    ]
+                })
                 .collect();
-            out.push_str(&text_table(&["node", "level", "score", "rank", "vs overall"], &rows));
+            out.push_str(&text_table(
+                &["node", "level", "score", "rank", "vs overall"],
+                &rows,
+            ));
             if p.positions.iter().any(|x| x.ranks_derived) {
                 out.push_str("* rank among the cities whose score is printed\n");
             }
-            out.push_str(&format!("\nStrongest relative to overall rank: {}\nWeakest relative to overall rank: {}\n", p.strengths.join(", "), p.weaknesses.join(", ")));
+            out.push_str(&format!(
+                "\nStrongest relative to overall rank: {}\nWeakest relative to overall rank: {}\n",
+                p.strengths.join(", "),
+                p.weaknesses.join(", ")
+            ));
             if !p.indicator_strengths.is_empty() {
-                let f = |v: &[(String, u32)]| v.iter().map(|(i, r)| format!("{i} (rank {r})")).collect::<Vec<_>>().join(", ");
-                out.push_str(&format!("Strongest indicators: {}\nWeakest indicators: {}\n", f(&p.indicator_strengths), f(&p.indicator_weaknesses)));
+                let f = |v: &[(String, u32)]| {
+                    v.iter()
+                        .map(|(i, r)| format!("{i} (rank {r})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                out.push_str(&format!(
+                    "Strongest indicators: {}\nWeakest indicators: {}\n",
+                    f(&p.indicator_strengths),
+                    f(&p.indicator_weaknesses)
+                ));
             }
-            out.push_str(&format!("Nearest peers: {}\n", p.peers.iter().map(|(c, d)| format!("{c} ({d:.2})")).collect::<Vec<_>>().join(", ")));
-            out.push_str(&format!("Development mode: {}\n", p.mode.clone().unwrap_or_else(|| "not among the top 20".into())));
+            out.push_str(&format!(
+                "Nearest peers: {}\n",
+                p.peers
+                    .iter()
+                    .map(|(c, d)| format!("{c} ({d:.2})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            out.push_str(&format!(
+                "Development mode: {}\n",
+                p.mode
+                    .clone()
+                    .unwrap_or_else(|| "not among the top 20".into())
+            ));
             out
         }
     };
@@ -561,7 +618,7 @@ pub fn run_statements(edition_dir: Option<&Path>, format: Format) -> Result<(), 
     let verdicts = statements::check(&list, &edition, &Registry::gihi_2024());
     let holding = verdicts.iter().filter(|v| v.holds).count();
     let out = match format {
-        Format::Json => serde_json::to_string_pretty(&verdicts).expect("json") + "\n",
+        Format::Json => super::json_text(&verdicts),
         Format::Csv => csv_string(
             &["section", "claim", "level", "holds", "found", "quote"],
             verdicts.iter().map(|v| {

@@ -11,7 +11,7 @@ pub fn run(dir: Option<&Path>, format: Format) -> Result<(), CliError> {
     let edition = load_edition(dir)?;
     let result = audit(&edition, &Framework::gihi_2024());
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&result.findings).expect("json") + "\n",
+        Format::Json => super::json_text(&result.findings),
         Format::Csv => csv_string(
             &[
                 "table",

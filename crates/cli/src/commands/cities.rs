@@ -23,7 +23,7 @@ pub fn run(format: Format, group: Option<Group>) -> Result<(), CliError> {
         .filter(|c| group.is_none_or(|g| c.group == g))
         .collect();
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&cities).expect("serialisable") + "\n",
+        Format::Json => super::json_text(&cities),
         Format::Csv | Format::Table => {
             let rows: Vec<Vec<String>> = cities
                 .iter()

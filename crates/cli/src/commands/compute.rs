@@ -201,10 +201,7 @@ pub fn run(
             })
             .collect(),
     };
-    dir.write(
-        MANIFEST,
-        (serde_json::to_string_pretty(&manifest).expect("serialisable") + "\n").as_bytes(),
-    )?;
+    dir.write(MANIFEST, (super::json_text(&manifest)).as_bytes())?;
     let written = dir.commit()?;
     let label = if table.synthetic {
         " from SYNTHETIC data"

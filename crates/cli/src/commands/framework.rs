@@ -65,7 +65,7 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<(), CliError> {
                 "id": f.id, "name_en": f.name_en, "name_zh": f.name_zh, "source": f.source,
                 "path": loaded.path, "sha256": loaded.sha256, "nodes": nodes,
             });
-            serde_json::to_string_pretty(&doc).expect("serialisable") + "\n"
+            super::json_text(&doc)
         }
         Format::Csv => csv_string(
             &[

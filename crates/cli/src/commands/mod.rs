@@ -130,3 +130,8 @@ pub fn synthetic_note(synthetic: bool) -> &'static str {
         ""
     }
 }
+
+/// Pretty JSON with a final newline, for output and files.
+pub fn json_text(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("values built by gihi serialise") + "\n"
+}

@@ -82,11 +82,9 @@ pub fn run_ranking(
                 .iter()
                 .map(|r| serde_json::json!({"rank": r[0].parse::<u32>().unwrap_or(0), "city": r[1], "name_en": r[2], "name_zh": r[3], "score": r[4]}))
                 .collect();
-            serde_json::to_string_pretty(
+            super::json_text(
                 &serde_json::json!({"source": source, "derived_ranks": r.derived, "rows": items}),
             )
-            .expect("json")
-                + "\n"
         }
         Format::Table => format!("{source}\n\n{}", text_table(&header, &rows)),
     };
@@ -139,7 +137,7 @@ pub fn run_regions(
             for (k, n) in &counts {
                 map.insert(k.clone(), serde_json::Value::from(*n));
             }
-            serde_json::to_string_pretty(&serde_json::Value::Object(map)).expect("json") + "\n"
+            super::json_text(&serde_json::Value::Object(map))
         }
         Format::Csv => csv_string(
             &["region", "cities"],

@@ -80,7 +80,7 @@ pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<
     });
     dir.write(
         crate::output::MANIFEST,
-        (serde_json::to_string_pretty(&manifest).expect("json") + "\n").as_bytes(),
+        (super::json_text(&manifest)).as_bytes(),
     )?;
     let written = dir.commit()?;
     eprintln!(

@@ -114,7 +114,7 @@ fn manifest(l: &Loaded, command: &str, options: serde_json::Value) -> Vec<u8> {
         "inputs": [{"role": "data", "path": l.table.origin, "sha256": l.data_sha}],
         "options": options,
     });
-    (serde_json::to_string_pretty(&m).expect("json") + "\n").into_bytes()
+    (super::json_text(&m)).into_bytes()
 }
 
 // ---- stats ---------------------------------------------------------------------------------
@@ -136,13 +136,9 @@ pub fn run_stats(
     let a = statistical_audit(&l.framework, &model);
     let f = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.4}"));
     let text = match format {
-        Format::Json => {
-            serde_json::to_string_pretty(
-                &json!({"synthetic": l.table.synthetic, "group": group.as_str(), "audit": a}),
-            )
-            .expect("json")
-                + "\n"
-        }
+        Format::Json => super::json_text(
+            &json!({"synthetic": l.table.synthetic, "group": group.as_str(), "audit": a}),
+        ),
         Format::Csv => csv_string(
             &[
                 "indicator",
@@ -329,12 +325,10 @@ pub fn run_uncertainty(
     )?;
     dir.write(
         "summary.json",
-        (serde_json::to_string_pretty(
+        (super::json_text(
             &json!({"synthetic": l.table.synthetic, "options": options, "groups": summary}),
-        )
-        .expect("json")
-            + "\n")
-            .as_bytes(),
+        ))
+        .as_bytes(),
     )?;
     dir.write(MANIFEST, &manifest(&l, "uncertainty", json!(options)))?;
     let written = dir.commit()?;
@@ -425,7 +419,7 @@ pub fn run_sensitivity(
         )
         .as_bytes(),
     )?;
-    dir.write("summary.json", (serde_json::to_string_pretty(&json!({"synthetic": l.table.synthetic, "options": options, "bootstrap": bootstrap, "groups": summary})).expect("json") + "\n").as_bytes())?;
+    dir.write("summary.json", (super::json_text(&json!({"synthetic": l.table.synthetic, "options": options, "bootstrap": bootstrap, "groups": summary}))).as_bytes())?;
     dir.write(
         MANIFEST,
         &manifest(
@@ -483,13 +477,9 @@ pub fn run_whatif(
     let w = whatif(&l.framework, t, j, &changes, missing)
         .map_err(|e| CliError::Input(format!("{}: {e}", l.table.origin)))?;
     let text = match format {
-        Format::Json => {
-            serde_json::to_string_pretty(
-                &json!({"synthetic": l.table.synthetic, "group": group.as_str(), "whatif": w}),
-            )
-            .expect("json")
-                + "\n"
-        }
+        Format::Json => super::json_text(
+            &json!({"synthetic": l.table.synthetic, "group": group.as_str(), "whatif": w}),
+        ),
         Format::Csv | Format::Table => {
             let rows = |v: &[gihi_robustness::whatif::Move]| -> Vec<Vec<String>> {
                 v.iter()
@@ -565,26 +555,59 @@ pub fn run_target(
     let r = target(&l.framework, t, j, node, rank, missing)
         .map_err(|e| CliError::Input(format!("{}: {e}", l.table.origin)))?;
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&json!({"synthetic": l.table.synthetic, "group": group.as_str(), "city": t.cities[j], "target": r})).expect("json") + "\n",
+        Format::Json => super::json_text(
+            &json!({"synthetic": l.table.synthetic, "group": group.as_str(), "city": t.cities[j], "target": r}),
+        ),
         Format::Csv => csv_string(
             &["indicator", "current", "needed", "change", "change_percent"],
             r.single.iter().map(|s| {
                 let f = |v: Option<f64>| v.map_or("not reachable".to_string(), |x| format!("{x}"));
-                vec![s.indicator.clone(), s.current.to_string(), f(s.needed), f(s.change), f(s.change_percent)]
+                vec![
+                    s.indicator.clone(),
+                    s.current.to_string(),
+                    f(s.needed),
+                    f(s.change),
+                    f(s.change_percent),
+                ]
             }),
         ),
         Format::Table => {
-            let mut out = format!("Target: {} from rank {} to rank {} or better at {}{}\n\n", t.cities[j], r.current_rank, r.goal, r.node, if l.table.synthetic { " — SYNTHETIC DATA" } else { "" });
+            let mut out = format!(
+                "Target: {} from rank {} to rank {} or better at {}{}\n\n",
+                t.cities[j],
+                r.current_rank,
+                r.goal,
+                r.node,
+                if l.table.synthetic {
+                    " — SYNTHETIC DATA"
+                } else {
+                    ""
+                }
+            );
             let rows: Vec<Vec<String>> = r
                 .single
                 .iter()
                 .map(|s| match s.needed {
-                    Some(v) => vec![s.indicator.clone(), format!("{:.4}", s.current), format!("{v:.4}"), s.change_percent.map_or(String::new(), |p| format!("{p:+.1}%"))],
-                    None => vec![s.indicator.clone(), format!("{:.4}", s.current), "not reachable".into(), String::new()],
+                    Some(v) => vec![
+                        s.indicator.clone(),
+                        format!("{:.4}", s.current),
+                        format!("{v:.4}"),
+                        s.change_percent
+                            .map_or(String::new(), |p| format!("{p:+.1}%")),
+                    ],
+                    None => vec![
+                        s.indicator.clone(),
+                        format!("{:.4}", s.current),
+                        "not reachable".into(),
+                        String::new(),
+                    ],
                 })
                 .collect();
             out.push_str("One indicator alone:\n");
-            out.push_str(&text_table(&["indicator", "current", "needed", "change"], &rows));
+            out.push_str(&text_table(
+                &["indicator", "current", "needed", "change"],
+                &rows,
+            ));
             match &r.combination {
                 Some(steps) => {
                     out.push_str(&format!("\nCheapest combination (effort = changes in standard deviations; total {:.3}):\n", r.combination_effort.unwrap_or(0.0)));
