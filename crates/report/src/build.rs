@@ -689,7 +689,89 @@ fn modes_blocks(ctx: &mut Ctx, g: &GroupStanding) -> Vec<Block> {
             ),
         )
     });
-    vec![fig, table]
+    let peer = peer_network(ctx, g, &m);
+    vec![fig, table, peer]
+}
+
+/// The top cities linked to their two nearest peers in sub-pillar score space (Euclidean),
+/// coloured by development mode and sized by composite score.
+fn peer_network(ctx: &mut Ctx, g: &GroupStanding, m: &gihi_analysis::modes::Modes) -> Block {
+    let subs: Vec<&NodeStanding> = g
+        .nodes
+        .iter()
+        .filter(|n| n.level == gihi_framework::Level::SubPillar)
+        .collect();
+    let cities: Vec<&str> = m.cities.iter().map(|c| c.city.as_str()).collect();
+    let vector = |c: &str| -> Vec<f64> {
+        subs.iter()
+            .map(|n| n.get(c).map_or(60.0, |e| e.score))
+            .collect()
+    };
+    let vectors: Vec<Vec<f64>> = cities.iter().map(|c| vector(c)).collect();
+    let mut edges: Vec<(usize, usize, f64)> = Vec::new();
+    for (i, v) in vectors.iter().enumerate() {
+        let mut d: Vec<(f64, usize)> = vectors
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(j, u)| {
+                (
+                    v.iter()
+                        .zip(u)
+                        .map(|(a, b)| (a - b) * (a - b))
+                        .sum::<f64>()
+                        .sqrt(),
+                    j,
+                )
+            })
+            .collect();
+        d.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for &(dist, j) in d.iter().take(2) {
+            let (a, b) = (i.min(j), i.max(j));
+            if !edges.iter().any(|e| e.0 == a && e.1 == b) {
+                edges.push((a, b, 1.0 / (1.0 + dist)));
+            }
+        }
+    }
+    let composite = g.node(COMPOSITE_ID);
+    let nodes = |zh: bool| -> Vec<(String, f64, usize)> {
+        m.cities
+            .iter()
+            .map(|c| {
+                (
+                    ctx.label(&c.city, zh),
+                    composite
+                        .and_then(|n| n.get(&c.city))
+                        .map_or(60.0, |e| e.score),
+                    c.cluster,
+                )
+            })
+            .collect()
+    };
+    let (nz, ne) = (nodes(true), nodes(false));
+    let groups_zh: Vec<String> = m
+        .clusters
+        .iter()
+        .map(|c| c.mode.name_zh().to_string())
+        .collect();
+    let groups_en: Vec<String> = m
+        .clusters
+        .iter()
+        .map(|c| c.mode.name_en().to_string())
+        .collect();
+    let synthetic = ctx.synthetic;
+    let title = Text::new("前 20 城市（都市圈）相似度网络：每个城市连向二级指标得分最接近的两个城市", "Peer network of the top 20: each city linked to its two nearest peers in sub-pillar scores");
+    let t2 = title.clone();
+    let source = ctx.source(
+        "二级指标得分的欧氏距离；颜色为发展模式，大小为综合得分",
+        "Euclidean distance of sub-pillar scores; colour: development mode; size: composite score",
+    );
+    ctx.figure("peer-network", title, source, move |_| {
+        (
+            charts::network(&t2.zh, &nz, &edges, &groups_zh, synthetic),
+            charts::network(&t2.en, &ne, &edges, &groups_en, synthetic),
+        )
+    })
 }
 
 fn mini_section(ctx: &mut Ctx) -> Option<Section> {

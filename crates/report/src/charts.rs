@@ -501,3 +501,71 @@ pub fn rank_intervals(
         Ok(())
     })
 }
+
+/// A network: nodes on a circle (in the given order, so the layout is deterministic), sized
+/// by value and coloured by group; edges as lines whose width follows their weight.
+pub fn network(
+    title: &str,
+    nodes: &[(String, f64, usize)],
+    edges: &[(usize, usize, f64)],
+    groups: &[String],
+    synthetic: bool,
+) -> String {
+    render((900, 760), title, synthetic, |area| {
+        let (w, h) = area.dim_in_pixel();
+        let (bx, by) = area.get_base_pixel();
+        // Room for labels of about 200 px on both sides; the legend sits bottom-left.
+        let (cx, cy) = (w as f64 / 2.0, h as f64 / 2.0 - 30.0);
+        let r = (w as f64 / 2.0 - 230.0).min(cy - 40.0).max(50.0);
+        let n = nodes.len().max(1) as f64;
+        let at = |i: usize| {
+            let a = std::f64::consts::TAU * i as f64 / n - std::f64::consts::FRAC_PI_2;
+            ((cx + r * a.cos()) as i32, (cy + r * a.sin()) as i32)
+        };
+        let wmax = edges.iter().map(|e| e.2).fold(1e-12, f64::max);
+        for &(a, b, weight) in edges {
+            let width = 1 + (3.0 * weight / wmax).round() as u32;
+            area.draw(&PathElement::new(
+                vec![at(a), at(b)],
+                RGBColor(120, 130, 145).mix(0.6).stroke_width(width),
+            ))?;
+        }
+        let (vmin, vmax) = nodes
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), n| {
+                (lo.min(n.1), hi.max(n.1))
+            });
+        for (i, (name, value, group)) in nodes.iter().enumerate() {
+            let size = if vmax > vmin {
+                6.0 + 12.0 * (value - vmin) / (vmax - vmin)
+            } else {
+                10.0
+            };
+            let (x, y) = at(i);
+            area.draw(&Circle::new(
+                (x, y),
+                size as i32,
+                colour(*group).mix(0.8).filled(),
+            ))?;
+            let right = x as f64 >= cx;
+            let dx = if right {
+                size as i32 + 4
+            } else {
+                -(size as i32) - 4
+            };
+            label(
+                area,
+                name,
+                (bx + x + dx, by + y),
+                (if right { HPos::Left } else { HPos::Right }, VPos::Center),
+                10,
+            )?;
+        }
+        for (i, g) in groups.iter().enumerate() {
+            let y = h as i32 - 20 - 20 * (groups.len() - 1 - i) as i32;
+            area.draw(&Circle::new((20, y), 7, colour(i).mix(0.8).filled()))?;
+            label(area, g, (bx + 34, by + y), (HPos::Left, VPos::Center), 12)?;
+        }
+        Ok(())
+    })
+}
