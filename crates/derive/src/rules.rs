@@ -1247,6 +1247,19 @@ pub fn finish(
             if let Some(y) = acc.years.get(&key) {
                 cell.year.get_or_insert(*y);
             }
+            if cell.year.is_none() {
+                // The latest reference year among the contributing sources (Appendix 2).
+                cell.year = cell
+                    .rows
+                    .iter()
+                    .filter_map(|r| {
+                        crate::sources::SOURCES
+                            .iter()
+                            .find(|s| r.file.ends_with(s.file))
+                            .and_then(|s| s.year)
+                    })
+                    .max();
+            }
             if cell.value.is_none() {
                 cell.flags.insert(Flag::Missing);
                 if cell.method.is_empty() {

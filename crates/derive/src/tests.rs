@@ -522,3 +522,13 @@ proptest::proptest! {
         let _ = places.resolve(&text, &text, None);
     }
 }
+
+#[test]
+fn cells_carry_their_data_year() {
+    let d = run(&example()).unwrap();
+    assert_eq!(cell(&d, "boston", "I06").year, Some(2023));
+    assert_eq!(cell(&d, "boston", "I13").year, Some(2024));
+    assert_eq!(cell(&d, "boston", "I27").year, Some(2022));
+    assert_eq!(cell(&d, "boston", "I29").year, Some(2021));
+    assert_eq!(cell(&d, "paris", "I15").year, Some(2021));
+}
