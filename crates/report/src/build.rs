@@ -643,16 +643,7 @@ fn modes_blocks(ctx: &mut Ctx, g: &GroupStanding) -> Vec<Block> {
         cols,
         rows,
     );
-    let groups_zh: Vec<String> = m
-        .clusters
-        .iter()
-        .map(|c| c.mode.name_zh().to_string())
-        .collect();
-    let groups_en: Vec<String> = m
-        .clusters
-        .iter()
-        .map(|c| c.mode.name_en().to_string())
-        .collect();
+    let (groups_zh, groups_en) = mode_names(&m);
     let pts = |zh: bool| -> Vec<(String, f64, f64, f64, usize)> {
         m.cities
             .iter()
@@ -695,6 +686,14 @@ fn modes_blocks(ctx: &mut Ctx, g: &GroupStanding) -> Vec<Block> {
 
 /// The top cities linked to their two nearest peers in sub-pillar score space (Euclidean),
 /// coloured by development mode and sized by composite score.
+/// Names of the development-mode clusters, in Chinese and English.
+fn mode_names(m: &gihi_analysis::modes::Modes) -> (Vec<String>, Vec<String>) {
+    m.clusters
+        .iter()
+        .map(|c| (c.mode.name_zh().to_string(), c.mode.name_en().to_string()))
+        .unzip()
+}
+
 fn peer_network(ctx: &mut Ctx, g: &GroupStanding, m: &gihi_analysis::modes::Modes) -> Block {
     let subs: Vec<&NodeStanding> = g
         .nodes
@@ -749,16 +748,7 @@ fn peer_network(ctx: &mut Ctx, g: &GroupStanding, m: &gihi_analysis::modes::Mode
             .collect()
     };
     let (nz, ne) = (nodes(true), nodes(false));
-    let groups_zh: Vec<String> = m
-        .clusters
-        .iter()
-        .map(|c| c.mode.name_zh().to_string())
-        .collect();
-    let groups_en: Vec<String> = m
-        .clusters
-        .iter()
-        .map(|c| c.mode.name_en().to_string())
-        .collect();
+    let (groups_zh, groups_en) = mode_names(m);
     let synthetic = ctx.synthetic;
     let title = Text::new("前 20 城市（都市圈）相似度网络：每个城市连向二级指标得分最接近的两个城市", "Peer network of the top 20: each city linked to its two nearest peers in sub-pillar scores");
     let t2 = title.clone();
