@@ -1,7 +1,7 @@
 //! `gihi compute`: scores an indicator table by Appendix 3, each group separately, and
 //! writes `scores.csv`, `indicators.csv` and `manifest.json`.
 
-use super::{csv_string, load_framework, run_time, sha256_hex};
+use super::{csv_string, load_framework, require_synthetic_label, run_time, sha256_hex};
 use crate::error::CliError;
 use crate::output::{OutputDir, MANIFEST};
 use gihi_data::read_indicator_table;
@@ -115,13 +115,12 @@ pub fn run(
     let table = read_indicator_table(data, &loaded.framework, &registry)?;
     let data_bytes =
         std::fs::read(data).map_err(|e| CliError::Input(format!("{}: {e}", data.display())))?;
-    if table.synthetic && !out.to_string_lossy().to_lowercase().contains("synthetic") {
-        return Err(CliError::Input(format!(
-            "{}: the input is SYNTHETIC, so the output path must say so: use an --out whose path contains \"synthetic\" (found {})",
-            data.display(),
-            out.display()
-        )));
-    }
+    require_synthetic_label(
+        table.synthetic,
+        &format!("{}: the input is", data.display()),
+        "the output path",
+        out,
+    )?;
 
     // Split by evaluation group; rows keep registry order so output does not depend on
     // the order of the input file.

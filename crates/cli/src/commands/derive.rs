@@ -1,5 +1,6 @@
 //! `gihi derive` and `gihi sources template`: from source tables to the indicator table.
 
+use super::require_synthetic_label;
 use crate::error::CliError;
 use crate::output::{write_file_atomically, OutputDir};
 use gihi_derive::sources::{template, SOURCES};
@@ -77,16 +78,12 @@ pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(),
         return super::print(&text);
     }
     let synthetic = sources_synthetic(sources);
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if synthetic && !name.contains("synthetic") {
-        return Err(CliError::Input(format!(
-            "{}: the sources are SYNTHETIC, so the indicator table's file name must say so (e.g. indicators-synthetic.csv)",
-            out.display()
-        )));
-    }
+    require_synthetic_label(
+        synthetic,
+        &format!("{}: the sources are", sources.display()),
+        "the indicator table's file name (e.g. indicators-synthetic.csv)",
+        Path::new(out.file_name().unwrap_or_default()),
+    )?;
     let banner = synthetic.then_some("# SYNTHETIC DATA derived by `gihi derive` from synthetic example sources: invented values, NOT real GIHI data.");
     write_file_atomically(&provenance_path(out), d.provenance_csv().as_bytes())?;
     let log = out.with_file_name(format!(

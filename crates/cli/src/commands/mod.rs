@@ -122,6 +122,30 @@ pub fn run_time() -> String {
     humantime::format_rfc3339_seconds(t).to_string()
 }
 
+/// Refuses an output whose path does not say "synthetic" when the data behind it is synthetic.
+///
+/// `subject` names the synthetic data with its verb (e.g. `"data.csv: the input is"`),
+/// `target` what must say so (e.g. `"the output path"`), `checked` that path or file name.
+pub fn require_synthetic_label(
+    synthetic: bool,
+    subject: &str,
+    target: &str,
+    checked: &Path,
+) -> Result<(), CliError> {
+    if synthetic
+        && !checked
+            .to_string_lossy()
+            .to_lowercase()
+            .contains("synthetic")
+    {
+        return Err(CliError::Input(format!(
+            "{subject} SYNTHETIC, so {target} must say so: use one that contains \"synthetic\" (found {})",
+            checked.display()
+        )));
+    }
+    Ok(())
+}
+
 /// ` (SYNTHETIC)` for messages about outputs made from synthetic data, else nothing.
 pub fn synthetic_note(synthetic: bool) -> &'static str {
     if synthetic {

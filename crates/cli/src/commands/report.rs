@@ -1,6 +1,7 @@
 //! `gihi report`: the bilingual report (HTML, Excel, CSV, SVG) of the published edition or of
 //! a computed run.
 
+use super::require_synthetic_label;
 use crate::error::CliError;
 use crate::output::OutputDir;
 use gihi_analysis::{from_edition, from_results};
@@ -60,12 +61,12 @@ pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<
     let out: PathBuf = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(default_out));
-    if report.synthetic && !out.to_string_lossy().to_lowercase().contains("synthetic") {
-        return Err(CliError::Input(format!(
-            "the results are SYNTHETIC, so the report's path must say so: use an --out whose path contains \"synthetic\" (found {})",
-            out.display()
-        )));
-    }
+    require_synthetic_label(
+        report.synthetic,
+        "the results are",
+        "the report's path",
+        &out,
+    )?;
     let files = render(&report, &langs).map_err(CliError::Failure)?;
     let dir = OutputDir::create(&out)?;
     for (name, bytes) in &files {

@@ -1,6 +1,8 @@
 //! Robustness commands: statistical audit, uncertainty, sensitivity, what-if, target, bench.
 
-use super::{csv_string, load_framework, print, run_time, sha256_hex, text_table};
+use super::{
+    csv_string, load_framework, print, require_synthetic_label, run_time, sha256_hex, text_table,
+};
 use crate::error::CliError;
 use crate::output::{OutputDir, MANIFEST};
 use crate::Format;
@@ -24,6 +26,17 @@ pub struct Loaded {
     pub table: IndicatorTable,
     pub data_sha: String,
     pub groups: Vec<(Group, GroupTable)>,
+}
+
+impl Loaded {
+    /// ` — SYNTHETIC DATA` for headings of text made from a synthetic table, else nothing.
+    fn synthetic_banner(&self) -> &'static str {
+        if self.table.synthetic {
+            " — SYNTHETIC DATA"
+        } else {
+            ""
+        }
+    }
 }
 
 /// Reads the table and splits it by registry group (registry order).
@@ -96,14 +109,12 @@ fn progress_bar(total: u64, what: &str) -> Option<ProgressBar> {
 }
 
 fn check_synthetic_out(l: &Loaded, out: &Path) -> Result<(), CliError> {
-    if l.table.synthetic && !out.to_string_lossy().to_lowercase().contains("synthetic") {
-        return Err(CliError::Input(format!(
-            "{}: the input is SYNTHETIC, so the output path must say so: use an --out whose path contains \"synthetic\" (found {})",
-            l.table.origin,
-            out.display()
-        )));
-    }
-    Ok(())
+    require_synthetic_label(
+        l.table.synthetic,
+        &format!("{}: the input is", l.table.origin),
+        "the output path",
+        out,
+    )
 }
 
 fn manifest(l: &Loaded, command: &str, options: serde_json::Value) -> Vec<u8> {
@@ -173,11 +184,7 @@ pub fn run_stats(
                 l.table.origin,
                 group,
                 t.cities.len(),
-                if l.table.synthetic {
-                    " — SYNTHETIC DATA"
-                } else {
-                    ""
-                }
+                l.synthetic_banner()
             );
             let rows: Vec<Vec<String>> = a
                 .indicators
@@ -512,11 +519,7 @@ pub fn run_whatif(
                     "What if {}: {}{}\n\n{}\nOther cities whose rank changes ({}):\n{}",
                     t.cities[j],
                     sets.join(", "),
-                    if l.table.synthetic {
-                        " — SYNTHETIC DATA"
-                    } else {
-                        ""
-                    },
+                    l.synthetic_banner(),
                     text_table(&header, &rows(&w.city)),
                     w.affected.len(),
                     text_table(&header, &rows(&w.affected))
@@ -578,11 +581,7 @@ pub fn run_target(
                 r.current_rank,
                 r.goal,
                 r.node,
-                if l.table.synthetic {
-                    " — SYNTHETIC DATA"
-                } else {
-                    ""
-                }
+                l.synthetic_banner()
             );
             let rows: Vec<Vec<String>> = r
                 .single
