@@ -2,8 +2,8 @@
 //! indicator id, from CSV (UTF-8) or Excel (first worksheet).
 
 use gihi_framework::Framework;
+pub use gihi_framework::Location;
 use gihi_registry::Registry;
-use std::fmt;
 use std::path::Path;
 
 /// Cell texts read as a missing value.
@@ -29,20 +29,6 @@ pub struct TableRow {
     /// Line (CSV) or row (Excel) it came from, 1-based.
     pub line: usize,
     pub values: Vec<Option<f64>>,
-}
-
-/// A place in an input file, 1-based.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
 }
 
 /// Why an indicator table could not be read.
@@ -212,11 +198,7 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<Grid, DataError
                     _ => (0, e.to_string()),
                 };
                 return Err(DataError::Csv {
-                    at: Location {
-                        file: file.into(),
-                        line,
-                        column: 1,
-                    },
+                    at: Location::new(file, line, 1),
                     message,
                 });
             }
@@ -225,11 +207,7 @@ pub(crate) fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<Grid, DataError
         let mut cells = Vec::with_capacity(record.len());
         for (k, field) in record.iter().enumerate() {
             let text = std::str::from_utf8(field).map_err(|_| DataError::NotUtf8 {
-                at: Location {
-                    file: file.into(),
-                    line,
-                    column: k + 1,
-                },
+                at: Location::new(file, line, k + 1),
             })?;
             cells.push(Cell::Text(text.to_string()));
         }
@@ -306,11 +284,7 @@ pub(crate) fn parse_grid(
     framework: &Framework,
     registry: &Registry,
 ) -> Result<IndicatorTable, DataError> {
-    let at = |line: usize, column: usize| Location {
-        file: grid.file.clone(),
-        line,
-        column,
-    };
+    let at = |line: usize, column: usize| Location::new(grid.file.clone(), line, column);
     let indicators: Vec<_> = framework.indicators().collect();
     let ids: Vec<String> = indicators.iter().map(|i| i.id.clone()).collect();
     let (header_line, header) = &grid.rows[0];

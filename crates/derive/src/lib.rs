@@ -14,7 +14,7 @@ pub mod places;
 pub mod rules;
 pub mod sources;
 
-use gihi_framework::Framework;
+use gihi_framework::{Framework, Location};
 use gihi_registry::Registry;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -94,13 +94,8 @@ pub struct Derived {
 pub enum DeriveError {
     #[error("{path}: cannot read: {message}")]
     Read { path: String, message: String },
-    #[error("{file}:{line}:{column}: {message}")]
-    Invalid {
-        file: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    #[error("{at}: {message}")]
+    Invalid { at: Location, message: String },
     #[error("{dir}: missing source file(s) {files}: they feed {indicators}")]
     MissingSources {
         dir: String,

@@ -4,6 +4,7 @@
 use crate::places::Places;
 use crate::sources::Table;
 use crate::{Cell, Contribution, DeriveError, Flag};
+use gihi_framework::Location;
 use std::collections::{BTreeMap, BTreeSet};
 
 type Key = (String, &'static str);
@@ -154,9 +155,7 @@ impl Accumulator {
             }
             Some((_, v)) if *v == values => Ok(false),
             Some((first, _)) => Err(crate::DeriveError::Invalid {
-                file: t.file.clone(),
-                line,
-                column: 1,
+                at: Location::new(t.file.clone(), line, 1),
                 message: format!("duplicate row for {place} (first at line {first}) with different values: expected one row per place"),
             }),
         }
@@ -705,16 +704,12 @@ fn world_bank(t: &Table, acc: &mut Accumulator, expected: &str) -> Result<(), De
                 continue;
             }
             let x: f64 = v.parse().map_err(|_| DeriveError::Invalid {
-                file: t.file.clone(),
-                line: *line,
-                column: k + 1,
+                at: Location::new(t.file.clone(), *line, k + 1),
                 message: format!("year {y}: expected a number, found `{v}`"),
             })?;
             if !(x.is_finite() && x > 0.0) {
                 return Err(DeriveError::Invalid {
-                    file: t.file.clone(),
-                    line: *line,
-                    column: k + 1,
+                    at: Location::new(t.file.clone(), *line, k + 1),
                     message: format!("year {y}: expected a positive number, found {x}"),
                 });
             }

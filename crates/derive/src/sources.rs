@@ -9,6 +9,7 @@
 use crate::places::Places;
 use crate::rules::{self, Accumulator};
 use crate::DeriveError;
+use gihi_framework::Location;
 use std::path::Path;
 
 /// One source file.
@@ -96,9 +97,7 @@ impl Table {
     /// An error at a row and column.
     pub fn error(&self, line: usize, name: &str, message: impl Into<String>) -> DeriveError {
         DeriveError::Invalid {
-            file: self.file.clone(),
-            line,
-            column: self.col(name).map_or(0, |c| c + 1),
+            at: Location::new(self.file.clone(), line, self.col(name).map_or(0, |c| c + 1)),
             message: message.into(),
         }
     }
@@ -192,9 +191,11 @@ pub fn read(dir: &Path, spec: &SourceSpec) -> Result<Table, DeriveError> {
     let mut first_line = 0;
     for rec in rdr.records() {
         let rec = rec.map_err(|e| DeriveError::Invalid {
-            file: file.clone(),
-            line: e.position().map_or(0, |p| p.line() as usize),
-            column: 0,
+            at: Location::new(
+                file.clone(),
+                e.position().map_or(0, |p| p.line() as usize),
+                0,
+            ),
             message: e.to_string(),
         })?;
         let line = rec.position().map_or(0, |p| p.line() as usize);
@@ -227,9 +228,7 @@ pub fn read(dir: &Path, spec: &SourceSpec) -> Result<Table, DeriveError> {
                 }
                 if used > t.header.len() || cells.len() < t.header.len() {
                     return Err(DeriveError::Invalid {
-                        file: file.clone(),
-                        line,
-                        column: 0,
+                        at: Location::new(file.clone(), line, 0),
                         message: format!(
                             "expected {} fields as in the header, found {}",
                             t.header.len(),
@@ -242,9 +241,7 @@ pub fn read(dir: &Path, spec: &SourceSpec) -> Result<Table, DeriveError> {
         }
     }
     table.ok_or_else(|| DeriveError::Invalid {
-        file: file.clone(),
-        line: first_line.max(1),
-        column: 1,
+        at: Location::new(file.clone(), first_line.max(1), 1),
         message: format!(
             "missing required column(s): expected a header with {}",
             spec.required.join(", ")

@@ -5,6 +5,7 @@
 //! another edition's tables load from a directory with the same layout
 //! ([`Edition::load_dir`]): an `edition.toml` naming each table's file, group and measure.
 
+use gihi_framework::Location;
 use gihi_registry::{Group, Registry};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -197,13 +198,8 @@ pub struct QuotedTotal {
 pub enum EditionError {
     #[error("{file}: cannot read: {message}")]
     Read { file: String, message: String },
-    #[error("{file}:{line}:{column}: {message}")]
-    Invalid {
-        file: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    #[error("{at}: {message}")]
+    Invalid { at: Location, message: String },
 }
 
 #[derive(Deserialize)]
@@ -278,9 +274,7 @@ impl Edition {
         };
         let manifest: Manifest =
             toml::from_str(&fetch("edition.toml")?).map_err(|e| EditionError::Invalid {
-                file: path("edition.toml"),
-                line: 0,
-                column: 0,
+                at: Location::new(path("edition.toml"), 0, 0),
                 message: e.to_string(),
             })?;
         let mut tables = Vec::new();
@@ -349,9 +343,7 @@ fn parse_table(
     registry: &Registry,
 ) -> Result<Table, EditionError> {
     let invalid = |line: usize, column: usize, message: String| EditionError::Invalid {
-        file: file.to_string(),
-        line,
-        column,
+        at: Location::new(file, line, column),
         message,
     };
     let mut rdr = reader(text);
@@ -448,9 +440,7 @@ fn parse_records<T: serde::de::DeserializeOwned>(
     let headers = rdr
         .headers()
         .map_err(|e| EditionError::Invalid {
-            file: file.into(),
-            line: 1,
-            column: 0,
+            at: Location::new(file, 1, 0),
             message: e.to_string(),
         })?
         .clone();
@@ -458,18 +448,14 @@ fn parse_records<T: serde::de::DeserializeOwned>(
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| EditionError::Invalid {
-            file: file.into(),
-            line: 0,
-            column: 0,
+            at: Location::new(file, 0, 0),
             message: e.to_string(),
         })?;
         let line = rec.position().map_or(0, |p| p.line() as usize);
         if let Some(c) = city_col {
             if registry.get(&rec[c]).is_none() {
                 return Err(EditionError::Invalid {
-                    file: file.into(),
-                    line,
-                    column: c + 1,
+                    at: Location::new(file, line, c + 1),
                     message: format!("unknown registry id `{}`", &rec[c]),
                 });
             }
@@ -477,9 +463,7 @@ fn parse_records<T: serde::de::DeserializeOwned>(
         out.push(
             rec.deserialize(Some(&headers))
                 .map_err(|e| EditionError::Invalid {
-                    file: file.into(),
-                    line,
-                    column: 0,
+                    at: Location::new(file, line, 0),
                     message: e.to_string(),
                 })?,
         );

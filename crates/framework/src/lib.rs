@@ -112,12 +112,23 @@ impl Kind {
     }
 }
 
-/// Position in a framework file, 1-based.
+/// Position in an input file (framework, indicator table, source table), 1-based.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     pub origin: String,
     pub line: usize,
     pub column: usize,
+}
+
+impl Location {
+    /// The place at `line` and `column` (1-based; 0 when unknown) of `origin`.
+    pub fn new(origin: impl Into<String>, line: usize, column: usize) -> Self {
+        Location {
+            origin: origin.into(),
+            line,
+            column,
+        }
+    }
 }
 
 impl fmt::Display for Location {
