@@ -1,10 +1,11 @@
 //! `gihi compute`: scores an indicator table by Appendix 3, each group separately, and
 //! writes `scores.csv`, `indicators.csv` and `manifest.json`.
 
-use super::{csv_string, load_framework, require_synthetic_label, run_time, sha256_hex};
+use super::{
+    csv_string, load_framework, load_indicator_table, require_synthetic_label, run_time, sha256_hex,
+};
 use crate::error::CliError;
 use crate::output::{OutputDir, MANIFEST};
-use gihi_data::read_indicator_table;
 use gihi_registry::{Group, Registry};
 use gihi_scores::{score, GroupTable, MissingPolicy, Scores};
 use serde::Serialize;
@@ -112,9 +113,7 @@ pub fn run(
 ) -> Result<(), CliError> {
     let loaded = load_framework(framework)?;
     let registry = Registry::gihi_2024();
-    let table = read_indicator_table(data, &loaded.framework, &registry)?;
-    let data_bytes =
-        std::fs::read(data).map_err(|e| CliError::Input(format!("{}: {e}", data.display())))?;
+    let (table, data_sha) = load_indicator_table(data, &loaded.framework, &registry)?;
     require_synthetic_label(
         table.synthetic,
         &format!("{}: the input is", data.display()),
@@ -164,7 +163,7 @@ pub fn run(
             path: loaded.path.clone(),
             sha256: loaded.sha256.clone(),
         },
-        inputs: std::iter::once(InputFile { role: "data", id: None, path: data.display().to_string(), sha256: sha256_hex(&data_bytes) })
+        inputs: std::iter::once(InputFile { role: "data", id: None, path: data.display().to_string(), sha256: data_sha })
             .chain(provenance.as_ref().map(|(path, bytes, _)| InputFile { role: "provenance", id: None, path: path.clone(), sha256: sha256_hex(bytes) }))
             .collect(),
         flagged_cells: flags.len(),

@@ -51,6 +51,18 @@ pub fn load_framework(path: Option<&Path>) -> Result<LoadedFramework, CliError> 
     }
 }
 
+/// Reads an indicator table (CSV or Excel) and the SHA-256 of its file, for the manifest.
+pub fn load_indicator_table(
+    data: &Path,
+    framework: &Framework,
+    registry: &gihi_registry::Registry,
+) -> Result<(gihi_data::IndicatorTable, String), CliError> {
+    let table = gihi_data::read_indicator_table(data, framework, registry)?;
+    let bytes =
+        std::fs::read(data).map_err(|e| CliError::Input(format!("{}: {e}", data.display())))?;
+    Ok((table, sha256_hex(&bytes)))
+}
+
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)

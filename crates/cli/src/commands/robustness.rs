@@ -1,12 +1,13 @@
 //! Robustness commands: statistical audit, uncertainty, sensitivity, what-if, target, bench.
 
 use super::{
-    csv_string, load_framework, print, require_synthetic_label, run_time, sha256_hex, text_table,
+    csv_string, load_framework, load_indicator_table, print, require_synthetic_label, run_time,
+    text_table,
 };
 use crate::error::CliError;
 use crate::output::{OutputDir, MANIFEST};
 use crate::Format;
-use gihi_data::{read_indicator_table, IndicatorTable};
+use gihi_data::IndicatorTable;
 use gihi_framework::Framework;
 use gihi_registry::{Group, Registry};
 use gihi_robustness::sensitivity::sensitivity;
@@ -43,9 +44,7 @@ impl Loaded {
 pub fn load(data: &Path, framework: Option<&Path>) -> Result<Loaded, CliError> {
     let fw = load_framework(framework)?;
     let registry = Registry::gihi_2024();
-    let table = read_indicator_table(data, &fw.framework, &registry)?;
-    let bytes =
-        std::fs::read(data).map_err(|e| CliError::Input(format!("{}: {e}", data.display())))?;
+    let (table, data_sha) = load_indicator_table(data, &fw.framework, &registry)?;
     let groups = Group::ALL
         .iter()
         .filter_map(|g| {
@@ -68,7 +67,7 @@ pub fn load(data: &Path, framework: Option<&Path>) -> Result<Loaded, CliError> {
         framework: fw.framework,
         framework_sha: fw.sha256,
         table,
-        data_sha: sha256_hex(&bytes),
+        data_sha,
         groups,
     })
 }
