@@ -116,6 +116,24 @@ fn check_synthetic_out(l: &Loaded, out: &Path) -> Result<(), CliError> {
     )
 }
 
+/// Adds the manifest, moves the output directory into place and says what was written.
+fn finish(
+    dir: OutputDir,
+    l: &Loaded,
+    command: &str,
+    options: serde_json::Value,
+    files: &str,
+) -> Result<(), CliError> {
+    dir.write(MANIFEST, &manifest(l, command, options))?;
+    let written = dir.commit()?;
+    eprintln!(
+        "wrote {}: {files}{}",
+        written.display(),
+        super::synthetic_note(l.table.synthetic)
+    );
+    Ok(())
+}
+
 fn manifest(l: &Loaded, command: &str, options: serde_json::Value) -> Vec<u8> {
     let m = json!({
         "tool": "gihi", "version": env!("CARGO_PKG_VERSION"), "command": command, "created": run_time(),
@@ -336,14 +354,13 @@ pub fn run_uncertainty(
         ))
         .as_bytes(),
     )?;
-    dir.write(MANIFEST, &manifest(&l, "uncertainty", json!(options)))?;
-    let written = dir.commit()?;
-    eprintln!(
-        "wrote {}: rank_intervals.csv, rank_intervals.svg, summary.json{}",
-        written.display(),
-        super::synthetic_note(l.table.synthetic)
-    );
-    Ok(())
+    finish(
+        dir,
+        &l,
+        "uncertainty",
+        json!(options),
+        "rank_intervals.csv, rank_intervals.svg, summary.json",
+    )
 }
 
 pub fn run_sensitivity(
@@ -426,21 +443,13 @@ pub fn run_sensitivity(
         .as_bytes(),
     )?;
     dir.write("summary.json", (super::json_text(&json!({"synthetic": l.table.synthetic, "options": options, "bootstrap": bootstrap, "groups": summary}))).as_bytes())?;
-    dir.write(
-        MANIFEST,
-        &manifest(
-            &l,
-            "sensitivity",
-            json!({"options": options, "samples": samples, "bootstrap": bootstrap}),
-        ),
-    )?;
-    let written = dir.commit()?;
-    eprintln!(
-        "wrote {}: sensitivity.csv, summary.json{}",
-        written.display(),
-        super::synthetic_note(l.table.synthetic)
-    );
-    Ok(())
+    finish(
+        dir,
+        &l,
+        "sensitivity",
+        json!({"options": options, "samples": samples, "bootstrap": bootstrap}),
+        "sensitivity.csv, summary.json",
+    )
 }
 
 // ---- what-if and target --------------------------------------------------------------------
