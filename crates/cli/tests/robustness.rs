@@ -8,17 +8,13 @@ fn uncertainty_writes_rank_intervals() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("mc-synthetic");
     let data = fixture("synthetic-seed1.csv");
-    let (code, _, err) = gihi(&[
-        "uncertainty",
-        "--data",
-        data.to_str().unwrap(),
-        "--runs",
-        "3000",
-        "--seed",
-        "4",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let uncertainty = |out: &std::path::Path, options: &[&str]| {
+        let mut args = vec!["uncertainty", "--data", data.to_str().unwrap()];
+        args.extend_from_slice(options);
+        args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+        gihi(&args)
+    };
+    let (code, _, err) = uncertainty(&out, &["--runs", "3000", "--seed", "4"]);
     assert_eq!(code, 0, "{err}");
     let csv = std::fs::read_to_string(out.join("rank_intervals.csv")).unwrap();
     let mut lines = csv.lines();
@@ -36,36 +32,17 @@ fn uncertainty_writes_rank_intervals() {
     assert_eq!(summary["options"]["runs"], 3000);
     // Same seed, same bytes.
     let again = dir.path().join("mc2-synthetic");
-    gihi(&[
-        "uncertainty",
-        "--data",
-        data.to_str().unwrap(),
-        "--runs",
-        "3000",
-        "--seed",
-        "4",
-        "--out",
-        again.to_str().unwrap(),
-    ]);
+    uncertainty(&again, &["--runs", "3000", "--seed", "4"]);
     assert_eq!(
         std::fs::read(out.join("rank_intervals.csv")).unwrap(),
         std::fs::read(again.join("rank_intervals.csv")).unwrap()
     );
     // Zero spread with only weights varying: every interval is the nominal rank.
     let zero = dir.path().join("zero-synthetic");
-    gihi(&[
-        "uncertainty",
-        "--data",
-        data.to_str().unwrap(),
-        "--runs",
-        "500",
-        "--vary",
-        "weights",
-        "--weight-spread",
-        "0",
-        "--out",
-        zero.to_str().unwrap(),
-    ]);
+    uncertainty(
+        &zero,
+        &["--runs", "500", "--vary", "weights", "--weight-spread", "0"],
+    );
     let mut r = csv::Reader::from_path(zero.join("rank_intervals.csv")).unwrap();
     for rec in r.records() {
         let rec = rec.unwrap();
