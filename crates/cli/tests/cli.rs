@@ -279,6 +279,11 @@ fn row(city: &str) -> String {
     format!("{city}{}", ",1".repeat(30))
 }
 
+/// A valid two-city table (Boston, Tokyo), every value 1.
+fn two_cities() -> String {
+    format!("{}\n{}\n{}\n", header(), row("boston"), row("tokyo"))
+}
+
 /// Runs compute on `bytes` and checks status 2, the message, and that no output remains.
 fn rejects(bytes: &[u8], extra: &[&str], expected: &str) {
     let dir = tempfile::tempdir().unwrap();
@@ -387,7 +392,7 @@ fn framework_errors() {
     let fw = dir.path().join("fw.toml");
     let text = gihi_framework::GIHI_2024_TOML.replacen("weight = 0.4", "weight = 0.5", 1);
     std::fs::write(&fw, text).unwrap();
-    let data = format!("{}\n{}\n{}\n", header(), row("boston"), row("tokyo"));
+    let data = two_cities();
     rejects(
         data.as_bytes(),
         &["--framework", fw.to_str().unwrap()],
@@ -408,13 +413,7 @@ fn framework_errors() {
 #[test]
 fn synthetic_input_needs_a_synthetic_output_path() {
     rejects(
-        format!(
-            "# SYNTHETIC\n{}\n{}\n{}\n",
-            header(),
-            row("boston"),
-            row("tokyo")
-        )
-        .as_bytes(),
+        format!("# SYNTHETIC\n{}", two_cities()).as_bytes(),
         &[],
         "the input is SYNTHETIC, so the output path must say so",
     );
@@ -424,11 +423,7 @@ fn synthetic_input_needs_a_synthetic_output_path() {
 fn existing_foreign_directory_is_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("input.csv");
-    std::fs::write(
-        &data,
-        format!("{}\n{}\n{}\n", header(), row("boston"), row("tokyo")),
-    )
-    .unwrap();
+    std::fs::write(&data, two_cities()).unwrap();
     let out = dir.path().join("precious");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("thesis.tex"), "keep me").unwrap();
