@@ -10,6 +10,7 @@ pub mod statements;
 
 pub use standing::{
     from_edition, from_results, Entry, GroupStanding, NodeStanding, Standing, StandingError,
+    RUN_FRAMEWORK,
 };
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ impl Standing {
 /// Why results could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum StandingError {
-    #[error("{path}: {message}")]
+    #[error("{}{message}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
     Read { path: String, message: String },
 }
 
@@ -121,24 +121,26 @@ fn level_of(name: &str) -> Level {
     }
 }
 
-/// Reads a `gihi compute` output directory.
+/// The copy of the framework a run carries (`gihi compute` writes it).
+pub const RUN_FRAMEWORK: &str = "framework.toml";
+
+/// Reads a `gihi compute` output directory, after checking that every file its manifest
+/// lists is present and unchanged (a truncated or edited run is refused). The framework is
+/// the copy inside the run, never a file elsewhere that may have changed since.
 pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
-    let manifest_path = dir.join("manifest.json");
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&manifest_path).map_err(|e| {
-            read_err(
-                &manifest_path,
-                format!("cannot read ({e}); expected a `gihi compute` output directory"),
-            )
-        })?)
-        .map_err(|e| read_err(&manifest_path, e))?;
-    let fw_path = manifest["framework"]["path"].as_str().unwrap_or("");
-    let framework = if fw_path.starts_with("builtin:") {
-        Framework::gihi_2024()
-    } else {
-        Framework::load(Path::new(fw_path))
-            .map_err(|e| read_err(&manifest_path, format!("framework of the run: {e}")))?
-    };
+    let verified = gihi_output::verify_dir(dir, "compute").map_err(|e| StandingError::Read {
+        path: String::new(),
+        message: e.to_string(),
+    })?;
+    let manifest = verified.manifest;
+    if !verified.files.iter().any(|f| f.path == RUN_FRAMEWORK) {
+        return Err(read_err(
+            &dir.join(RUN_FRAMEWORK),
+            "missing from the run (written by an earlier gihi): compute the run again",
+        ));
+    }
+    let framework = Framework::load(&dir.join(RUN_FRAMEWORK))
+        .map_err(|e| read_err(&dir.join(RUN_FRAMEWORK), format!("framework of the run: {e}")))?;
     let synthetic = manifest["synthetic"].as_bool().unwrap_or(false);
 
     let scores_path = dir.join("scores.csv");

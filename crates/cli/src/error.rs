@@ -1,8 +1,6 @@
 //! The one error type the binary reports: bad input (exit status 2) or a failure of the
 //! machine, such as a full disk (exit status 1).
 
-use std::path::Path;
-
 /// What went wrong, as one message for the user.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -15,11 +13,6 @@ pub enum CliError {
 }
 
 impl CliError {
-    /// A failure to read or write `path`.
-    pub fn io(path: &Path, e: std::io::Error) -> CliError {
-        CliError::Failure(format!("{}: {e}", path.display()))
-    }
-
     /// The process exit status for this error.
     pub fn exit_code(&self) -> i32 {
         match self {

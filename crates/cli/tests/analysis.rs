@@ -126,7 +126,7 @@ fn bad_analysis_input_exits_2() {
     let (code, _, err) = gihi(&["modes", "--results", "/nonexistent"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("/nonexistent/manifest.json: cannot read"),
+        err.contains("/nonexistent: no such directory"),
         "{err}"
     );
     let (code, _, err) = gihi(&["changes", "--level", "A1"]);

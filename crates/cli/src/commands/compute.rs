@@ -5,11 +5,14 @@ use super::{
     csv_string, load_framework, load_indicator_table, require_synthetic_label, run_time, sha256_hex,
 };
 use crate::error::CliError;
-use crate::output::{OutputDir, MANIFEST};
+use crate::output::OutputDir;
 use gihi_registry::{Group, Registry};
 use gihi_scores::{score, GroupTable, MissingPolicy, Scores};
 use serde::Serialize;
 use std::path::Path;
+
+/// The copy of the framework inside a run.
+pub const RUN_FRAMEWORK: &str = gihi_analysis::RUN_FRAMEWORK;
 
 /// Header of `scores.csv`.
 pub const SCORES_HEADER: [&str; 6] = ["city", "group", "level", "node", "score", "rank"];
@@ -145,8 +148,14 @@ pub fn run(
         });
     }
 
-    let dir = OutputDir::create(out)?;
+    let provenance_file = super::derive::provenance_path(data);
+    let mut inputs = vec![data, provenance_file.as_path()];
+    inputs.extend(framework);
+    let mut dir = OutputDir::create(out, "compute", &inputs)?;
     dir.write("scores.csv", scores_csv(&results).as_bytes())?;
+    // The run carries the framework it was computed with, so reading it back never depends
+    // on a file elsewhere that may have changed.
+    dir.write(RUN_FRAMEWORK, loaded.text.as_bytes())?;
     let provenance = read_provenance(data)?;
     let no_flags = Flags::new();
     let flags = provenance.as_ref().map_or(&no_flags, |p| &p.2);
@@ -155,7 +164,7 @@ pub fn run(
         tool: "gihi",
         version: env!("CARGO_PKG_VERSION"),
         command: "compute",
-        created: run_time(),
+        created: run_time()?,
         synthetic: table.synthetic,
         framework: InputFile {
             role: "framework",
@@ -199,8 +208,7 @@ pub fn run(
             })
             .collect(),
     };
-    dir.write(MANIFEST, (super::json_text(&manifest)).as_bytes())?;
-    let written = dir.commit()?;
+    let written = dir.commit(serde_json::to_value(&manifest).expect("manifest serialises"))?;
     let label = if table.synthetic {
         " from SYNTHETIC data"
     } else {

@@ -2,7 +2,7 @@
 
 use super::require_synthetic_label;
 use crate::error::CliError;
-use crate::output::{write_file_atomically, OutputDir};
+use crate::output::{write_new_files, write_stamped_files};
 use gihi_derive::sources::{template, SOURCES};
 use gihi_derive::{derive, DeriveError};
 use gihi_framework::Framework;
@@ -35,6 +35,15 @@ pub fn provenance_path(table: &Path) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "indicators".into());
     table.with_file_name(format!("{stem}.provenance.csv"))
+}
+
+/// The unicorn merge log written beside an indicator table.
+fn merge_log_path(table: &Path) -> PathBuf {
+    let stem = table
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    table.with_file_name(format!("{stem}.unicorn-merges.txt"))
 }
 
 pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(), CliError> {
@@ -85,15 +94,19 @@ pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(),
         Path::new(out.file_name().unwrap_or_default()),
     )?;
     let banner = synthetic.then_some("# SYNTHETIC DATA derived by `gihi derive` from synthetic example sources: invented values, NOT real GIHI data.");
-    write_file_atomically(&provenance_path(out), d.provenance_csv().as_bytes())?;
-    let log = out.with_file_name(format!(
-        "{}.unicorn-merges.txt",
-        out.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
-    write_file_atomically(&log, (d.merge_log.join("\n") + "\n").as_bytes())?;
-    write_file_atomically(out, d.indicator_csv(banner).as_bytes())?;
+    let log = merge_log_path(out);
+    let inputs: Vec<PathBuf> = SOURCES.iter().map(|s| sources.join(s.file)).collect();
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    write_stamped_files(
+        "derive",
+        out,
+        d.indicator_csv(banner).as_bytes(),
+        &[
+            (provenance_path(out), d.provenance_csv().into_bytes()),
+            (log.clone(), (d.merge_log.join("\n") + "\n").into_bytes()),
+        ],
+        &inputs,
+    )?;
     let flagged = d.cells.values().filter(|c| !c.flags.is_empty()).count();
     let missing = d.cells.values().filter(|c| c.value.is_none()).count();
     eprintln!(
@@ -109,11 +122,12 @@ pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(),
     Ok(())
 }
 
+/// Writes the templates; a file that exists is never overwritten (it is reported as kept).
 pub fn run_template(dir: &Path) -> Result<(), CliError> {
-    let out = OutputDir::create(dir)?;
     let mut index = String::from("# Source files of gihi derive\n\nEach file is CSV (UTF-8); lines starting with `#` are comments.\n\n| file | feeds | layout |\n|---|---|---|\n");
+    let mut files = Vec::new();
     for s in SOURCES {
-        out.write(s.file, template(s).as_bytes())?;
+        files.push((s.file.to_string(), template(s).into_bytes()));
         index.push_str(&format!(
             "| {} | {} | {} |\n",
             s.file,
@@ -121,16 +135,20 @@ pub fn run_template(dir: &Path) -> Result<(), CliError> {
             s.layout
         ));
     }
-    out.write("README.md", index.as_bytes())?;
-    out.write(
-        crate::output::MANIFEST,
-        format!(
-            "{{\"tool\": \"gihi\", \"command\": \"sources template\", \"files\": {}}}\n",
-            SOURCES.len()
-        )
-        .as_bytes(),
-    )?;
-    let written = out.commit()?;
-    eprintln!("wrote {} templates to {}", SOURCES.len(), written.display());
+    files.push(("README.md".to_string(), index.into_bytes()));
+    let kept = write_new_files(dir, &files)?;
+    eprintln!(
+        "wrote {} of {} template files to {}",
+        files.len() - kept.len(),
+        files.len(),
+        dir.display()
+    );
+    if !kept.is_empty() {
+        eprintln!(
+            "kept {} existing file(s) unchanged (templates never overwrite): {}",
+            kept.len(),
+            kept.join(", ")
+        );
+    }
     Ok(())
 }

@@ -22,6 +22,8 @@ pub struct LoadedFramework {
     pub framework: Framework,
     pub path: String,
     pub sha256: String,
+    /// The TOML text it was read from.
+    pub text: String,
 }
 
 /// The framework file given, or the built-in GIHI 2024 framework.
@@ -31,6 +33,7 @@ pub fn load_framework(path: Option<&Path>) -> Result<LoadedFramework, CliError> 
             framework: Framework::gihi_2024(),
             path: "builtin:data/framework/gihi-2024.toml".into(),
             sha256: sha256_hex(gihi_framework::GIHI_2024_TOML.as_bytes()),
+            text: gihi_framework::GIHI_2024_TOML.to_string(),
         }),
         Some(p) => {
             let bytes = std::fs::read(p).map_err(|e| {
@@ -46,6 +49,7 @@ pub fn load_framework(path: Option<&Path>) -> Result<LoadedFramework, CliError> 
                 framework: Framework::from_toml_str(&text, &p.display().to_string())?,
                 path: p.display().to_string(),
                 sha256: sha256_hex(&bytes),
+                text,
             })
         }
     }
@@ -124,14 +128,26 @@ pub fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Latest `SOURCE_DATE_EPOCH` accepted: 9999-12-31T23:59:59Z (RFC 3339 has four-digit years).
+pub const MAX_SOURCE_DATE_EPOCH: u64 = 253_402_300_799;
+
 /// RFC 3339 time of this run, or of `SOURCE_DATE_EPOCH` when set (reproducible outputs).
-pub fn run_time() -> String {
-    let t = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(s))
-        .unwrap_or_else(std::time::SystemTime::now);
-    humantime::format_rfc3339_seconds(t).to_string()
+pub fn run_time() -> Result<String, CliError> {
+    let t = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) => match s.trim().parse::<u64>() {
+            Ok(secs) if secs <= MAX_SOURCE_DATE_EPOCH => {
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs)
+            }
+            _ => {
+                return Err(CliError::Input(format!(
+                    "SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 from 0 to {MAX_SOURCE_DATE_EPOCH} (year 9999), found `{}`",
+                    clip(&s, 40)
+                )))
+            }
+        },
+        Err(_) => std::time::SystemTime::now(),
+    };
+    Ok(humantime::format_rfc3339_seconds(t).to_string())
 }
 
 /// Refuses an output whose path does not say "synthetic" when the data behind it is synthetic.
@@ -170,4 +186,13 @@ pub fn synthetic_note(synthetic: bool) -> &'static str {
 /// Pretty JSON with a final newline, for output and files.
 pub fn json_text(value: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(value).expect("values built by gihi serialise") + "\n"
+}
+
+/// `text` cut to at most `max` characters (with `…`), for echoing user input in messages.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars().take(max).collect::<String>() + "…"
+    }
 }

@@ -67,23 +67,19 @@ pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<
         "the report's path",
         &out,
     )?;
+    let inputs: Vec<&Path> = results.into_iter().collect();
+    let mut dir = OutputDir::create(&out, "report", &inputs)?;
     let files = render(&report, &langs).map_err(CliError::Failure)?;
-    let dir = OutputDir::create(&out)?;
     for (name, bytes) in &files {
         dir.write(name, bytes)?;
     }
     let manifest = serde_json::json!({
         "tool": "gihi", "version": env!("CARGO_PKG_VERSION"), "command": "report",
-        "created": super::run_time(), "synthetic": report.synthetic,
+        "created": super::run_time()?, "synthetic": report.synthetic,
         "source": results.map_or("builtin:data/editions/2024".to_string(), |p| p.display().to_string()),
         "tables": report.tables().count(), "figures": report.figures().count(),
-        "files": files.iter().map(|(n, b)| serde_json::json!({"path": n, "sha256": super::sha256_hex(b)})).collect::<Vec<_>>(),
     });
-    dir.write(
-        crate::output::MANIFEST,
-        (super::json_text(&manifest)).as_bytes(),
-    )?;
-    let written = dir.commit()?;
+    let written = dir.commit(manifest)?;
     eprintln!(
         "wrote {}{}: {} tables, {} figures; open {}",
         written.display(),

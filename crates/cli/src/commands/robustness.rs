@@ -5,7 +5,7 @@ use super::{
     text_table,
 };
 use crate::error::CliError;
-use crate::output::{OutputDir, MANIFEST};
+use crate::output::OutputDir;
 use crate::Format;
 use gihi_data::IndicatorTable;
 use gihi_framework::Framework;
@@ -116,33 +116,30 @@ fn check_synthetic_out(l: &Loaded, out: &Path) -> Result<(), CliError> {
     )
 }
 
+/// Checks the output path before the work starts (refusals come first, not after minutes).
+fn start(l: &Loaded, data: &Path, framework: Option<&Path>, out: &Path, command: &str) -> Result<OutputDir, CliError> {
+    check_synthetic_out(l, out)?;
+    let mut inputs = vec![data];
+    inputs.extend(framework);
+    Ok(OutputDir::create(out, command, &inputs)?)
+}
+
 /// Adds the manifest, moves the output directory into place and says what was written.
-fn finish(
-    dir: OutputDir,
-    l: &Loaded,
-    command: &str,
-    options: serde_json::Value,
-    files: &str,
-) -> Result<(), CliError> {
-    dir.write(MANIFEST, &manifest(l, command, options))?;
-    let written = dir.commit()?;
+fn finish(dir: OutputDir, l: &Loaded, options: serde_json::Value, files: &str) -> Result<(), CliError> {
+    let manifest = json!({
+        "tool": "gihi", "version": env!("CARGO_PKG_VERSION"), "created": run_time()?,
+        "synthetic": l.table.synthetic,
+        "framework": {"id": l.framework.id, "sha256": l.framework_sha},
+        "inputs": [{"role": "data", "path": l.table.origin, "sha256": l.data_sha}],
+        "options": options,
+    });
+    let written = dir.commit(manifest)?;
     eprintln!(
         "wrote {}: {files}{}",
         written.display(),
         super::synthetic_note(l.table.synthetic)
     );
     Ok(())
-}
-
-fn manifest(l: &Loaded, command: &str, options: serde_json::Value) -> Vec<u8> {
-    let m = json!({
-        "tool": "gihi", "version": env!("CARGO_PKG_VERSION"), "command": command, "created": run_time(),
-        "synthetic": l.table.synthetic,
-        "framework": {"id": l.framework.id, "sha256": l.framework_sha},
-        "inputs": [{"role": "data", "path": l.table.origin, "sha256": l.data_sha}],
-        "options": options,
-    });
-    (super::json_text(&m)).into_bytes()
 }
 
 // ---- stats ---------------------------------------------------------------------------------
@@ -266,7 +263,7 @@ pub fn run_uncertainty(
     options: Options,
 ) -> Result<(), CliError> {
     let l = load(data, framework)?;
-    check_synthetic_out(&l, out)?;
+    let mut dir = start(&l, data, framework, out, "uncertainty")?;
     let total = options.runs * l.groups.len() as u64;
     let pb = progress_bar(total, "uncertainty");
     let tick = |k: u64| {
@@ -316,7 +313,6 @@ pub fn run_uncertainty(
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
-    let dir = OutputDir::create(out)?;
     dir.write(
         "rank_intervals.csv",
         csv_string(
@@ -357,7 +353,6 @@ pub fn run_uncertainty(
     finish(
         dir,
         &l,
-        "uncertainty",
         json!(options),
         "rank_intervals.csv, rank_intervals.svg, summary.json",
     )
@@ -372,7 +367,7 @@ pub fn run_sensitivity(
     bootstrap: usize,
 ) -> Result<(), CliError> {
     let l = load(data, framework)?;
-    check_synthetic_out(&l, out)?;
+    let mut dir = start(&l, data, framework, out, "sensitivity")?;
     let mut rows = Vec::new();
     let mut summary = Vec::new();
     for (group, t) in &l.groups {
@@ -422,7 +417,6 @@ pub fn run_sensitivity(
         }
         summary.push(json!({"group": group.as_str(), "samples": s.samples, "model_runs": s.model_runs, "factors": s.factors, "overall": s.overall}));
     }
-    let dir = OutputDir::create(out)?;
     dir.write(
         "sensitivity.csv",
         csv_string(
@@ -446,7 +440,6 @@ pub fn run_sensitivity(
     finish(
         dir,
         &l,
-        "sensitivity",
         json!({"options": options, "samples": samples, "bootstrap": bootstrap}),
         "sensitivity.csv, summary.json",
     )

@@ -2,7 +2,7 @@
 
 use super::load_framework;
 use crate::error::CliError;
-use crate::output::write_file_atomically;
+use crate::output::write_stamped_files;
 use gihi_data::{synthetic_banner, synthetic_table, write_csv};
 use gihi_registry::Registry;
 use std::path::Path;
@@ -29,7 +29,9 @@ pub fn run(seed: u64, out: &Path, framework: Option<&Path>) -> Result<(), CliErr
     let mut bytes = Vec::new();
     write_csv(&table, Some(&synthetic_banner(seed)), &mut bytes)
         .map_err(|e| CliError::Failure(format!("{}: {e}", out.display())))?;
-    write_file_atomically(out, &bytes)?;
+    let mut inputs = Vec::new();
+    inputs.extend(framework);
+    write_stamped_files("synth", out, &bytes, &[], &inputs)?;
     eprintln!(
         "wrote {} (SYNTHETIC: {} cities x {} indicators, seed {seed})",
         out.display(),

@@ -1,0 +1,136 @@
+//! Directory outputs: written into a hidden temporary sibling, renamed into place whole.
+
+use crate::manifest::{check_own_output, files_json, FileEntry, MANIFEST};
+use crate::{parent_of, refuse_if_input, refuse_symlink, sha256_hex, OutputError};
+use serde_json::{Map, Value};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A directory being written by one command; appears at its final path on
+/// [`OutputDir::commit`], with a `manifest.json` listing every file. Dropped without commit
+/// (an error, a panic), it removes what it wrote.
+pub struct OutputDir {
+    target: PathBuf,
+    command: String,
+    temp: tempfile::TempDir,
+    files: Vec<FileEntry>,
+}
+
+impl OutputDir {
+    /// Prepares to write `target` for `gihi <command>`. An existing `target` is replaced only
+    /// if it is empty or verifiably an earlier output of the same command, and only if it
+    /// neither equals nor contains one of `inputs`; anything else is refused.
+    pub fn create(target: &Path, command: &str, inputs: &[&Path]) -> Result<OutputDir, OutputError> {
+        refuse_symlink(target)?;
+        refuse_if_input(target, inputs)?;
+        if let Ok(meta) = fs::metadata(target) {
+            if !meta.is_dir() {
+                return Err(OutputError::refused(
+                    target,
+                    "exists and is not a directory; gihi replaces only its own earlier output: choose another output path",
+                ));
+            }
+            let empty = fs::read_dir(target)
+                .map_err(|e| OutputError::io(target, e))?
+                .next()
+                .is_none();
+            if !empty {
+                check_own_output(target, command)?;
+            }
+        }
+        let parent = parent_of(target);
+        if !parent.is_dir() {
+            fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
+        }
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.tmp-"))
+            .tempdir_in(parent)
+            .map_err(|e| OutputError::io(target, e))?;
+        Ok(OutputDir {
+            target: target.to_path_buf(),
+            command: command.to_string(),
+            temp,
+            files: Vec::new(),
+        })
+    }
+
+    /// The final path.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Writes one file (`name` may contain `/`); errors name the final path.
+    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let p = self.temp.path().join(name);
+        let shown = self.target.join(name);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).map_err(|e| OutputError::io(&shown, e))?;
+        }
+        fs::write(&p, bytes).map_err(|e| OutputError::io(&shown, e))?;
+        self.files.retain(|f| f.path != name);
+        self.files.push(FileEntry {
+            path: name.to_string(),
+            sha256: sha256_hex(bytes),
+        });
+        Ok(())
+    }
+
+    /// Writes `manifest.json` (the given fields, then `tool`, `command` and `files` where
+    /// absent) and moves the finished directory into place, replacing an earlier output.
+    pub fn commit(mut self, fields: Value) -> Result<PathBuf, OutputError> {
+        let mut manifest = match fields {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        manifest.entry("tool").or_insert("gihi".into());
+        manifest.insert("command".into(), self.command.clone().into());
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        manifest.insert("files".into(), files_json(&self.files));
+        let text = serde_json::to_string_pretty(&Value::Object(manifest))
+            .expect("JSON values serialise")
+            + "\n";
+        let p = self.temp.path().join(MANIFEST);
+        fs::write(&p, text).map_err(|e| OutputError::io(&self.target.join(MANIFEST), e))?;
+
+        let temp = self.temp.keep();
+        let parent = parent_of(&self.target).to_path_buf();
+        let old = if fs::symlink_metadata(&self.target).is_ok() {
+            let name = self
+                .target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // A fresh unique name; the empty directory it creates is replaced by the rename.
+            let holder = tempfile::Builder::new()
+                .prefix(&format!(".{name}.old-"))
+                .tempdir_in(&parent)
+                .map_err(|e| cleanup(&temp, OutputError::io(&self.target, e)))?
+                .keep();
+            fs::remove_dir(&holder).map_err(|e| cleanup(&temp, OutputError::io(&self.target, e)))?;
+            fs::rename(&self.target, &holder)
+                .map_err(|e| cleanup(&temp, OutputError::io(&self.target, e)))?;
+            Some(holder)
+        } else {
+            None
+        };
+        if let Err(e) = fs::rename(&temp, &self.target) {
+            if let Some(old) = &old {
+                let _ = fs::rename(old, &self.target);
+            }
+            return Err(cleanup(&temp, OutputError::io(&self.target, e)));
+        }
+        if let Some(old) = old {
+            fs::remove_dir_all(&old).map_err(|e| OutputError::io(&old, e))?;
+        }
+        Ok(self.target.clone())
+    }
+}
+
+fn cleanup(temp: &Path, e: OutputError) -> OutputError {
+    let _ = fs::remove_dir_all(temp);
+    e
+}
