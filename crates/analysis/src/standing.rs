@@ -139,8 +139,12 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
             "missing from the run (written by an earlier gihi): compute the run again",
         ));
     }
-    let framework = Framework::load(&dir.join(RUN_FRAMEWORK))
-        .map_err(|e| read_err(&dir.join(RUN_FRAMEWORK), format!("framework of the run: {e}")))?;
+    let framework = Framework::load(&dir.join(RUN_FRAMEWORK)).map_err(|e| {
+        read_err(
+            &dir.join(RUN_FRAMEWORK),
+            format!("framework of the run: {e}"),
+        )
+    })?;
     let synthetic = manifest["synthetic"].as_bool().unwrap_or(false);
 
     let scores_path = dir.join("scores.csv");

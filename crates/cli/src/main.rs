@@ -1,6 +1,7 @@
 //! `gihi`: compute, audit, explain and publish the Global Innovation Hubs Index.
 
 mod commands;
+mod counts;
 mod error;
 mod output;
 
@@ -182,17 +183,20 @@ enum Command {
     Uncertainty {
         #[command(flatten)]
         mc: McArgs,
-        #[arg(long, default_value_t = 10000)]
+        /// Monte Carlo replications, 1 to 1000000000 (memory does not grow with the count).
+        #[arg(long, default_value_t = 10000, value_parser = counts::runs, allow_hyphen_values = true)]
         runs: u64,
     },
     /// First-order and total Sobol indices of each choice, overall and per city.
     Sensitivity {
         #[command(flatten)]
         mc: McArgs,
-        /// Rows of the Saltelli design (model runs = samples x (factors + 2)).
-        #[arg(long, default_value_t = 1024)]
+        /// Rows of the Saltelli design, 2 or more (model runs = samples x (factors + 2)); the
+        /// largest allowed depends on the table (the design's ranks are kept, at most 256 MiB).
+        #[arg(long, default_value_t = 1024, value_parser = counts::samples, allow_hyphen_values = true)]
         samples: usize,
-        #[arg(long, default_value_t = 200)]
+        /// Bootstrap resamples for the 95 % intervals (0 for none; intervals need 10 or more).
+        #[arg(long, default_value_t = 200, value_parser = counts::bootstrap, allow_hyphen_values = true)]
         bootstrap: usize,
     },
     /// New scores and ranks after changing one city's indicator values.
@@ -231,7 +235,8 @@ enum Command {
     },
     /// Benchmark: weight-perturbation replications per second (see BENCHMARKS.md).
     Bench {
-        #[arg(long, default_value_t = 100000)]
+        /// Replications timed, 1 to 1000000000.
+        #[arg(long, default_value_t = 100000, value_parser = counts::runs, allow_hyphen_values = true)]
         reps: u64,
         /// Seed of the synthetic table benchmarked.
         #[arg(long, default_value_t = 2024)]
@@ -549,6 +554,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 fn main() {
+    // Ctrl-C or SIGTERM in the middle of writing: remove the hidden temporary output.
+    let _ = ctrlc::set_handler(|| {
+        gihi_output::remove_temporaries();
+        eprintln!("error: interrupted; nothing was written");
+        std::process::exit(130);
+    });
     let cli = Cli::parse();
     if let Err(e) = run(cli) {
         eprintln!("error: {e}");

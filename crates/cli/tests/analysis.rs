@@ -125,10 +125,7 @@ fn bad_analysis_input_exits_2() {
     assert!(err.contains("unknown city `Gotham`"));
     let (code, _, err) = gihi(&["modes", "--results", "/nonexistent"]);
     assert_eq!(code, 2);
-    assert!(
-        err.contains("/nonexistent: no such directory"),
-        "{err}"
-    );
+    assert!(err.contains("/nonexistent: no such directory"), "{err}");
     let (code, _, err) = gihi(&["changes", "--level", "A1"]);
     assert_eq!(code, 2);
     assert!(

@@ -1,7 +1,10 @@
 //! Directory outputs: written into a hidden temporary sibling, renamed into place whole.
 
 use crate::manifest::{check_own_output, files_json, FileEntry, MANIFEST};
-use crate::{parent_of, refuse_if_input, refuse_symlink, sha256_hex, OutputError};
+use crate::{
+    dir_mode, forget_temporary, parent_of, refuse_if_input, refuse_symlink, register_temporary,
+    sha256_hex, OutputError,
+};
 use serde_json::{Map, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,7 +15,8 @@ use std::path::{Path, PathBuf};
 pub struct OutputDir {
     target: PathBuf,
     command: String,
-    temp: tempfile::TempDir,
+    /// `None` once committed.
+    temp: Option<tempfile::TempDir>,
     files: Vec<FileEntry>,
 }
 
@@ -20,7 +24,11 @@ impl OutputDir {
     /// Prepares to write `target` for `gihi <command>`. An existing `target` is replaced only
     /// if it is empty or verifiably an earlier output of the same command, and only if it
     /// neither equals nor contains one of `inputs`; anything else is refused.
-    pub fn create(target: &Path, command: &str, inputs: &[&Path]) -> Result<OutputDir, OutputError> {
+    pub fn create(
+        target: &Path,
+        command: &str,
+        inputs: &[&Path],
+    ) -> Result<OutputDir, OutputError> {
         refuse_symlink(target)?;
         refuse_if_input(target, inputs)?;
         if let Ok(meta) = fs::metadata(target) {
@@ -48,12 +56,14 @@ impl OutputDir {
             .unwrap_or_else(|| "out".into());
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}.tmp-"))
+            .permissions(dir_mode())
             .tempdir_in(parent)
             .map_err(|e| OutputError::io(target, e))?;
+        register_temporary(temp.path());
         Ok(OutputDir {
             target: target.to_path_buf(),
             command: command.to_string(),
-            temp,
+            temp: Some(temp),
             files: Vec::new(),
         })
     }
@@ -65,7 +75,7 @@ impl OutputDir {
 
     /// Writes one file (`name` may contain `/`); errors name the final path.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let p = self.temp.path().join(name);
+        let p = self.temp_path().join(name);
         let shown = self.target.join(name);
         if let Some(parent) = p.parent() {
             fs::create_dir_all(parent).map_err(|e| OutputError::io(&shown, e))?;
@@ -93,10 +103,25 @@ impl OutputDir {
         let text = serde_json::to_string_pretty(&Value::Object(manifest))
             .expect("JSON values serialise")
             + "\n";
-        let p = self.temp.path().join(MANIFEST);
+        let p = self.temp_path().join(MANIFEST);
         fs::write(&p, text).map_err(|e| OutputError::io(&self.target.join(MANIFEST), e))?;
 
-        let temp = self.temp.keep();
+        let Some(kept) = self.temp.take() else {
+            unreachable!("an OutputDir is committed once (commit takes it by value)")
+        };
+        let temp = kept.keep();
+        let result = self.move_into_place(&temp);
+        forget_temporary(&temp);
+        result
+    }
+
+    /// The temporary directory being written.
+    fn temp_path(&self) -> &Path {
+        self.temp.as_ref().map_or(Path::new(""), |t| t.path())
+    }
+
+    fn move_into_place(&self, temp: &Path) -> Result<PathBuf, OutputError> {
+        let temp = temp.to_path_buf();
         let parent = parent_of(&self.target).to_path_buf();
         let old = if fs::symlink_metadata(&self.target).is_ok() {
             let name = self
@@ -110,7 +135,8 @@ impl OutputDir {
                 .tempdir_in(&parent)
                 .map_err(|e| cleanup(&temp, OutputError::io(&self.target, e)))?
                 .keep();
-            fs::remove_dir(&holder).map_err(|e| cleanup(&temp, OutputError::io(&self.target, e)))?;
+            fs::remove_dir(&holder)
+                .map_err(|e| cleanup(&temp, OutputError::io(&self.target, e)))?;
             fs::rename(&self.target, &holder)
                 .map_err(|e| cleanup(&temp, OutputError::io(&self.target, e)))?;
             Some(holder)
@@ -133,4 +159,12 @@ impl OutputDir {
 fn cleanup(temp: &Path, e: OutputError) -> OutputError {
     let _ = fs::remove_dir_all(temp);
     e
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        if let Some(t) = &self.temp {
+            forget_temporary(t.path());
+        }
+    }
 }

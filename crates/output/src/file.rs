@@ -1,7 +1,10 @@
 //! Single-file outputs, recognisable by a stamp line, and templates that never overwrite.
 
 use crate::manifest::{hash_file, MANIFEST};
-use crate::{parent_of, refuse_if_input, refuse_symlink, sha256_hex, OutputError};
+use crate::{
+    dir_mode, file_mode, parent_of, refuse_if_input, refuse_symlink, sha256_hex, OutputError,
+    Registered,
+};
 use std::fs;
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
@@ -97,7 +100,11 @@ fn body_hash(path: &Path) -> Result<String, OutputError> {
         in_header &= line.first() == Some(&b'#');
         hasher.update(&line);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// `body` with its stamp inserted after its leading `#` comment lines.
@@ -138,7 +145,10 @@ pub fn write_stamped_files(
         refuse_symlink(p)?;
         refuse_if_input(p, inputs)?;
         if p.is_dir() {
-            return Err(OutputError::refused(p, "is a directory; expected a file name"));
+            return Err(OutputError::refused(
+                p,
+                "is a directory; expected a file name",
+            ));
         }
     }
     let refuse = |p: &Path, why: &str| {
@@ -152,20 +162,32 @@ pub fn write_stamped_files(
         match stamp {
             Some(s) if s.command == command => {
                 if body_hash(main)? != s.sha256 {
-                    return Err(refuse(main, &format!("was changed since `gihi {command}` wrote it")));
+                    return Err(refuse(
+                        main,
+                        &format!("was changed since `gihi {command}` wrote it"),
+                    ));
                 }
                 for (p, _) in companions {
                     if p.exists() {
                         let name = file_name(p);
                         let recorded = s.companions.iter().find(|(n, _)| *n == name);
                         if recorded.map(|(_, h)| h.as_str()) != Some(hash_file(p)?.as_str()) {
-                            return Err(refuse(p, &format!("exists and is not the file `gihi {command}` wrote beside {}", main.display())));
+                            return Err(refuse(
+                                p,
+                                &format!(
+                                    "exists and is not the file `gihi {command}` wrote beside {}",
+                                    main.display()
+                                ),
+                            ));
                         }
                     }
                 }
             }
             Some(s) => {
-                return Err(refuse(main, &format!("is the output of `gihi {}`", s.command)))
+                return Err(refuse(
+                    main,
+                    &format!("is the output of `gihi {}`", s.command),
+                ))
             }
             None => return Err(refuse(main, "exists and was not written by gihi")),
         }
@@ -190,26 +212,31 @@ pub fn write_stamped_files(
     {
         staged.push((p, stage(p, bytes)?));
     }
-    for (p, temp) in staged {
+    for (p, (temp, _registered)) in staged {
         temp.persist(p).map_err(|e| OutputError::io(p, e.error))?;
     }
     Ok(())
 }
 
 /// A temporary sibling of `target` holding `bytes`; removed if dropped.
-fn stage(target: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, OutputError> {
+fn stage(
+    target: &Path,
+    bytes: &[u8],
+) -> Result<(tempfile::NamedTempFile, Registered), OutputError> {
     let parent = parent_of(target);
     if !parent.is_dir() {
         fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
     }
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{}.tmp-", file_name(target)))
+        .permissions(file_mode())
         .tempfile_in(parent)
         .map_err(|e| OutputError::io(target, e))?;
+    let registered = Registered::new(temp.path());
     temp.write_all(bytes)
         .and_then(|_| temp.flush())
         .map_err(|e| OutputError::io(target, e))?;
-    Ok(temp)
+    Ok((temp, registered))
 }
 
 fn file_name(p: &Path) -> String {
@@ -221,7 +248,10 @@ fn file_name(p: &Path) -> String {
 /// Writes template files into `dir` without ever replacing one: a new `dir` appears whole;
 /// in an existing `dir`, files already there are left alone and returned as skipped.
 /// A `dir` that is another command's output (it holds a gihi `manifest.json`) is refused.
-pub fn write_new_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<String>, OutputError> {
+pub fn write_new_files(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+) -> Result<Vec<String>, OutputError> {
     refuse_symlink(dir)?;
     if !dir.exists() {
         let parent = parent_of(dir);
@@ -230,10 +260,13 @@ pub fn write_new_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<St
         }
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{}.tmp-", file_name(dir)))
+            .permissions(dir_mode())
             .tempdir_in(parent)
             .map_err(|e| OutputError::io(dir, e))?;
+        let _registered = Registered::new(temp.path());
         for (name, bytes) in files {
-            fs::write(temp.path().join(name), bytes).map_err(|e| OutputError::io(&dir.join(name), e))?;
+            fs::write(temp.path().join(name), bytes)
+                .map_err(|e| OutputError::io(&dir.join(name), e))?;
         }
         let kept = temp.keep();
         fs::rename(&kept, dir).map_err(|e| {
@@ -243,7 +276,10 @@ pub fn write_new_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<St
         return Ok(Vec::new());
     }
     if !dir.is_dir() {
-        return Err(OutputError::refused(dir, "exists and is not a directory: choose another directory"));
+        return Err(OutputError::refused(
+            dir,
+            "exists and is not a directory: choose another directory",
+        ));
     }
     if dir.join(MANIFEST).exists() {
         return Err(OutputError::refused(
@@ -258,10 +294,12 @@ pub fn write_new_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<St
             skipped.push(name.clone());
             continue;
         }
-        let temp = stage(&target, bytes)?;
+        let (temp, _registered) = stage(&target, bytes)?;
         match temp.persist_noclobber(&target) {
             Ok(_) => {}
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => skipped.push(name.clone()),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                skipped.push(name.clone())
+            }
             Err(e) => return Err(OutputError::io(&target, e.error)),
         }
     }

@@ -21,8 +21,9 @@
 //! messages name the user's path, never the temporary one. Reading a run back
 //! ([`verify_dir`]) checks every listed file's hash, so a truncated or edited file is refused.
 //!
-//! Not covered: a process killed by a signal (SIGKILL) can leave its hidden temporary
-//! sibling behind; a concurrent process changing the target between the check and the
+//! Temporary paths are registered while they exist, so that a binary's signal handler can
+//! remove them ([`remove_temporaries`]) on Ctrl-C or SIGTERM. Not covered: SIGKILL can leave a
+//! hidden temporary sibling behind; a concurrent process changing the target between the check and the
 //! rename (the check is not atomic with the rename).
 
 mod dir;
@@ -76,6 +77,58 @@ impl OutputError {
     pub fn is_input_error(&self) -> bool {
         !matches!(self, OutputError::Io { .. })
     }
+}
+
+/// Temporary paths that exist right now (removed on a signal by [`remove_temporaries`]).
+static TEMPORARIES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+pub(crate) fn register_temporary(p: &Path) {
+    if let Ok(mut t) = TEMPORARIES.lock() {
+        t.push(p.to_path_buf());
+    }
+}
+
+pub(crate) fn forget_temporary(p: &Path) {
+    if let Ok(mut t) = TEMPORARIES.lock() {
+        t.retain(|x| x != p);
+    }
+}
+
+/// Keeps a temporary path registered while it lives.
+pub(crate) struct Registered(PathBuf);
+
+impl Registered {
+    pub(crate) fn new(p: &Path) -> Registered {
+        register_temporary(p);
+        Registered(p.to_path_buf())
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        forget_temporary(&self.0);
+    }
+}
+
+/// Removes every temporary path still being written (for a signal handler, before exit).
+pub fn remove_temporaries() {
+    if let Ok(t) = TEMPORARIES.lock() {
+        for p in t.iter() {
+            let _ = std::fs::remove_dir_all(p).or_else(|_| std::fs::remove_file(p));
+        }
+    }
+}
+
+/// Permissions requested for new files and directories; the process umask applies, as for
+/// any file the user creates (tempfile's own default, 0600, would hide outputs from others).
+pub(crate) fn file_mode() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o666)
+}
+
+pub(crate) fn dir_mode() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o777)
 }
 
 /// Lower-case hex SHA-256.

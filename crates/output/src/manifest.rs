@@ -66,7 +66,8 @@ pub(crate) fn check_own_output(dir: &Path, command: &str) -> Result<(), OutputEr
                     stack.push(path);
                     continue;
                 }
-            } else if kind.is_file() && (rel_text == MANIFEST || listed.contains(rel_text.as_str())) {
+            } else if kind.is_file() && (rel_text == MANIFEST || listed.contains(rel_text.as_str()))
+            {
                 continue;
             }
             return Err(OutputError::refused(
@@ -98,12 +99,25 @@ fn read_manifest(dir: &Path, command: &str, verb: &str) -> Result<VerifiedDir, O
         if verb == "expected" {
             OutputError::invalid(dir, reason)
         } else {
-            OutputError::refused(dir, format!("{reason}: choose another output path, or remove it yourself"))
+            OutputError::refused(
+                dir,
+                format!("{reason}: choose another output path, or remove it yourself"),
+            )
         }
     };
     match std::fs::metadata(dir) {
-        Err(_) => return Err(OutputError::invalid(dir, format!("no such directory; expected a directory written by `gihi {command}`"))),
-        Ok(m) if !m.is_dir() => return Err(OutputError::invalid(dir, format!("is not a directory; expected a directory written by `gihi {command}`"))),
+        Err(_) => {
+            return Err(OutputError::invalid(
+                dir,
+                format!("no such directory; expected a directory written by `gihi {command}`"),
+            ))
+        }
+        Ok(m) if !m.is_dir() => {
+            return Err(OutputError::invalid(
+                dir,
+                format!("is not a directory; expected a directory written by `gihi {command}`"),
+            ))
+        }
         _ => {}
     }
     let meta = match std::fs::symlink_metadata(&path) {
@@ -122,7 +136,10 @@ fn read_manifest(dir: &Path, command: &str, verb: &str) -> Result<VerifiedDir, O
     if manifest.get("tool").and_then(Value::as_str) != Some("gihi") {
         return Err(not_ours(&format!("its {MANIFEST} is not a gihi manifest")));
     }
-    let found = manifest.get("command").and_then(Value::as_str).unwrap_or("");
+    let found = manifest
+        .get("command")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if found != command {
         return Err(not_ours(&format!("is the output of `gihi {found}`")));
     }
@@ -137,13 +154,17 @@ fn read_manifest(dir: &Path, command: &str, verb: &str) -> Result<VerifiedDir, O
             f.get("path").and_then(Value::as_str),
             f.get("sha256").and_then(Value::as_str),
         ) else {
-            return Err(not_ours(&format!("its {MANIFEST} has a malformed file entry")));
+            return Err(not_ours(&format!(
+                "its {MANIFEST} has a malformed file entry"
+            )));
         };
         let safe = Path::new(p)
             .components()
             .all(|c| matches!(c, Component::Normal(_)));
         if !safe || p == MANIFEST {
-            return Err(not_ours(&format!("its {MANIFEST} lists a path outside it: `{p}`")));
+            return Err(not_ours(&format!(
+                "its {MANIFEST} lists a path outside it: `{p}`"
+            )));
         }
         files.push(FileEntry {
             path: p.to_string(),
@@ -158,7 +179,12 @@ fn check_file(dir: &Path, f: &FileEntry) -> Result<(), OutputError> {
     let path = dir.join(&f.path);
     match std::fs::symlink_metadata(&path) {
         Ok(m) if m.is_file() => {}
-        Ok(_) => return Err(OutputError::invalid(&path, "is not a regular file as gihi wrote it")),
+        Ok(_) => {
+            return Err(OutputError::invalid(
+                &path,
+                "is not a regular file as gihi wrote it",
+            ))
+        }
         Err(_) => {
             return Err(OutputError::invalid(
                 &path,
@@ -193,7 +219,11 @@ pub(crate) fn hash_file(path: &Path) -> Result<String, OutputError> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// The `files` array of a manifest.

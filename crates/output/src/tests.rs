@@ -61,7 +61,10 @@ fn an_edited_output_is_kept() {
     let target = t.path().join("run");
     out_dir(&target, "compute", &[]).unwrap();
     fs::write(target.join("a.csv"), "edited").unwrap();
-    assert!(out_dir(&target, "compute", &[]).unwrap_err().to_string().contains("changed"));
+    assert!(out_dir(&target, "compute", &[])
+        .unwrap_err()
+        .to_string()
+        .contains("changed"));
     assert!(verify_dir(&target, "compute").is_err());
 }
 
@@ -95,7 +98,10 @@ fn a_symbolic_link_is_not_replaced() {
     let link = t.path().join("link");
     std::os::unix::fs::symlink(&real, &link).unwrap();
     assert!(out_dir(&link, "compute", &[]).is_err());
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
 }
 
 #[test]
@@ -135,7 +141,14 @@ fn stamped_file_never_replaces_a_users_file_or_companion() {
     let fresh = t.path().join("new.csv");
     let comp = t.path().join("new.provenance.csv");
     fs::write(&comp, "mine").unwrap();
-    assert!(write_stamped_files("derive", &fresh, b"a\n", &[(comp.clone(), b"p".to_vec())], &[]).is_err());
+    assert!(write_stamped_files(
+        "derive",
+        &fresh,
+        b"a\n",
+        &[(comp.clone(), b"p".to_vec())],
+        &[]
+    )
+    .is_err());
     assert!(!fresh.exists());
     // An input is never overwritten, even a stamped one.
     write_stamped_files("derive", &fresh, b"a\n", &[], &[]).unwrap();
@@ -146,11 +159,17 @@ fn stamped_file_never_replaces_a_users_file_or_companion() {
 fn templates_never_overwrite() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().join("src");
-    let files = vec![("a.csv".to_string(), b"#a\n".to_vec()), ("b.csv".to_string(), b"#b\n".to_vec())];
+    let files = vec![
+        ("a.csv".to_string(), b"#a\n".to_vec()),
+        ("b.csv".to_string(), b"#b\n".to_vec()),
+    ];
     assert!(write_new_files(&dir, &files).unwrap().is_empty());
     fs::write(dir.join("a.csv"), "filled").unwrap();
     fs::remove_file(dir.join("b.csv")).unwrap();
-    assert_eq!(write_new_files(&dir, &files).unwrap(), vec!["a.csv".to_string()]);
+    assert_eq!(
+        write_new_files(&dir, &files).unwrap(),
+        vec!["a.csv".to_string()]
+    );
     assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "filled");
     assert_eq!(fs::read_to_string(dir.join("b.csv")).unwrap(), "#b\n");
     // Another command's output is refused.

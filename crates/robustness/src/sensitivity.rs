@@ -132,6 +132,22 @@ fn interval(v: &mut [f64]) -> Option<(f64, f64)> {
     Some((at(0.025), at(0.975)))
 }
 
+/// Memory the design may keep: every model run's composite ranks are kept until the
+/// estimators run, `samples × (factors + 2) × cities` ranks of 4 bytes.
+pub const MAX_DESIGN_BYTES: usize = 256 << 20;
+/// Most bootstrap resamples (their row indices are kept: `bootstrap × samples` of 8 bytes).
+pub const MAX_BOOTSTRAP_BYTES: usize = 64 << 20;
+
+/// Largest `--samples` whose design fits in [`MAX_DESIGN_BYTES`] for `cities` and `factors`.
+pub fn max_samples(cities: usize, factors: usize) -> usize {
+    MAX_DESIGN_BYTES / ((factors + 2) * cities.max(1) * 4)
+}
+
+/// Largest number of bootstrap resamples for `samples` rows within [`MAX_BOOTSTRAP_BYTES`].
+pub fn max_bootstrap(samples: usize) -> usize {
+    MAX_BOOTSTRAP_BYTES / (samples.max(1) * 8)
+}
+
 /// Runs the Saltelli design with `samples` rows and `bootstrap` resamples.
 pub fn sensitivity(
     model: &Model,

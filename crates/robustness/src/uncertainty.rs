@@ -54,6 +54,10 @@ impl Vary {
     };
 }
 
+/// Most replications one run may ask for (about an hour and a half at 190,000 per second);
+/// memory does not grow with the count (chunks are counted into fixed histograms).
+pub const MAX_RUNS: u64 = 1_000_000_000;
+
 /// Options of the Monte Carlo.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Options {
@@ -305,10 +309,9 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
     let eval = Evaluator::new(model, o.vary);
     let nominal = model.ranks(&model.nominal());
     let done = AtomicU64::new(0);
-    let chunks: Vec<u64> = (0..o.runs.div_ceil(CHUNK)).collect();
-    let (hist, shift) = chunks
-        .par_iter()
-        .map(|&c| {
+    let (hist, shift) = (0..o.runs.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
             let mut hist = vec![0u32; levels * n * n];
             let mut shift = 0u64;
             let mut scratch = Scratch::new(model);

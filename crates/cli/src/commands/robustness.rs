@@ -117,7 +117,13 @@ fn check_synthetic_out(l: &Loaded, out: &Path) -> Result<(), CliError> {
 }
 
 /// Checks the output path before the work starts (refusals come first, not after minutes).
-fn start(l: &Loaded, data: &Path, framework: Option<&Path>, out: &Path, command: &str) -> Result<OutputDir, CliError> {
+fn start(
+    l: &Loaded,
+    data: &Path,
+    framework: Option<&Path>,
+    out: &Path,
+    command: &str,
+) -> Result<OutputDir, CliError> {
     check_synthetic_out(l, out)?;
     let mut inputs = vec![data];
     inputs.extend(framework);
@@ -125,7 +131,12 @@ fn start(l: &Loaded, data: &Path, framework: Option<&Path>, out: &Path, command:
 }
 
 /// Adds the manifest, moves the output directory into place and says what was written.
-fn finish(dir: OutputDir, l: &Loaded, options: serde_json::Value, files: &str) -> Result<(), CliError> {
+fn finish(
+    dir: OutputDir,
+    l: &Loaded,
+    options: serde_json::Value,
+    files: &str,
+) -> Result<(), CliError> {
     let manifest = json!({
         "tool": "gihi", "version": env!("CARGO_PKG_VERSION"), "created": run_time()?,
         "synthetic": l.table.synthetic,
@@ -374,6 +385,21 @@ pub fn run_sensitivity(
         let model = Model::new(&l.framework, t.cities.clone(), t.values.clone());
         let runs = gihi_robustness::uncertainty::inputs(&model, options.vary);
         let factors = gihi_robustness::sensitivity::factors(&model, &runs).len();
+        let most = gihi_robustness::sensitivity::max_samples(model.n(), factors);
+        if samples > most {
+            return Err(CliError::Input(format!(
+                "--samples {samples}: expected at most {most} for {} cities and {factors} factors (the design keeps samples x (factors + 2) x cities ranks, at most {} MiB)",
+                model.n(),
+                gihi_robustness::sensitivity::MAX_DESIGN_BYTES >> 20
+            )));
+        }
+        let most = gihi_robustness::sensitivity::max_bootstrap(samples);
+        if bootstrap > most {
+            return Err(CliError::Input(format!(
+                "--bootstrap {bootstrap}: expected at most {most} resamples with --samples {samples} (their indices are kept, at most {} MiB)",
+                gihi_robustness::sensitivity::MAX_BOOTSTRAP_BYTES >> 20
+            )));
+        }
         let pb = progress_bar(
             (samples * (factors + 2)) as u64,
             &format!("sensitivity ({group})"),
