@@ -75,6 +75,7 @@ pub fn synthetic_table(framework: &Framework, registry: &Registry, seed: u64) ->
         indicators: indicators.iter().map(|i| i.id.clone()).collect(),
         rows,
         synthetic: true,
+        sha256: String::new(),
     }
 }
 

@@ -4,6 +4,7 @@
 use gihi_framework::Framework;
 pub use gihi_framework::Location;
 use gihi_registry::Registry;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 /// Cell texts read as a missing value.
@@ -19,6 +20,8 @@ pub struct IndicatorTable {
     pub rows: Vec<TableRow>,
     /// Whether the table is synthetic (its file name or a `#` comment line says so).
     pub synthetic: bool,
+    /// SHA-256 of the bytes read (what was scored).
+    pub sha256: String,
 }
 
 /// One city's values.
@@ -42,6 +45,15 @@ pub enum DataError {
     },
     #[error("{path}: the file is empty; expected a header row `city,<indicator ids>` and one row per city")]
     Empty { path: String },
+    #[error("{path}: larger than {} MiB; an indicator table holds one row per city", limit >> 20)]
+    TooLarge { path: String, limit: u64 },
+    #[error("{at}: a cell of {bytes} bytes (`{found}`): expected at most {limit} bytes (a city name or a number)")]
+    CellTooLong {
+        at: Location,
+        limit: usize,
+        found: String,
+        bytes: usize,
+    },
     #[error("{path}: header only; expected at least one city row")]
     NoRows { path: String },
     #[error("{at}: the file is not UTF-8 text; save the CSV as UTF-8")]
@@ -95,6 +107,12 @@ pub enum DataError {
     },
 }
 
+/// Largest indicator file read (CSV or workbook). An indicator table holds one row per
+/// registry city, far below this; a larger input is refused instead of filling memory.
+pub const MAX_TABLE_BYTES: u64 = 64 << 20;
+/// Longest cell text accepted (bytes); longer cells are refused and echoed clipped.
+pub const MAX_CELL_BYTES: usize = 1000;
+
 /// One cell as read from the file.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {
@@ -102,15 +120,47 @@ pub(crate) enum Cell {
     Number(f64),
 }
 
-/// Rows of cells, each with its 1-based line or row number.
+/// One row of cells with its 1-based line (CSV) or row (workbook) number.
+pub(crate) type Row = (usize, Vec<Cell>);
+
+/// Rows of cells, each with its 1-based line or row number (workbooks, read whole).
 pub(crate) struct Grid {
     pub file: String,
-    pub rows: Vec<(usize, Vec<Cell>)>,
-    pub synthetic_marker: bool,
+    pub rows: Vec<Row>,
+}
+
+/// A reader that hashes what passes through it and refuses more than a limit.
+struct HashingReader<R> {
+    inner: R,
+    hasher: sha2::Sha256,
+    read: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                "too large",
+            ));
+        }
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads an indicator table (CSV, or XLSX/XLS/ODS by extension) and checks it against the
-/// framework and registry.
+/// framework and registry. The file is opened and read once (a pipe or FIFO works), and the
+/// SHA-256 recorded in the table is that of the bytes read. CSV is checked row by row as it
+/// is read, so an error is reported without reading the rest of the file.
 pub fn read_indicator_table(
     path: &Path,
     framework: &Framework,
@@ -122,19 +172,62 @@ pub fn read_indicator_table(
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    let io = |source| DataError::Io {
+        path: file.clone(),
+        source,
+    };
+    let opened = std::fs::File::open(path).map_err(io)?;
+    if opened.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(DataError::Io {
+            path: file.clone(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a directory; expected a CSV or Excel file",
+            ),
+        });
+    }
+    let mut reader = HashingReader {
+        inner: opened,
+        hasher: Default::default(),
+        read: 0,
+        limit: MAX_TABLE_BYTES,
+    };
     let table = match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
-            parse_grid(read_workbook(path, &file)?, framework, registry)?
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| too_large_or(e, &file))?;
+            let grid = read_workbook(bytes, &file)?;
+            parse_rows(
+                grid.file,
+                grid.rows.into_iter().map(Ok),
+                false,
+                framework,
+                registry,
+            )?
         }
-        _ => {
-            let bytes = std::fs::read(path).map_err(|source| DataError::Io {
-                path: file.clone(),
-                source,
-            })?;
-            read_indicator_bytes(&bytes, &file, framework, registry)?
-        }
+        _ => read_csv(&mut reader, &file, framework, registry)?,
     };
-    Ok(table.marked_synthetic_if(name_says_synthetic(path)))
+    use sha2::Digest;
+    // Hash what was scored: drain anything after the last row (nothing, for a valid table).
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| too_large_or(e, &file))?;
+    let sha256 = hex(&reader.hasher.finalize());
+    Ok(IndicatorTable { sha256, ..table }.marked_synthetic_if(name_says_synthetic(path)))
+}
+
+fn too_large_or(e: std::io::Error, file: &str) -> DataError {
+    if e.kind() == std::io::ErrorKind::FileTooLarge {
+        DataError::TooLarge {
+            path: file.into(),
+            limit: MAX_TABLE_BYTES,
+        }
+    } else {
+        DataError::Io {
+            path: file.into(),
+            source: e,
+        }
+    }
 }
 
 /// Reads an indicator table from CSV bytes; `file` names them in errors.
@@ -144,7 +237,12 @@ pub fn read_indicator_bytes(
     framework: &Framework,
     registry: &Registry,
 ) -> Result<IndicatorTable, DataError> {
-    parse_grid(read_csv_bytes(bytes, file)?, framework, registry)
+    use sha2::Digest;
+    let table = read_csv(bytes, file, framework, registry)?;
+    Ok(IndicatorTable {
+        sha256: hex(&sha2::Sha256::digest(bytes)),
+        ..table
+    })
 }
 
 fn name_says_synthetic(path: &Path) -> bool {
@@ -160,82 +258,153 @@ impl IndicatorTable {
     }
 }
 
-/// Parses CSV bytes; lines starting with `#` are comments.
-pub(crate) fn read_csv_bytes(bytes: &[u8], file: &str) -> Result<Grid, DataError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(DataError::Empty { path: file.into() });
+/// Reads CSV row by row and checks each row as it comes; lines starting with `#` are
+/// comments (a leading one that says "synthetic" marks the table synthetic).
+fn read_csv(
+    input: impl Read,
+    file: &str,
+    framework: &Framework,
+    registry: &Registry,
+) -> Result<IndicatorTable, DataError> {
+    let mut input = std::io::BufReader::new(input);
+    if input
+        .fill_buf()
+        .map_err(|e| too_large_or(e, file))?
+        .starts_with(b"\xEF\xBB\xBF")
+    {
+        input.consume(3);
     }
-    let synthetic_marker = bytes
-        .split(|b| *b == b'\n')
-        .take_while(|l| l.first() == Some(&b'#'))
-        .any(|l| {
-            String::from_utf8_lossy(l)
-                .to_lowercase()
-                .contains("synthetic")
-        });
+    // Leading comment lines, read here so they can be seen; the CSV reader counts lines
+    // from where it starts, so `skipped` is added to its line numbers.
+    let mut skipped = 0usize;
+    let mut synthetic_marker = false;
+    while input.fill_buf().map_err(|e| too_large_or(e, file))?.first() == Some(&b'#') {
+        let mut line = Vec::new();
+        (&mut input)
+            .take(64 << 10)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| too_large_or(e, file))?;
+        synthetic_marker |= String::from_utf8_lossy(&line)
+            .to_lowercase()
+            .contains("synthetic");
+        if line.last() != Some(&b'\n') {
+            // A comment line longer than 64 KiB: skip the rest of it.
+            input.skip_until(b'\n').map_err(|e| too_large_or(e, file))?;
+        }
+        skipped += 1;
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .comment(Some(b'#'))
         .flexible(false)
-        .from_reader(bytes);
-    let mut rows = Vec::new();
+        .from_reader(input);
+    let file_name = file.to_string();
     let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let (line, message) = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        pos,
-                        expected_len,
-                        len,
-                    } => (
-                        pos.as_ref().map_or(0, |p| p.line() as usize),
-                        format!("expected {expected_len} fields as in the header, found {len}"),
-                    ),
-                    _ => (0, e.to_string()),
-                };
-                return Err(DataError::Csv {
-                    at: Location::new(file, line, 1),
-                    message,
-                });
+    let mut failed = false;
+    let rows = std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
+        loop {
+            let result = next_row(&mut reader, &mut record, &file_name, skipped);
+            match result {
+                Ok(None) => return None,
+                Ok(Some(row))
+                    if row
+                        .1
+                        .iter()
+                        .all(|c| matches!(c, Cell::Text(t) if t.trim().is_empty())) =>
+                {
+                    continue
+                }
+                Ok(Some(row)) => return Some(Ok(row)),
+                Err(e) => {
+                    failed = true;
+                    return Some(Err(e));
+                }
             }
         }
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let mut cells = Vec::with_capacity(record.len());
-        for (k, field) in record.iter().enumerate() {
-            let text = std::str::from_utf8(field).map_err(|_| DataError::NotUtf8 {
-                at: Location::new(file, line, k + 1),
-            })?;
-            cells.push(Cell::Text(text.to_string()));
-        }
-        if cells
-            .iter()
-            .all(|c| matches!(c, Cell::Text(t) if t.trim().is_empty()))
-        {
-            continue; // blank line
-        }
-        rows.push((line, cells));
-    }
-    if rows.is_empty() {
-        return Err(DataError::Empty { path: file.into() });
-    }
-    Ok(Grid {
-        file: file.into(),
+    });
+    parse_rows(
+        file.to_string(),
         rows,
         synthetic_marker,
-    })
+        framework,
+        registry,
+    )
 }
 
-fn read_workbook(path: &Path, file: &str) -> Result<Grid, DataError> {
-    use calamine::{open_workbook_auto, Data, Reader};
+/// The next record as cells, or `None` at the end.
+fn next_row<R: Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::ByteRecord,
+    file: &str,
+    skipped: usize,
+) -> Result<Option<Row>, DataError> {
+    match reader.read_byte_record(record) {
+        Ok(false) => return Ok(None),
+        Ok(true) => {}
+        Err(e) => {
+            let line = |p: Option<&csv::Position>| p.map_or(0, |p| p.line() as usize) + skipped;
+            let (line, message) = match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    pos,
+                    expected_len,
+                    len,
+                } => (
+                    line(pos.as_ref()),
+                    format!(
+                        "expected {expected_len} fields as in the header, found {len}{}",
+                        if *len < *expected_len {
+                            " (an unterminated quote joins lines; check the quotes on this line and above)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge => {
+                    return Err(DataError::TooLarge {
+                        path: file.into(),
+                        limit: MAX_TABLE_BYTES,
+                    })
+                }
+                csv::ErrorKind::Utf8 { pos, .. } => (line(pos.as_ref()), e.to_string()),
+                _ => (line(e.position()), e.to_string()),
+            };
+            return Err(DataError::Csv {
+                at: Location::new(file, line, 1),
+                message,
+            });
+        }
+    }
+    let line = record.position().map_or(0, |p| p.line() as usize) + skipped;
+    let mut cells = Vec::with_capacity(record.len());
+    for (k, field) in record.iter().enumerate() {
+        let text = std::str::from_utf8(field).map_err(|_| DataError::NotUtf8 {
+            at: Location::new(file, line, k + 1),
+        })?;
+        cells.push(Cell::Text(text.to_string()));
+    }
+    Ok(Some((line, cells)))
+}
+
+/// `text` cut to `max` characters (with `…`), for echoing input in messages.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars().take(max).collect::<String>() + "…"
+    }
+}
+
+fn read_workbook(bytes: Vec<u8>, file: &str) -> Result<Grid, DataError> {
+    use calamine::{open_workbook_auto_from_rs, Data, Reader};
     let wb_err = |message: String| DataError::Workbook {
         path: file.into(),
         message,
     };
-    let mut wb = open_workbook_auto(path).map_err(|e| wb_err(e.to_string()))?;
+    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| wb_err(e.to_string()))?;
     let sheet = wb
         .sheet_names()
         .first()
@@ -271,23 +440,26 @@ fn read_workbook(path: &Path, file: &str) -> Result<Grid, DataError> {
     if rows.is_empty() {
         return Err(DataError::Empty { path: file.into() });
     }
-    Ok(Grid {
-        file: label,
-        rows,
-        synthetic_marker: false,
-    })
+    Ok(Grid { file: label, rows })
 }
 
-/// Checks the header and every cell, resolving city names through the registry.
-pub(crate) fn parse_grid(
-    grid: Grid,
+/// Checks the header and every row as it comes, resolving city names through the registry.
+pub(crate) fn parse_rows(
+    file: String,
+    mut rows_in: impl Iterator<Item = Result<Row, DataError>>,
+    synthetic_marker: bool,
     framework: &Framework,
     registry: &Registry,
 ) -> Result<IndicatorTable, DataError> {
-    let at = |line: usize, column: usize| Location::new(grid.file.clone(), line, column);
+    let at = |line: usize, column: usize| Location::new(file.clone(), line, column);
     let indicators: Vec<_> = framework.indicators().collect();
     let ids: Vec<String> = indicators.iter().map(|i| i.id.clone()).collect();
-    let (header_line, header) = &grid.rows[0];
+    let (header_line, header) = match rows_in.next() {
+        None => return Err(DataError::Empty { path: file }),
+        Some(r) => r?,
+    };
+    let header_line = &header_line;
+    check_cell_lengths(&file, *header_line, &header)?;
     let header: Vec<String> = header
         .iter()
         .map(|c| match c {
@@ -340,8 +512,9 @@ pub(crate) fn parse_grid(
     }
 
     let mut rows: Vec<TableRow> = Vec::new();
-    for (line, cells) in &grid.rows[1..] {
-        let line = *line;
+    for row in rows_in {
+        let (line, cells) = row?;
+        check_cell_lengths(&file, line, &cells)?;
         let city_text = match cells.get(city_col) {
             Some(Cell::Text(t)) => t.trim().to_string(),
             Some(Cell::Number(n)) => n.to_string(),
@@ -405,14 +578,32 @@ pub(crate) fn parse_grid(
         });
     }
     if rows.is_empty() {
-        return Err(DataError::NoRows { path: grid.file });
+        return Err(DataError::NoRows { path: file });
     }
     Ok(IndicatorTable {
-        origin: grid.file,
+        origin: file,
         indicators: ids,
         rows,
-        synthetic: grid.synthetic_marker,
+        synthetic: synthetic_marker,
+        sha256: String::new(),
     })
+}
+
+/// Refuses a cell longer than [`MAX_CELL_BYTES`] (before any fuzzy matching of its text).
+fn check_cell_lengths(file: &str, line: usize, cells: &[Cell]) -> Result<(), DataError> {
+    for (k, c) in cells.iter().enumerate() {
+        if let Cell::Text(t) = c {
+            if t.len() > MAX_CELL_BYTES {
+                return Err(DataError::CellTooLong {
+                    at: Location::new(file, line, k + 1),
+                    limit: MAX_CELL_BYTES,
+                    found: clip(t, 40),
+                    bytes: t.len(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A cell's number; `Ok(None)` for a missing-value token; `Err(text)` otherwise.

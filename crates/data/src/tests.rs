@@ -198,10 +198,7 @@ proptest::proptest! {
     /// Arbitrary bytes never panic the table reader (the fuzz target, as a property test).
     #[test]
     fn reader_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..1500)) {
-        let g = table::read_csv_bytes(&bytes, "fuzz.csv");
-        if let Ok(g) = g {
-            let _ = table::parse_grid(g, &Framework::gihi_2024(), &Registry::gihi_2024());
-        }
+        let _ = read_indicator_bytes(&bytes, "fuzz.csv", &Framework::gihi_2024(), &Registry::gihi_2024());
     }
 
     /// Single-byte mutations of a valid table never panic the reader.
@@ -210,8 +207,6 @@ proptest::proptest! {
         let mut bytes = format!("{}\n{}\n{}\n", header(), row("boston", "12.5"), row("北京", "3")).into_bytes();
         let pos = pos % bytes.len();
         bytes[pos] = byte;
-        if let Ok(g) = table::read_csv_bytes(&bytes, "fuzz.csv") {
-            let _ = table::parse_grid(g, &Framework::gihi_2024(), &Registry::gihi_2024());
-        }
+        let _ = read_indicator_bytes(&bytes, "fuzz.csv", &Framework::gihi_2024(), &Registry::gihi_2024());
     }
 }

@@ -587,6 +587,14 @@ fn composite_section(ctx: &mut Ctx) -> Section {
 
 fn modes_blocks(ctx: &mut Ctx, g: &GroupStanding) -> Vec<Block> {
     let pillars: Vec<String> = ctx.framework.pillars.iter().map(|p| p.id.clone()).collect();
+    // Appendix 6 places cities by their three pillar scores (science centre, innovation
+    // highland, innovation ecosystem); another framework has no development modes.
+    if pillars.len() != 3 {
+        return vec![Block::Paragraph(Text::new(
+            format!("发展模式（附录六）按三大一级指标划分；本框架有 {} 个一级指标，故不作划分。", pillars.len()),
+            format!("Development modes (Appendix 6) are defined on three pillars; this framework has {}, so none are shown.", pillars.len()),
+        ))];
+    }
     let Ok(m) = development_modes(g, &pillars, ModeOptions::default()) else {
         return Vec::new();
     };

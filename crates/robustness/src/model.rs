@@ -329,28 +329,45 @@ impl Scratch {
     }
 }
 
-/// Competition ranks (higher score first, ties share the better rank): by definition,
-/// `rank_j = 1 + #{k : score_k > score_j}`. For a hundred cities counting is faster than
-/// sorting (no branches; the loop vectorises) and needs no tie rule.
+/// Competition ranks (higher score first, ties share the better rank), exactly those of
+/// `gihi_scores::competition_ranks`: `rank_j = 1 + #{k : score_k > score_j + tol}` with the
+/// tie tolerance `tol = TIE_TOLERANCE × (max − min)`. For a hundred cities counting is
+/// faster than sorting (no branches; the loop vectorises).
 ///
-/// The count runs first in `f32` (twice the lanes). Rounding to f32 preserves order, so when
-/// the f32 scores are all distinct their order is exactly the f64 order; they are distinct
-/// exactly when the counts form a permutation of 0..n. Otherwise (a collision, or a real tie)
-/// the count is redone in f64. `buf` is scratch.
+/// The count runs first in `f32` (twice the lanes) without tolerance. Rounding to f32
+/// preserves order, so when the f32 scores are all distinct (the counts form a permutation
+/// of 0..n) their order is exactly the f64 order; if, in that order, every gap between
+/// neighbours exceeds `tol`, no pair is tied and the ranks are final. Otherwise (a
+/// collision, a real tie, or a gap within tolerance) the count is redone in f64 with the
+/// tolerance. `buf` is scratch.
 pub fn competition_ranks(scores: &[f64], out: &mut [u32], buf: &mut Vec<f32>) {
+    let tol = gihi_scores::tie_tolerance(scores);
     buf.clear();
     buf.extend(scores.iter().map(|&x| x as f32));
     dispatch(|| count_ranks(buf, out));
-    let mut seen = 0u128;
-    let distinct = scores.len() <= 128
-        && out.iter().all(|&r| {
-            let bit = 1u128 << (r - 1);
-            let fresh = seen & bit == 0;
-            seen |= bit;
+    let n = scores.len();
+    let mut by_rank = [usize::MAX; 128];
+    let distinct = n <= 128
+        && out.iter().enumerate().all(|(j, &r)| {
+            let slot = &mut by_rank[r as usize - 1];
+            let fresh = *slot == usize::MAX;
+            *slot = j;
             fresh
         });
-    if !distinct {
-        dispatch(|| count_ranks(scores, out));
+    let separated = distinct
+        && by_rank[..n]
+            .windows(2)
+            .all(|w| scores[w[0]] - scores[w[1]] > tol);
+    if !separated {
+        dispatch(|| count_ranks_within(scores, tol, out));
+    }
+}
+
+#[inline(always)]
+fn count_ranks_within(scores: &[f64], tol: f64, out: &mut [u32]) {
+    for (r, &sj) in out.iter_mut().zip(scores) {
+        let bar = sj + tol;
+        *r = 1 + scores.iter().map(|&sk| (sk > bar) as u32).sum::<u32>();
     }
 }
 
@@ -392,11 +409,18 @@ fn normalise_column(col: &[Option<f64>], method: Normalisation) -> Vec<Option<f6
     let n = obs.len() as f64;
     match method {
         Normalisation::Z => {
-            let mean = obs.iter().sum::<f64>() / n;
-            let sd = (obs.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
+            let (mean, sd, scale) = gihi_scores::mean_and_std(&obs);
             let constant = obs.iter().all(|v| *v == obs[0]);
             col.iter()
-                .map(|v| v.map(|x| if constant { 0.0 } else { (x - mean) / sd }))
+                .map(|v| {
+                    v.map(|x| {
+                        if constant {
+                            0.0
+                        } else {
+                            (x / scale - mean) / sd
+                        }
+                    })
+                })
                 .collect()
         }
         Normalisation::MinMax => {

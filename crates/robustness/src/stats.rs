@@ -24,8 +24,20 @@ pub const REDUNDANT: f64 = 0.9;
 /// Threshold below which a correlation with the parent counts as weak.
 pub const WEAK: f64 = 0.3;
 
-/// Arithmetic mean.
+/// The values divided by the power of two at or below the largest |value| (exact), and
+/// that power: sums of squares and higher powers of the scaled values cannot overflow.
+fn scaled(v: &[f64]) -> (Vec<f64>, f64) {
+    let (_, _, scale) = gihi_scores::mean_and_std(v);
+    (v.iter().map(|x| x / scale).collect(), scale)
+}
+
+/// Arithmetic mean (of the scaled values, so that it is finite for any finite input).
 pub fn mean(v: &[f64]) -> f64 {
+    let (v, scale) = scaled(v);
+    plain_mean(&v) * scale
+}
+
+fn plain_mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len() as f64
 }
 
@@ -34,12 +46,15 @@ pub fn sample_sd(v: &[f64]) -> Option<f64> {
     if v.len() < 2 {
         return None;
     }
-    let m = mean(v);
-    Some((v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64).sqrt())
+    let (v, scale) = scaled(v);
+    let m = plain_mean(&v);
+    Some((v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64).sqrt() * scale)
 }
 
+/// Central moment of the scaled values (skewness and kurtosis do not depend on the scale).
 fn central_moment(v: &[f64], k: i32) -> f64 {
-    let m = mean(v);
+    let (v, _) = scaled(v);
+    let m = plain_mean(&v);
     v.iter().map(|x| (x - m).powi(k)).sum::<f64>() / v.len() as f64
 }
 
@@ -74,7 +89,8 @@ pub fn pearson(a: &[Option<f64>], b: &[Option<f64>]) -> Option<f64> {
     if x.len() < 3 {
         return None;
     }
-    let (mx, my) = (mean(&x), mean(&y));
+    let ((x, _), (y, _)) = (scaled(&x), scaled(&y));
+    let (mx, my) = (plain_mean(&x), plain_mean(&y));
     let sxy: f64 = x.iter().zip(&y).map(|(p, q)| (p - mx) * (q - my)).sum();
     let sxx: f64 = x.iter().map(|p| (p - mx) * (p - mx)).sum();
     let syy: f64 = y.iter().map(|q| (q - my) * (q - my)).sum();

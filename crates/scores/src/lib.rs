@@ -8,7 +8,9 @@
 //!    sums its own, so the composite z-value is the sum of the pillar z-values.
 //! 3. Each node's z-values are min-max rescaled over the group to [60, 100]:
 //!    `Y_j = 60 + (Y_j^s − Y_min) / (Y_max − Y_min) · 40`.
-//! 4. Rank 1 is best; ties (equal z-values) share the better rank (1, 2, 2, 4).
+//! 4. Rank 1 is best; ties share the better rank (1, 2, 2, 4). Two z-values are tied when
+//!    they differ by at most [`TIE_TOLERANCE`] times the node's z-range, so values that are
+//!    mathematically equal but were summed in a different order (one ulp apart) tie.
 //!
 //! Conventions:
 //! - `Std` is the **population** standard deviation (divide by n, numpy's `ddof=0`). On a
@@ -247,19 +249,34 @@ pub fn z_scores(x: &[Option<f64>]) -> Option<Vec<f64>> {
     if observed.iter().all(|v| *v == observed[0]) {
         return Some(vec![0.0; x.len()]);
     }
-    let n = observed.len() as f64;
-    let mean = observed.iter().sum::<f64>() / n;
-    let variance = observed
-        .iter()
-        .map(|v| (v - mean) * (v - mean))
-        .sum::<f64>()
-        / n;
-    let std = variance.sqrt();
+    let (mean, std, scale) = mean_and_std(&observed);
     Some(
         x.iter()
-            .map(|v| v.map_or(0.0, |v| (v - mean) / std))
+            .map(|v| v.map_or(0.0, |v| (v / scale - mean) / std))
             .collect(),
     )
+}
+
+/// Mean and population standard deviation of `values / scale`, with `scale` the power of
+/// two at or below the largest |value|: scaling first keeps the squares finite for any
+/// finite input (1e200 included), and scaling by a power of two is exact, so z-scores are
+/// bit-identical to the unscaled formula wherever that does not overflow.
+/// Returns (mean, std, scale); z = (x / scale − mean) / std.
+pub fn mean_and_std(values: &[f64]) -> (f64, f64, f64) {
+    let largest = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let scale = if largest > 0.0 && largest.is_finite() {
+        2f64.powi(largest.log2().floor() as i32)
+    } else {
+        1.0
+    };
+    let n = values.len() as f64;
+    let mean = values.iter().map(|v| v / scale).sum::<f64>() / n;
+    let variance = values
+        .iter()
+        .map(|v| (v / scale - mean) * (v / scale - mean))
+        .sum::<f64>()
+        / n;
+    (mean, variance.sqrt(), scale)
 }
 
 fn is_constant(x: &[Option<f64>]) -> bool {
@@ -287,12 +304,34 @@ pub fn min_max_to_60_100(y: &[f64]) -> Option<Vec<f64>> {
     )
 }
 
-/// Competition ranks, higher value first: 1 + the number of strictly greater values.
+/// Relative tie tolerance of ranks: two values of a node are tied when they differ by at
+/// most this times the node's range (`max − min` over the group). 1e-9 of the range is
+/// 4e-8 score points, far below the two printed decimals, and far above the rounding of
+/// sums of 30 terms (about 1e-15 of the range).
+pub const TIE_TOLERANCE: f64 = 1e-9;
+
+/// The absolute tie tolerance for a set of values: [`TIE_TOLERANCE`] × (max − min).
+pub fn tie_tolerance(y: &[f64]) -> f64 {
+    let (lo, hi) = y
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
+    if hi > lo {
+        TIE_TOLERANCE * (hi - lo)
+    } else {
+        0.0
+    }
+}
+
+/// Competition ranks, higher value first: 1 + the number of values greater by more than
+/// the tie tolerance ([`tie_tolerance`]), so tied values share the better rank.
 pub fn competition_ranks(y: &[f64]) -> Vec<usize> {
+    let tol = tie_tolerance(y);
     let mut sorted: Vec<f64> = y.to_vec();
     sorted.sort_by(|a, b| b.total_cmp(a));
     y.iter()
-        .map(|v| 1 + sorted.partition_point(|s| s > v))
+        .map(|v| 1 + sorted.partition_point(|s| *s > v + tol))
         .collect()
 }
 

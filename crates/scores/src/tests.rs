@@ -246,3 +246,33 @@ proptest! {
         )?;
     }
 }
+
+#[test]
+fn values_one_ulp_apart_share_the_better_rank() {
+    // 0.1 + 0.2 and 0.3 are mathematically equal and one ulp apart in f64.
+    let a = 0.1 + 0.2;
+    let b = 0.3;
+    assert_ne!(a, b);
+    assert_eq!(competition_ranks(&[a, b, 0.0, 1.0]), vec![2, 2, 4, 1]);
+    // A real difference is still a difference.
+    assert_eq!(
+        competition_ranks(&[0.3, 0.3 + 1e-6, 0.0, 1.0]),
+        vec![3, 2, 4, 1]
+    );
+}
+
+#[test]
+fn huge_values_keep_their_z_scores() {
+    // (x − mean)² overflows for 1e160 without scaling; z must equal that of 1, 2, 3.
+    for big in [1e160, 1e300, 1.7e308] {
+        let z = z_scores(&[Some(big / 3.0), Some(big / 3.0 * 2.0), Some(big)]);
+        let small = z_scores(&[Some(1.0), Some(2.0), Some(3.0)]).unwrap();
+        let z = z.unwrap();
+        for (a, b) in z.iter().zip(&small) {
+            assert!(a.is_finite() && (a - b).abs() < 1e-12, "{big}: {z:?}");
+        }
+    }
+    // Tiny values too.
+    let z = z_scores(&[Some(1e-300), Some(2e-300), Some(3e-300)]).unwrap();
+    assert!((z[2] - 1.224744871391589).abs() < 1e-12, "{z:?}");
+}

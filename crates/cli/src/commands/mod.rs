@@ -62,9 +62,8 @@ pub fn load_indicator_table(
     registry: &gihi_registry::Registry,
 ) -> Result<(gihi_data::IndicatorTable, String), CliError> {
     let table = gihi_data::read_indicator_table(data, framework, registry)?;
-    let bytes =
-        std::fs::read(data).map_err(|e| CliError::Input(format!("{}: {e}", data.display())))?;
-    Ok((table, sha256_hex(&bytes)))
+    let sha = table.sha256.clone();
+    Ok((table, sha))
 }
 
 /// Lower-case hex SHA-256.
@@ -194,5 +193,15 @@ pub fn clip(text: &str, max: usize) -> String {
         text.to_string()
     } else {
         text.chars().take(max).collect::<String>() + "…"
+    }
+}
+
+/// A number for reading in a text table: four decimals, or scientific notation when it is
+/// huge or tiny (1e300 would print 300 digits).
+pub fn readable(x: f64) -> String {
+    if x != 0.0 && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:.4e}")
+    } else {
+        format!("{x:.4}")
     }
 }

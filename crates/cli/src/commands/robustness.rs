@@ -170,7 +170,12 @@ pub fn run_stats(
     })?;
     let model = Model::new(&l.framework, t.cities.clone(), t.values.clone());
     let a = statistical_audit(&l.framework, &model);
-    let f = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.4}"));
+    let f = |v: Option<f64>| {
+        v.map_or(String::new(), |x| match format {
+            Format::Table => super::readable(x),
+            _ => x.to_string(),
+        })
+    };
     let text = match format {
         Format::Json => super::json_text(
             &json!({"synthetic": l.table.synthetic, "group": group.as_str(), "audit": a}),
