@@ -113,7 +113,7 @@ def main():
     a = ap.parse_args()
     ref = compute(a.data, a.framework, a.registry, a.missing)
     if a.compare:
-        got = {(r["city"], r["group"], r["node"]): r for r in csv.DictReader(open(a.compare, encoding="utf-8"))}
+        got = {(r["city"], r["group"], r["node"]): r for r in csv.DictReader(line for line in open(a.compare, encoding="utf-8") if not line.startswith("#"))}
         bad = 0
         for c, g, level, nid, s, rank in ref:
             r = got.pop((c, g, nid), None)

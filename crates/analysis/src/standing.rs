@@ -148,7 +148,10 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
     let synthetic = manifest["synthetic"].as_bool().unwrap_or(false);
 
     let scores_path = dir.join("scores.csv");
-    let mut rdr = csv::Reader::from_path(&scores_path).map_err(|e| read_err(&scores_path, e))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_path(&scores_path)
+        .map_err(|e| read_err(&scores_path, e))?;
     let mut by_group: BTreeMap<Group, BTreeMap<String, (Level, Vec<Entry>)>> = BTreeMap::new();
     for rec in rdr.deserialize::<ScoreRow>() {
         let r = rec.map_err(|e| read_err(&scores_path, e))?;
@@ -165,7 +168,10 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
             });
     }
     let ind_path = dir.join("indicators.csv");
-    let mut rdr = csv::Reader::from_path(&ind_path).map_err(|e| read_err(&ind_path, e))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_path(&ind_path)
+        .map_err(|e| read_err(&ind_path, e))?;
     let ids: Vec<String> = framework.indicators().map(|i| i.id.clone()).collect();
     let mut indicator_z: BTreeMap<Group, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
     let mut indicator_values: BTreeMap<Group, BTreeMap<String, Vec<Option<f64>>>> = BTreeMap::new();

@@ -20,7 +20,10 @@ fn fixture(name: &str) -> PathBuf {
 type Row = (String, String, String, f64, usize); // group, level, node, score, rank
 
 fn read_scores(path: &Path) -> BTreeMap<(String, String), Row> {
-    let mut r = csv::Reader::from_path(path).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_path(path)
+        .unwrap();
     assert_eq!(
         r.headers().unwrap(),
         vec!["city", "group", "level", "node", "score", "rank"]
@@ -214,7 +217,10 @@ fn imputed_cells_are_flagged() {
         .sum::<usize>();
     assert!(blanks > 50);
     assert_eq!(m["imputed"].as_array().unwrap().len(), blanks);
-    let mut r = csv::Reader::from_path(out.join("indicators.csv")).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_path(out.join("indicators.csv"))
+        .unwrap();
     let imputed = r
         .headers()
         .unwrap()

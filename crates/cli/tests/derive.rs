@@ -44,7 +44,8 @@ fn derive_then_compute_carries_the_flags() {
     ]);
     assert_eq!(code, 0, "{err}");
     let ind = std::fs::read_to_string(run.join("indicators.csv")).unwrap();
-    assert!(ind.starts_with("city,group,indicator,value,z,imputed,flags\n"));
+    assert!(ind.starts_with("# SYNTHETIC DATA"));
+    assert!(ind.contains("\ncity,group,indicator,value,z,imputed,flags\n"));
     assert!(
         ind.contains(",I15,")
             && ind

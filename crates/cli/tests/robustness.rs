@@ -18,6 +18,7 @@ fn uncertainty_writes_rank_intervals() {
     assert_eq!(code, 0, "{err}");
     let csv = std::fs::read_to_string(out.join("rank_intervals.csv")).unwrap();
     let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("# SYNTHETIC DATA"));
     assert_eq!(
         lines.next().unwrap(),
         "city,group,level,node,nominal_rank,median_rank,p05,p95"
@@ -43,7 +44,10 @@ fn uncertainty_writes_rank_intervals() {
         &zero,
         &["--runs", "500", "--vary", "weights", "--weight-spread", "0"],
     );
-    let mut r = csv::Reader::from_path(zero.join("rank_intervals.csv")).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_path(zero.join("rank_intervals.csv"))
+        .unwrap();
     for rec in r.records() {
         let rec = rec.unwrap();
         let nominal: f64 = rec[4].parse().unwrap();
@@ -72,8 +76,9 @@ fn sensitivity_writes_indices() {
     ]);
     assert_eq!(code, 0, "{err}");
     let csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
-    assert!(csv.starts_with(
-        "group,scope,city,factor,first_order,first_lo,first_hi,total,total_lo,total_hi\n"
+    assert!(csv.starts_with("# SYNTHETIC DATA"));
+    assert!(csv.contains(
+        "\ngroup,scope,city,factor,first_order,first_lo,first_hi,total,total_lo,total_hi\n"
     ));
     assert!(csv.contains("main,overall,,weights,"));
     assert!(csv.contains("main,city,boston,normalisation,"));
@@ -112,7 +117,7 @@ fn stats_whatif_target() {
     assert_eq!(v["whatif"]["city"].as_array().unwrap().len(), 16);
     let (code, out, _) = gihi(&["target", "--data", c, "--city", "rome", "--rank", "30"]);
     assert_eq!(code, 0);
-    assert!(out.contains("One indicator alone:"));
+    assert!(out.contains("One indicator alone (values verified to reach the rank):"));
     let (code, out, _) = gihi(&[
         "target", "--data", c, "--city", "rome", "--rank", "5", "--level", "C2", "--format", "json",
     ]);
@@ -179,7 +184,7 @@ fn bad_robustness_input_exits_2() {
         ),
         (
             vec!["target", "--data", c, "--city", "rome", "--rank", "0"],
-            "--rank must be 1 or more",
+            "--rank 0: expected a rank from 1 to 108",
         ),
         (
             vec![

@@ -171,7 +171,7 @@ pub fn render(report: &Report, langs: &[Lang]) -> Result<Vec<(String, Vec<u8>)>,
     for t in report.tables() {
         files.push((
             format!("tables/{}.csv", t.id),
-            table_csv(t, langs).into_bytes(),
+            table_csv(t, langs, report.synthetic).into_bytes(),
         ));
     }
     for f in report.figures() {
@@ -189,14 +189,20 @@ pub fn render(report: &Report, langs: &[Lang]) -> Result<Vec<(String, Vec<u8>)>,
     Ok(files)
 }
 
-/// A table as CSV, with bilingual headers (`中文 English`) when both languages are wanted.
-fn table_csv(t: &Table, langs: &[Lang]) -> String {
+/// A table as CSV, with bilingual headers (`中文 English`) when both languages are wanted;
+/// a table of a synthetic run opens with a `#` line saying so.
+fn table_csv(t: &Table, langs: &[Lang], synthetic: bool) -> String {
     let head = |x: &Text| match langs {
         [l] => x.get(*l).to_string(),
         _ if x.zh == x.en => x.en.clone(),
         _ => format!("{} {}", x.zh, x.en),
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let banner = if synthetic {
+        "# SYNTHETIC DATA: computed from an invented table; NOT real GIHI results\n"
+    } else {
+        ""
+    };
+    let mut w = csv::Writer::from_writer(banner.as_bytes().to_vec());
     let _ = w.write_record(t.columns.iter().map(head));
     for r in &t.rows {
         let _ = w.write_record(r.iter().map(|c| head(&c.text)));

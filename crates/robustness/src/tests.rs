@@ -238,7 +238,7 @@ fn whatif_and_target() {
         .max(1);
     let tg = whatif::target(&f, &t, city, "GIHI", goal, MissingPolicy::Error).unwrap();
     assert_eq!(tg.single.len(), 30);
-    let combo = tg.combination.expect("reachable by the combination");
+    let combo = tg.greedy_combination.expect("reachable by the combination");
     let mut t2 = t.clone();
     for s in &combo {
         let i = f.indicators().position(|x| x.id == s.indicator).unwrap();

@@ -3,17 +3,23 @@
 //! move).
 //!
 //! Target search:
-//! - per indicator: the smallest change of that indicator alone that gives the city rank ≤ K
-//!   at the chosen level, found by bisection (60 steps) between the current value and a value
-//!   far beyond the group's range; "not reachable" when even that is not enough (a single
-//!   z-score is bounded by √(n − 1), so some targets cannot be reached with one indicator).
-//! - cheapest combination under a simple effort model: effort = Σ |change| / sd, the change
-//!   of each indicator counted in its standard deviations over the group (sample sd). Each
-//!   standard deviation of improvement adds the indicator's effective weight to the node's
-//!   z-sum, so the greedy order — highest effective weight first, each raised at most to the
-//!   group's best current value — minimises effort in the linearised problem (which ignores
-//!   the change's small effect on the group's means and deviations). The last step is
-//!   bisected, and the result verified by exact recomputation.
+//! - per indicator: the smallest change of that indicator alone found to give the city rank
+//!   ≤ K at the chosen level. A rank is not monotone in one value (moving a value moves the
+//!   group's mean and deviation, so z-scores recentre), so the search first scans the whole
+//!   admissible range — [`SCAN_POINTS`] points from the current value to far beyond the
+//!   group's range (1000 spans), denser near the current value — and then bisects (60 steps)
+//!   between the last point that fails and the first that reaches. When no point reaches, the
+//!   result is "not found" with the range searched (a single z-score is bounded by √(n − 1),
+//!   so some targets cannot be reached with one indicator).
+//! - the value printed is rounded to [`DECIMALS`] decimals *in the improving direction* and
+//!   verified by exact recomputation, so it always reaches the rank (if the rounded value
+//!   does not, the exact value is given).
+//! - a greedy combination under a simple effort model: effort = Σ |change| / sd, the change
+//!   of each indicator counted in its standard deviations over the group (sample sd).
+//!   Indicators are raised in order of effective weight (highest first), each at most to the
+//!   group's best current value, the last step bisected and the result verified by exact
+//!   recomputation. This order is optimal only for the linearised problem without the caps;
+//!   it is a heuristic, **not guaranteed to be the cheapest** combination.
 
 use gihi_framework::{Direction, Framework};
 use gihi_scores::{score, GroupTable, MissingPolicy, ScoreError};
@@ -80,6 +86,53 @@ pub struct WhatIf {
     pub affected: Vec<Move>,
 }
 
+/// Why a what-if cannot be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum WhatIfError {
+    #[error(transparent)]
+    Score(#[from] ScoreError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The new values of one city's indicators, validated as `gihi compute` validates input:
+/// finite, and 0 or more except for growth rates. A relative or additive change to a
+/// missing cell is refused (there is nothing to change); setting a value fills it.
+pub fn apply_changes(
+    framework: &Framework,
+    table: &GroupTable,
+    city: usize,
+    changes: &[(usize, Change)],
+) -> Result<Vec<(usize, f64)>, String> {
+    let indicators: Vec<_> = framework.indicators().collect();
+    let mut out = Vec::new();
+    for &(i, c) in changes {
+        let ind = indicators[i];
+        let new = match (table.values[city][i], c) {
+            (_, Change::Set(v)) => v,
+            (Some(current), c) => c.apply(current),
+            (None, _) => {
+                return Err(format!(
+                    "{} of {} is missing: a relative or additive change needs a value; set one instead (e.g. {}=12.5)",
+                    ind.id, table.cities[city], ind.id
+                ))
+            }
+        };
+        if !new.is_finite() {
+            return Err(format!("{}: the new value is not a finite number", ind.id));
+        }
+        if new < 0.0 && !ind.kind.allows_negative() {
+            return Err(format!(
+                "{} ({}): expected a value of 0 or more, the change gives {new}",
+                ind.id,
+                ind.kind.as_str()
+            ));
+        }
+        out.push((i, new));
+    }
+    Ok(out)
+}
+
 fn with_values(table: &GroupTable, city: usize, changes: &[(usize, f64)]) -> GroupTable {
     let mut t = table.clone();
     for &(i, v) in changes {
@@ -95,12 +148,9 @@ pub fn whatif(
     city: usize,
     changes: &[(usize, Change)],
     missing: MissingPolicy,
-) -> Result<WhatIf, ScoreError> {
+) -> Result<WhatIf, WhatIfError> {
+    let new = apply_changes(framework, table, city, changes).map_err(WhatIfError::Invalid)?;
     let before = score(framework, table, missing)?;
-    let new: Vec<(usize, f64)> = changes
-        .iter()
-        .map(|&(i, c)| (i, c.apply(table.values[city][i].unwrap_or(0.0))))
-        .collect();
     let after = score(framework, &with_values(table, city, &new), missing)?;
     let mut out = WhatIf {
         city: Vec::new(),
@@ -126,15 +176,22 @@ pub fn whatif(
     Ok(out)
 }
 
-/// The smallest single-indicator change that reaches the target.
+/// Points scanned over the admissible range before bisecting (see the module docs).
+pub const SCAN_POINTS: usize = 64;
+/// Decimals of the values reported; they are rounded in the improving direction.
+pub const DECIMALS: i32 = 4;
+
+/// The smallest single-indicator change found to reach the target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SingleTarget {
     pub indicator: String,
     pub current: f64,
-    /// The value needed, if reachable.
+    /// The value needed (verified to reach the rank), or `None` when no value was found.
     pub needed: Option<f64>,
     pub change: Option<f64>,
     pub change_percent: Option<f64>,
+    /// The far end of the range searched (from the current value).
+    pub searched_to: f64,
 }
 
 /// One step of the cheapest combination.
@@ -154,9 +211,10 @@ pub struct Target {
     pub current_rank: usize,
     pub goal: usize,
     pub single: Vec<SingleTarget>,
+    /// A greedy combination (highest effective weight first; not guaranteed cheapest);
     /// `None` when even every indicator of the node at the group's best value is not enough.
-    pub combination: Option<Vec<Step>>,
-    pub combination_effort: Option<f64>,
+    pub greedy_combination: Option<Vec<Step>>,
+    pub greedy_effort: Option<f64>,
 }
 
 fn rank_at(
@@ -170,9 +228,12 @@ fn rank_at(
     Ok(s.node(node).map_or(usize::MAX, |n| n.rank[city]))
 }
 
-/// Bisects the smallest move of indicator `i` from `from` toward `limit` reaching rank ≤ goal.
+/// The smallest move of indicator `i` from `from` toward `limit` found to reach rank ≤ goal:
+/// scans [`SCAN_POINTS`] points (denser near `from`), then bisects between the last point
+/// that fails and the first that reaches; the result is rounded to [`DECIMALS`] in the
+/// direction of `limit` when that still reaches.
 #[allow(clippy::too_many_arguments)]
-fn bisect(
+fn search(
     framework: &Framework,
     t: &GroupTable,
     node: &str,
@@ -192,10 +253,22 @@ fn bisect(
             missing,
         )? <= goal)
     };
-    if !reaches(limit)? {
-        return Ok(None);
+    let mut lo = from;
+    let mut hi = None;
+    for k in 1..=SCAN_POINTS {
+        let x = (k as f64 / SCAN_POINTS as f64).powi(3);
+        let v = if k == SCAN_POINTS {
+            limit
+        } else {
+            from + (limit - from) * x
+        };
+        if reaches(v)? {
+            hi = Some(v);
+            break;
+        }
+        lo = v;
     }
-    let (mut lo, mut hi) = (from, limit);
+    let Some(mut hi) = hi else { return Ok(None) };
     for _ in 0..60 {
         let mid = (lo + hi) / 2.0;
         if reaches(mid)? {
@@ -204,7 +277,22 @@ fn bisect(
             lo = mid;
         }
     }
-    Ok(Some(hi))
+    let step = 10f64.powi(-DECIMALS);
+    let rounded = if limit >= from {
+        (hi / step).ceil() * step
+    } else {
+        (hi / step).floor() * step
+    };
+    let admissible = if limit >= from {
+        rounded <= limit.max(hi)
+    } else {
+        rounded >= limit.min(hi)
+    };
+    Ok(Some(if admissible && reaches(rounded)? {
+        rounded
+    } else {
+        hi
+    }))
 }
 
 /// Searches, for one city, the changes that give it rank ≤ `goal` at `node`.
@@ -247,7 +335,7 @@ pub fn target(
         let needed = if current_rank <= goal {
             Some(current)
         } else {
-            bisect(
+            search(
                 framework, table, node, city, i, current, limit, goal, missing,
             )?
         };
@@ -259,6 +347,7 @@ pub fn target(
             change_percent: needed
                 .filter(|_| current != 0.0)
                 .map(|v| 100.0 * (v - current) / current.abs()),
+            searched_to: limit,
         });
     }
     // Greedy combination by effective weight, each capped at the group's best value.
@@ -286,7 +375,7 @@ pub fn target(
             continue;
         }
         let sd = crate::stats::sample_sd(&col).unwrap_or(1.0).max(1e-12);
-        let to = match bisect(framework, &t, node, city, i, from, best, goal, missing)? {
+        let to = match search(framework, &t, node, city, i, from, best, goal, missing)? {
             Some(v) => {
                 reached = true;
                 v
@@ -308,7 +397,7 @@ pub fn target(
         current_rank,
         goal,
         single,
-        combination: reached.then_some(steps),
-        combination_effort: reached.then_some(effort),
+        greedy_combination: reached.then_some(steps),
+        greedy_effort: reached.then_some(effort),
     })
 }

@@ -170,6 +170,7 @@ pub fn run_modes(src: &Source, options: ModeOptions, format: Format) -> Result<(
             h.extend(pnames.iter().map(String::as_str));
             h.push("printed_mode");
             csv_string(
+                s.synthetic,
                 &h,
                 m.cities.iter().map(|c| {
                     let mut r = vec![
@@ -272,6 +273,7 @@ pub fn run_regions(
             super::json_text(&v)
         }
         Format::Csv => csv_string(
+            s.synthetic,
             &["continent", "cities", "best", "q1", "median", "q3", "worst"],
             q.iter().map(|x| {
                 vec![
@@ -338,9 +340,16 @@ pub fn run_changes(
     let s = &loaded.standing;
     let (_, after_node) = node(s, lvl)?;
     let after = ranks(after_node);
+    let mut synthetic = s.synthetic;
     let (before, before_label) = match (against, &loaded.edition) {
-        (Some(dir), _) => {
+        (Some(_), Some(_)) => {
+            return Err(CliError::Input(
+                "--against compares two computed runs: give the later run with --results DIR (without it, the published edition would be compared with a run)".into(),
+            ))
+        }
+        (Some(dir), None) => {
             let earlier = from_results(dir).map_err(|e| CliError::Input(e.to_string()))?;
+            synthetic |= earlier.synthetic;
             let (_, n) = node(&earlier, lvl)?;
             (ranks(n), earlier.label.clone())
         }
@@ -389,12 +398,13 @@ pub fn run_changes(
     };
     let text = match format {
         Format::Json => {
-            let v = json!({"before": before_label, "after": s.label, "synthetic": s.synthetic, "level": lvl, "changes": ch,
+            let v = json!({"before": before_label, "after": s.label, "synthetic": synthetic, "level": lvl, "changes": ch,
                 "biggest_risers": risers, "biggest_fallers": fallers});
             super::json_text(&v)
         }
         Format::Csv => csv_string(
-            &["city", "before", "after", "change"],
+            synthetic,
+            &["city", "rank_before", "rank_after", "change"],
             ch.rows.iter().map(|r| {
                 vec![
                     r.city.clone(),
@@ -406,6 +416,9 @@ pub fn run_changes(
         ),
         Format::Table => {
             let mut out = header(s);
+            if synthetic && !s.synthetic {
+                out.push_str("SYNTHETIC: the earlier run is synthetic, so this comparison is not real GIHI data\n");
+            }
             out.push_str(&format!(
                 "Rank changes at level {lvl}, top {top}: {before_label} -> {}\n\n",
                 s.label
@@ -520,6 +533,7 @@ pub fn run_profile(src: &Source, city: &str, format: Format) -> Result<(), CliEr
             &json!({"source": s.label, "synthetic": s.synthetic, "name_en": c.name_en, "name_zh": c.name_zh, "profile": p}),
         ),
         Format::Csv => csv_string(
+            s.synthetic,
             &[
                 "node",
                 "level",
@@ -620,6 +634,7 @@ pub fn run_statements(edition_dir: Option<&Path>, format: Format) -> Result<(), 
     let out = match format {
         Format::Json => super::json_text(&verdicts),
         Format::Csv => csv_string(
+            false,
             &["section", "claim", "level", "holds", "found", "quote"],
             verdicts.iter().map(|v| {
                 vec![

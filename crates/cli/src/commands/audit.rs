@@ -13,6 +13,7 @@ pub fn run(dir: Option<&Path>, format: Format) -> Result<(), CliError> {
     let text = match format {
         Format::Json => super::json_text(&result.findings),
         Format::Csv => csv_string(
+            false,
             &[
                 "table",
                 "city",

@@ -45,7 +45,7 @@ pub fn run(format: Format, group: Option<Group>) -> Result<(), CliError> {
                 })
                 .collect();
             if format == Format::Csv {
-                csv_string(&HEADER, rows)
+                csv_string(false, &HEADER, rows)
             } else {
                 let short: Vec<Vec<String>> = rows
                     .into_iter()

@@ -152,14 +152,20 @@ pub fn run(
     let mut inputs = vec![data, provenance_file.as_path()];
     inputs.extend(framework);
     let mut dir = OutputDir::create(out, "compute", &inputs)?;
-    dir.write("scores.csv", scores_csv(&results).as_bytes())?;
+    dir.write(
+        "scores.csv",
+        scores_csv(&results, table.synthetic).as_bytes(),
+    )?;
     // The run carries the framework it was computed with, so reading it back never depends
     // on a file elsewhere that may have changed.
     dir.write(RUN_FRAMEWORK, loaded.text.as_bytes())?;
     let provenance = read_provenance(data)?;
     let no_flags = Flags::new();
     let flags = provenance.as_ref().map_or(&no_flags, |p| &p.2);
-    dir.write("indicators.csv", indicators_csv(&results, flags).as_bytes())?;
+    dir.write(
+        "indicators.csv",
+        indicators_csv(&results, flags, table.synthetic).as_bytes(),
+    )?;
     let manifest = Manifest {
         tool: "gihi",
         version: env!("CARGO_PKG_VERSION"),
@@ -231,7 +237,7 @@ pub fn run(
 }
 
 /// Rows by group, then node (composite, pillars, sub-pillars), then rank, then city id.
-fn scores_csv(results: &[GroupResult]) -> String {
+fn scores_csv(results: &[GroupResult], synthetic: bool) -> String {
     let mut rows = Vec::new();
     for GroupResult {
         group, scores: s, ..
@@ -256,11 +262,11 @@ fn scores_csv(results: &[GroupResult]) -> String {
             }
         }
     }
-    csv_string(&SCORES_HEADER, rows)
+    csv_string(synthetic, &SCORES_HEADER, rows)
 }
 
 /// Raw value, z-score and imputation flag of every city and indicator.
-fn indicators_csv(results: &[GroupResult], flags: &Flags) -> String {
+fn indicators_csv(results: &[GroupResult], flags: &Flags, synthetic: bool) -> String {
     let mut rows = Vec::new();
     for GroupResult {
         group,
@@ -285,5 +291,5 @@ fn indicators_csv(results: &[GroupResult], flags: &Flags) -> String {
             }
         }
     }
-    csv_string(&INDICATORS_HEADER, rows)
+    csv_string(synthetic, &INDICATORS_HEADER, rows)
 }

@@ -68,6 +68,7 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<(), CliError> {
             super::json_text(&doc)
         }
         Format::Csv => csv_string(
+            false,
             &[
                 "level",
                 "id",

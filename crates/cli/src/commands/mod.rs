@@ -85,9 +85,14 @@ pub fn print(text: &str) -> Result<(), CliError> {
     }
 }
 
-/// Renders CSV records into a string.
-pub fn csv_string(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// Renders CSV records into a string; made from synthetic data, it opens with a `#` line
+/// saying so (gihi's readers skip `#` lines).
+pub fn csv_string(
+    synthetic: bool,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> String {
+    let mut w = csv::Writer::from_writer(synthetic_csv_comment(synthetic).into_bytes());
     w.write_record(header).expect("writing to memory");
     for r in rows {
         w.write_record(&r).expect("writing to memory");
@@ -203,5 +208,15 @@ pub fn readable(x: f64) -> String {
         format!("{x:.4e}")
     } else {
         format!("{x:.4}")
+    }
+}
+
+/// The leading comment line of a CSV made from synthetic data (empty otherwise), so that a
+/// CSV output says SYNTHETIC as every other output does.
+pub fn synthetic_csv_comment(synthetic: bool) -> String {
+    if synthetic {
+        "# SYNTHETIC DATA: computed from an invented table; NOT real GIHI results\n".into()
+    } else {
+        String::new()
     }
 }

@@ -76,7 +76,7 @@ pub fn run_ranking(
         }
     );
     let text = match format {
-        Format::Csv => csv_string(&header, rows),
+        Format::Csv => csv_string(false, &header, rows),
         Format::Json => {
             let items: Vec<serde_json::Value> = rows
                 .iter()
@@ -140,6 +140,7 @@ pub fn run_regions(
             super::json_text(&serde_json::Value::Object(map))
         }
         Format::Csv => csv_string(
+            false,
             &["region", "cities"],
             counts.iter().map(|(k, n)| vec![k.clone(), n.to_string()]),
         ),

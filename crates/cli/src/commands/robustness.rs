@@ -181,6 +181,7 @@ pub fn run_stats(
             &json!({"synthetic": l.table.synthetic, "group": group.as_str(), "audit": a}),
         ),
         Format::Csv => csv_string(
+            l.table.synthetic,
             &[
                 "indicator",
                 "observed",
@@ -332,6 +333,7 @@ pub fn run_uncertainty(
     dir.write(
         "rank_intervals.csv",
         csv_string(
+            l.table.synthetic,
             &[
                 "city",
                 "group",
@@ -451,6 +453,7 @@ pub fn run_sensitivity(
     dir.write(
         "sensitivity.csv",
         csv_string(
+            l.table.synthetic,
             &[
                 "group",
                 "scope",
@@ -513,8 +516,10 @@ pub fn run_whatif(
             .ok_or_else(|| CliError::Input(format!("--set {s}: unknown indicator `{id}`")))?;
         changes.push((i, c));
     }
-    let w = whatif(&l.framework, t, j, &changes, missing)
-        .map_err(|e| CliError::Input(format!("{}: {e}", l.table.origin)))?;
+    let w = whatif(&l.framework, t, j, &changes, missing).map_err(|e| match e {
+        gihi_robustness::whatif::WhatIfError::Invalid(m) => CliError::Input(format!("--set: {m}")),
+        e => CliError::Input(format!("{}: {e}", l.table.origin)),
+    })?;
     let text = match format {
         Format::Json => super::json_text(
             &json!({"synthetic": l.table.synthetic, "group": group.as_str(), "whatif": w}),
@@ -545,7 +550,7 @@ pub fn run_whatif(
             if format == Format::Csv {
                 let mut all = rows(&w.city);
                 all.extend(rows(&w.affected));
-                csv_string(&header, all)
+                csv_string(l.table.synthetic, &header, all)
             } else {
                 format!(
                     "What if {}: {}{}\n\n{}\nOther cities whose rank changes ({}):\n{}",
@@ -584,8 +589,11 @@ pub fn run_target(
             "--level {level}: expected composite or a pillar or sub-pillar id of the framework"
         )));
     }
-    if rank == 0 {
-        return Err(CliError::Input("--rank must be 1 or more".into()));
+    if rank == 0 || rank > t.cities.len() {
+        return Err(CliError::Input(format!(
+            "--rank {rank}: expected a rank from 1 to {}, the number of cities of the {group} group",
+            t.cities.len()
+        )));
     }
     let r = target(&l.framework, t, j, node, rank, missing)
         .map_err(|e| CliError::Input(format!("{}: {e}", l.table.origin)))?;
@@ -593,19 +601,56 @@ pub fn run_target(
         Format::Json => super::json_text(
             &json!({"synthetic": l.table.synthetic, "group": group.as_str(), "city": t.cities[j], "target": r}),
         ),
-        Format::Csv => csv_string(
-            &["indicator", "current", "needed", "change", "change_percent"],
-            r.single.iter().map(|s| {
-                let f = |v: Option<f64>| v.map_or("not reachable".to_string(), |x| format!("{x}"));
-                vec![
-                    s.indicator.clone(),
-                    s.current.to_string(),
-                    f(s.needed),
-                    f(s.change),
-                    f(s.change_percent),
-                ]
-            }),
-        ),
+        Format::Csv => {
+            let f = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
+            let mut rows: Vec<Vec<String>> = r
+                .single
+                .iter()
+                .map(|s| {
+                    vec![
+                        "single".into(),
+                        s.indicator.clone(),
+                        s.current.to_string(),
+                        f(s.needed),
+                        f(s.change),
+                        f(s.change_percent),
+                        String::new(),
+                        s.needed.is_some().to_string(),
+                        s.searched_to.to_string(),
+                    ]
+                })
+                .collect();
+            for st in r.greedy_combination.iter().flatten() {
+                rows.push(vec![
+                    "greedy".into(),
+                    st.indicator.clone(),
+                    st.from.to_string(),
+                    st.to.to_string(),
+                    (st.to - st.from).to_string(),
+                    String::new(),
+                    st.effort.to_string(),
+                    "true".into(),
+                    String::new(),
+                ]);
+            }
+            let mut text = String::new();
+            text.push_str(&csv_string(
+                l.table.synthetic,
+                &[
+                    "part",
+                    "indicator",
+                    "current",
+                    "needed",
+                    "change",
+                    "change_percent",
+                    "effort_sd",
+                    "found",
+                    "searched_to",
+                ],
+                rows,
+            ));
+            text
+        }
         Format::Table => {
             let mut out = format!(
                 "Target: {} from rank {} to rank {} or better at {}{}\n\n",
@@ -621,31 +666,31 @@ pub fn run_target(
                 .map(|s| match s.needed {
                     Some(v) => vec![
                         s.indicator.clone(),
-                        format!("{:.4}", s.current),
-                        format!("{v:.4}"),
+                        super::readable(s.current),
+                        v.to_string(),
                         s.change_percent
                             .map_or(String::new(), |p| format!("{p:+.1}%")),
                     ],
                     None => vec![
                         s.indicator.clone(),
-                        format!("{:.4}", s.current),
-                        "not reachable".into(),
+                        super::readable(s.current),
+                        format!("not found up to {}", super::readable(s.searched_to)),
                         String::new(),
                     ],
                 })
                 .collect();
-            out.push_str("One indicator alone:\n");
+            out.push_str("One indicator alone (values verified to reach the rank):\n");
             out.push_str(&text_table(
                 &["indicator", "current", "needed", "change"],
                 &rows,
             ));
-            match &r.combination {
+            match &r.greedy_combination {
                 Some(steps) => {
-                    out.push_str(&format!("\nCheapest combination (effort = changes in standard deviations; total {:.3}):\n", r.combination_effort.unwrap_or(0.0)));
-                    let rows: Vec<Vec<String>> = steps.iter().map(|s| vec![s.indicator.clone(), format!("{:.4}", s.from), format!("{:.4}", s.to), format!("{:.3}", s.effort)]).collect();
+                    out.push_str(&format!("\nA greedy combination (highest effective weight first, each at most the group's best value; not guaranteed cheapest; effort = changes in standard deviations, total {:.3}):\n", r.greedy_effort.unwrap_or(0.0)));
+                    let rows: Vec<Vec<String>> = steps.iter().map(|s| vec![s.indicator.clone(), super::readable(s.from), s.to.to_string(), format!("{:.3}", s.effort)]).collect();
                     out.push_str(&text_table(&["indicator", "from", "to", "effort (sd)"], &rows));
                 }
-                None => out.push_str("\nNot reachable even with every indicator of the level at the group's best value.\n"),
+                None => out.push_str("\nNo greedy combination found: even every indicator of the level at the group's best value is not enough.\n"),
             }
             out
         }
