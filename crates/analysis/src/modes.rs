@@ -34,6 +34,16 @@ pub enum Linkage {
 }
 
 impl Linkage {
+    /// The name used on the command line and in JSON (`ward`, `average`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Linkage::Ward => "ward",
+            Linkage::Average => "average",
+            Linkage::Complete => "complete",
+            Linkage::Single => "single",
+        }
+    }
+
     /// All linkages, Ward first.
     pub const ALL: [Linkage; 4] = [
         Linkage::Ward,
@@ -63,6 +73,17 @@ pub enum Scaling {
     /// Joint mode scores minus the city's own mean over the pillars: the profile's shape
     /// without its overall level (section 2.2 speaks of "得分形态特征", score shapes).
     Shape,
+}
+
+impl Scaling {
+    /// The name used on the command line and in JSON (`joint`, `per-pillar`, `shape`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scaling::Joint => "joint",
+            Scaling::PerPillar => "per-pillar",
+            Scaling::Shape => "shape",
+        }
+    }
 }
 
 /// The report's four development modes.

@@ -10,6 +10,10 @@ pub enum CliError {
     /// Something outside the input failed (writing output); exit status 1.
     #[error("{0}")]
     Failure(String),
+    /// A check ran and found errors in what it checked (`gihi audit published`), like a
+    /// linter; exit status 3. Its output has been written.
+    #[error("{0}")]
+    Findings(String),
 }
 
 impl CliError {
@@ -18,6 +22,7 @@ impl CliError {
         match self {
             CliError::Input(_) => 2,
             CliError::Failure(_) => 1,
+            CliError::Findings(_) => 3,
         }
     }
 }

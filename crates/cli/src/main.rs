@@ -96,9 +96,9 @@ enum Command {
     Published {
         #[command(subcommand)]
         query: PublishedQuery,
-        /// Directory of another edition's tables (default: the built-in GIHI 2024 edition).
-        #[arg(long, global = true)]
-        edition: Option<PathBuf>,
+        /// A built-in edition by year (2024, the default) or a directory of an edition's tables.
+        #[arg(long, global = true, value_name = "YEAR|DIR")]
+        edition: Option<String>,
     },
     /// Audit tables for inconsistencies.
     Audit {
@@ -107,9 +107,10 @@ enum Command {
     },
     /// Check the report's statements about its results against its tables.
     Statements {
-        /// Directory of another edition (with statements.toml); default: built-in 2024.
-        #[arg(long)]
-        edition: Option<PathBuf>,
+        /// A built-in edition by year (2024, the default) or a directory of an edition's
+        /// tables with its statements.toml.
+        #[arg(long, value_name = "YEAR|DIR")]
+        edition: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -134,11 +135,12 @@ enum Command {
         source: commands::analysis::Source,
         #[arg(long, default_value = "composite")]
         level: String,
+        /// Also count the cities by continent (or country) among the top N.
         #[arg(long)]
         top: Option<u32>,
-        /// Count by country instead of continent.
-        #[arg(long)]
-        by_country: bool,
+        /// Count by continent or by country.
+        #[arg(long, value_enum, default_value_t = commands::published::RegionBy::Continent)]
+        by: commands::published::RegionBy,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -277,10 +279,11 @@ enum SourcesWhat {
 #[derive(Subcommand)]
 enum AuditWhat {
     /// Check the printed result tables against each other and against Appendix 3.
+    /// Exit status 3 when it finds errors (0 when none), like a linter.
     Published {
-        /// Directory of another edition's tables (default: the built-in GIHI 2024 edition).
-        #[arg(long)]
-        edition: Option<PathBuf>,
+        /// A built-in edition by year (2024, the default) or a directory of an edition's tables.
+        #[arg(long, value_name = "YEAR|DIR")]
+        edition: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -438,9 +441,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
             source,
             level,
             top,
-            by_country,
+            by,
             format,
-        } => commands::analysis::run_regions(&source, &level, top, by_country, format),
+        } => commands::analysis::run_regions(
+            &source,
+            &level,
+            top,
+            by == commands::published::RegionBy::Country,
+            format,
+        ),
         Command::Changes {
             source,
             level,

@@ -70,7 +70,7 @@ fn cities_lists_the_registry() {
     assert!(lines
         .next()
         .unwrap()
-        .starts_with("id,name_en,name_zh,country,continent,group"));
+        .starts_with("city,name_en,name_zh,country,continent,group"));
     let rows: Vec<_> = lines.collect();
     assert_eq!(rows.len(), 120);
     assert_eq!(rows.iter().filter(|l| l.contains(",main,")).count(), 108);

@@ -18,7 +18,7 @@ fn ranking_in_every_format() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "rank,city,name_en,name_zh,score\n1,san-francisco-san-jose,San Francisco-San Jose,旧金山-圣何塞,100.00\n2,new-york,New York,纽约,91.88\n3,beijing,Beijing,北京,89.28\n"
+        "rank,city,name_en,name_zh,score,audit\n1,san-francisco-san-jose,San Francisco-San Jose,旧金山-圣何塞,100.00,\n2,new-york,New York,纽约,91.88,\n3,beijing,Beijing,北京,89.28,\n"
     );
     let (_, out, _) = gihi(&[
         "published",
@@ -31,6 +31,16 @@ fn ranking_in_every_format() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["rows"].as_array().unwrap().len(), 12);
     assert_eq!(v["rows"][0]["city"], "cambridge");
+    assert!(
+        v["rows"][0]["score"].is_number(),
+        "scores are numbers in JSON"
+    );
+    // Values the audit proves wrong are marked.
+    let (_, out, _) = gihi(&["published", "ranking", "--level", "B", "--format", "csv"]);
+    assert!(
+        out.contains("toronto,Toronto,多伦多,63.15,inconsistent: the audit implies 63.26"),
+        "{out}"
+    );
     assert!(v["source"].as_str().unwrap().contains("Table 4"));
     for level in [
         "A", "B", "C", "A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4", "C1", "C2", "C3", "C4",
@@ -148,8 +158,10 @@ fn bad_queries_exit_2() {
 
 #[test]
 fn audit_json_is_an_array_of_findings() {
-    let (code, out, _) = gihi(&["audit", "published", "--format", "json"]);
-    assert_eq!(code, 0);
+    // Like a linter: the output is complete, and exit status 3 says errors were found.
+    let (code, out, err) = gihi(&["audit", "published", "--format", "json"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("found 28 error(s)"), "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let findings = v.as_array().unwrap();
     assert_eq!(findings.len(), 28);

@@ -176,12 +176,19 @@ impl Accumulator {
     }
 }
 
+/// A place as the duplicate check compares it (city without case, country, metro), written
+/// so that it reads well in a message: `toronto (CA)`, `arlington (US, metro dallas)`.
 fn place_key(t: &Table, row: &[String]) -> String {
+    let metro = t.text(row, "metro");
     format!(
-        "{}|{}|{}",
+        "`{}` ({}{})",
         t.text(row, "city").to_lowercase(),
-        t.text(row, "country").to_lowercase(),
-        t.text(row, "metro")
+        t.text(row, "country").to_uppercase(),
+        if metro.is_empty() {
+            String::new()
+        } else {
+            format!(", metro {metro}")
+        }
     )
 }
 
@@ -766,7 +773,7 @@ pub fn gdp(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), Deri
         if !acc.first_row(
             t,
             *line,
-            &format!("{}|{year}", place_key(t, row)),
+            &format!("{} in {year}", place_key(t, row)),
             format!("{nominal} {code}"),
         )? {
             continue;

@@ -45,10 +45,7 @@ impl Source {
                 edition: None,
             });
         }
-        let edition = match self.edition.as_deref() {
-            None | Some("2024") => Edition::gihi_2024(),
-            Some(dir) => load_edition(Some(Path::new(dir)))?,
-        };
+        let edition = load_edition(self.edition.as_deref())?;
         let standing = from_edition(&edition, &Framework::gihi_2024());
         Ok(Loaded {
             standing,
@@ -188,8 +185,8 @@ pub fn run_modes(src: &Source, options: ModeOptions, format: Format) -> Result<(
         Format::Table => {
             let mut out = header(s);
             out.push_str(&format!(
-                "Development modes of the top {} ({:?} linkage, {:?} scaling, k = {}); mode scores on [0, 100] (Appendix 6)\n\n",
-                options.top, options.linkage, options.scaling, options.k
+                "Development modes of the top {} ({} linkage, {} scaling, k = {}); mode scores on [0, 100] (Appendix 6)\n\n",
+                options.top, options.linkage.as_str(), options.scaling.as_str(), options.k
             ));
             let mut h = vec!["rank".to_string(), "city".to_string()];
             h.extend(m.pillars.iter().cloned());
@@ -216,8 +213,8 @@ pub fn run_modes(src: &Source, options: ModeOptions, format: Format) -> Result<(
                     .iter()
                     .map(|(sc, l, ari, same)| {
                         vec![
-                            format!("{sc:?}"),
-                            format!("{l:?}"),
+                            sc.as_str().to_string(),
+                            l.as_str().to_string(),
                             format!("{ari:.3}"),
                             format!("{same}/{}", printed.len()),
                         ]
@@ -272,21 +269,40 @@ pub fn run_regions(
                 "top": top, "counted": counts.as_ref().map(|c| c.1), "counts": counts_obj});
             super::json_text(&v)
         }
-        Format::Csv => csv_string(
-            s.synthetic,
-            &["continent", "cities", "best", "q1", "median", "q3", "worst"],
-            q.iter().map(|x| {
-                vec![
-                    x.continent.clone(),
-                    x.cities.to_string(),
-                    x.best.to_string(),
-                    x.q1.to_string(),
-                    x.median.to_string(),
-                    x.q3.to_string(),
-                    x.worst.to_string(),
-                ]
-            }),
-        ),
+        Format::Csv => {
+            // Quartile rows, then (with --top) one count row per continent or country.
+            let mut rows: Vec<Vec<String>> = q
+                .iter()
+                .map(|x| {
+                    vec![
+                        "quartiles".into(),
+                        x.continent.clone(),
+                        x.cities.to_string(),
+                        x.best.to_string(),
+                        x.q1.to_string(),
+                        x.median.to_string(),
+                        x.q3.to_string(),
+                        x.worst.to_string(),
+                        String::new(),
+                    ]
+                })
+                .collect();
+            if let (Some((c, _)), Some(t)) = (&counts, top) {
+                for (k, v) in c {
+                    let mut row = vec![format!("top-{t}"), k.clone()];
+                    row.extend(std::iter::repeat_n(String::new(), 6));
+                    row.push(v.to_string());
+                    rows.push(row);
+                }
+            }
+            csv_string(
+                s.synthetic,
+                &[
+                    "part", "region", "cities", "best", "q1", "median", "q3", "worst", "count",
+                ],
+                rows,
+            )
+        }
         Format::Table => {
             let mut out = header(s);
             out.push_str(&format!("Rank quartiles by continent at level {lvl} ({} cities listed; quartiles by linear interpolation)\n\n", n.entries.len()));
@@ -454,8 +470,8 @@ pub fn run_changes(
             ));
             if !ch.unnamed_earlier_ranks.is_empty() {
                 out.push_str(&format!(
-                    "Earlier top-{top} ranks not held by any listed city (left the top {top}, not named in the data): {:?}\n",
-                    ch.unnamed_earlier_ranks
+                    "Earlier top-{top} ranks not held by any listed city (left the top {top}, not named in the data): {}\n",
+                    ch.unnamed_earlier_ranks.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
                 ));
             }
             out.push_str("Risers / fallers / unchanged by continent:\n");
@@ -619,9 +635,9 @@ pub fn run_profile(src: &Source, city: &str, format: Format) -> Result<(), CliEr
 
 // ---- statements ----------------------------------------------------------------------------
 
-pub fn run_statements(edition_dir: Option<&Path>, format: Format) -> Result<(), CliError> {
-    let edition = load_edition(edition_dir)?;
-    let text = match edition_dir {
+pub fn run_statements(edition_arg: Option<&str>, format: Format) -> Result<(), CliError> {
+    let edition = load_edition(edition_arg)?;
+    let text = match super::published::edition_dir(edition_arg)? {
         None => statements::GIHI_2024_STATEMENTS.to_string(),
         Some(d) => std::fs::read_to_string(d.join("statements.toml")).map_err(|e| {
             CliError::Input(format!("{}: {e}", d.join("statements.toml").display()))

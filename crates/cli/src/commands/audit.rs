@@ -5,9 +5,8 @@ use super::{csv_string, print, text_table};
 use crate::{error::CliError, Format};
 use gihi_audit::audit;
 use gihi_framework::Framework;
-use std::path::Path;
 
-pub fn run(dir: Option<&Path>, format: Format) -> Result<(), CliError> {
+pub fn run(dir: Option<&str>, format: Format) -> Result<(), CliError> {
     let edition = load_edition(dir)?;
     let result = audit(&edition, &Framework::gihi_2024());
     let text = match format {
@@ -95,5 +94,17 @@ pub fn run(dir: Option<&Path>, format: Format) -> Result<(), CliError> {
             out
         }
     };
-    print(&text)
+    print(&text)?;
+    let errors = result
+        .findings
+        .iter()
+        .filter(|f| f.severity == "error")
+        .count();
+    if errors > 0 {
+        return Err(CliError::Findings(format!(
+            "the audit found {errors} error(s) in the printed tables of GIHI {} (exit status 3)",
+            edition.year
+        )));
+    }
+    Ok(())
 }

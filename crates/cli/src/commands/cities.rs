@@ -5,7 +5,7 @@ use crate::{error::CliError, Format};
 use gihi_registry::{Group, Registry};
 
 const HEADER: [&str; 8] = [
-    "id",
+    "city",
     "name_en",
     "name_zh",
     "country",
@@ -23,7 +23,24 @@ pub fn run(format: Format, group: Option<Group>) -> Result<(), CliError> {
         .filter(|c| group.is_none_or(|g| c.group == g))
         .collect();
     let text = match format {
-        Format::Json => super::json_text(&cities),
+        Format::Json => {
+            // The id is `city` in every output of gihi.
+            let list: Vec<serde_json::Value> = cities
+                .iter()
+                .map(|c| {
+                    let mut v = serde_json::to_value(c).expect("registry cities serialise");
+                    if let Some(o) = v.as_object_mut() {
+                        let entries: Vec<(String, serde_json::Value)> = std::mem::take(o)
+                            .into_iter()
+                            .map(|(k, x)| (if k == "id" { "city".to_string() } else { k }, x))
+                            .collect();
+                        o.extend(entries);
+                    }
+                    v
+                })
+                .collect();
+            super::json_text(&list)
+        }
         Format::Csv | Format::Table => {
             let rows: Vec<Vec<String>> = cities
                 .iter()

@@ -256,7 +256,7 @@ fn scores_csv(results: &[GroupResult], synthetic: bool) -> String {
                     group.as_str().to_string(),
                     node.level.as_str().to_string(),
                     node.id.clone(),
-                    node.score[j].to_string(),
+                    super::number(node.score[j]),
                     node.rank[j].to_string(),
                 ]);
             }
@@ -280,8 +280,8 @@ fn indicators_csv(results: &[GroupResult], flags: &Flags, synthetic: bool) -> St
                     city.clone(),
                     group.as_str().to_string(),
                     ind.clone(),
-                    values[j][i].map_or(String::new(), |v| v.to_string()),
-                    s.z[j][i].to_string(),
+                    values[j][i].map_or(String::new(), super::number),
+                    super::number(s.z[j][i]),
                     s.imputed[j][i].to_string(),
                     flags
                         .get(&(city.clone(), ind.clone()))

@@ -220,3 +220,13 @@ pub fn synthetic_csv_comment(synthetic: bool) -> String {
         String::new()
     }
 }
+
+/// A number at full precision for machine outputs (shortest text that reads back exactly);
+/// negative zero is written `0`.
+pub fn number(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else {
+        x.to_string()
+    }
+}

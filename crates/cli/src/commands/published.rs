@@ -6,9 +6,28 @@ use gihi_edition::{Edition, Ranking};
 use gihi_registry::Registry;
 use std::path::Path;
 
-/// The built-in 2024 edition, or the one in `dir`.
-pub fn load_edition(dir: Option<&Path>) -> Result<Edition, CliError> {
-    match dir {
+/// Years of the editions built into gihi.
+pub const BUILT_IN_EDITIONS: [&str; 1] = ["2024"];
+
+/// What `--edition` names: a built-in edition by its year (default 2024), or a directory of
+/// an edition's tables. Every command that reads an edition takes it the same way.
+pub fn edition_dir(arg: Option<&str>) -> Result<Option<&Path>, CliError> {
+    match arg {
+        None => Ok(None),
+        Some(a) if BUILT_IN_EDITIONS.contains(&a) => Ok(None),
+        Some(a) if a.len() == 4 && a.chars().all(|c| c.is_ascii_digit()) => {
+            Err(CliError::Input(format!(
+                "--edition {a}: no built-in edition {a} (built in: {}); give the directory of its tables instead",
+                BUILT_IN_EDITIONS.join(", ")
+            )))
+        }
+        Some(a) => Ok(Some(Path::new(a))),
+    }
+}
+
+/// The edition `--edition` names (see [`edition_dir`]).
+pub fn load_edition(arg: Option<&str>) -> Result<Edition, CliError> {
+    match edition_dir(arg)? {
         None => Ok(Edition::gihi_2024()),
         Some(d) => Edition::load_dir(d).map_err(|e| CliError::Input(e.to_string())),
     }
@@ -35,7 +54,7 @@ fn check_top(r: &Ranking, top: u32) -> Result<(), CliError> {
 }
 
 pub fn run_ranking(
-    dir: Option<&Path>,
+    dir: Option<&str>,
     level: &str,
     top: Option<u32>,
     format: Format,
@@ -47,8 +66,27 @@ pub fn run_ranking(
         check_top(&r, top)?;
     }
     let registry = Registry::gihi_2024();
-    let rows: Vec<Vec<String>> = r
-        .top(top)
+    // Values the audit proves wrong (severity error) in this ranking's score column.
+    let node = match r.level.as_str() {
+        "composite" | "mini" => gihi_framework::COMPOSITE_ID.to_string(),
+        l => l.strip_prefix("mini-").unwrap_or(l).to_string(),
+    };
+    let findings = gihi_audit::audit(&edition, &gihi_framework::Framework::gihi_2024()).findings;
+    let flag = |city: &str| {
+        findings
+            .iter()
+            .find(|f| {
+                f.severity == "error" && f.table == r.table && f.city == city && f.column == node
+            })
+            .map(|f| {
+                format!(
+                    "inconsistent: the audit implies {} ({})",
+                    f.expected, f.kind
+                )
+            })
+    };
+    let shown = r.top(top);
+    let rows: Vec<Vec<String>> = shown
         .iter()
         .map(|x| {
             let c = registry
@@ -60,10 +98,12 @@ pub fn run_ranking(
                 c.name_en.clone(),
                 c.name_zh.clone(),
                 x.score.clone(),
+                flag(&x.city).unwrap_or_default(),
             ]
         })
         .collect();
-    let header = ["rank", "city", "name_en", "name_zh", "score"];
+    let header = ["rank", "city", "name_en", "name_zh", "score", "audit"];
+    let flagged = rows.iter().filter(|r| !r[5].is_empty()).count();
     let source = format!(
         "GIHI {} {}, level {}{}",
         edition.year,
@@ -78,15 +118,32 @@ pub fn run_ranking(
     let text = match format {
         Format::Csv => csv_string(false, &header, rows),
         Format::Json => {
-            let items: Vec<serde_json::Value> = rows
+            let items: Vec<serde_json::Value> = shown
                 .iter()
-                .map(|r| serde_json::json!({"rank": r[0].parse::<u32>().unwrap_or(0), "city": r[1], "name_en": r[2], "name_zh": r[3], "score": r[4]}))
+                .zip(&rows)
+                .map(|(x, row)| serde_json::json!({"rank": x.rank, "city": x.city, "name_en": row[2], "name_zh": row[3], "score": x.value, "score_printed": x.score, "audit": if row[5].is_empty() { serde_json::Value::Null } else { row[5].clone().into() }}))
                 .collect();
             super::json_text(
                 &serde_json::json!({"source": source, "derived_ranks": r.derived, "rows": items}),
             )
         }
-        Format::Table => format!("{source}\n\n{}", text_table(&header, &rows)),
+        Format::Table => {
+            let table_rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| {
+                    let mut row = row.clone();
+                    if !row[5].is_empty() {
+                        row[4].push_str(" ⚠");
+                    }
+                    row
+                })
+                .collect();
+            let mut out = format!("{source}\n\n{}", text_table(&header, &table_rows));
+            if flagged > 0 {
+                out.push_str(&format!("\n⚠ {flagged} printed value(s) contradict the other tables (see `gihi audit published`).\n"));
+            }
+            out
+        }
     };
     print(&text)
 }
@@ -99,7 +156,7 @@ pub enum RegionBy {
 }
 
 pub fn run_regions(
-    dir: Option<&Path>,
+    dir: Option<&str>,
     level: &str,
     top: u32,
     by: RegionBy,
