@@ -4,7 +4,7 @@
 use gihi_framework::Framework;
 pub use gihi_framework::Location;
 use gihi_registry::Registry;
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::Path;
 
 /// Cell texts read as a missing value.
@@ -54,6 +54,8 @@ pub enum DataError {
         found: String,
         bytes: usize,
     },
+    #[error("{at}: the formula `={formula}` has no computed value in the file: open and save the workbook in Excel or LibreOffice (which store the values), or save it as CSV")]
+    UncomputedFormula { at: Location, formula: String },
     #[error("{path}: header only; expected at least one city row")]
     NoRows { path: String },
     #[error("{at}: the file is not UTF-8 text; save the CSV as UTF-8")]
@@ -129,34 +131,6 @@ pub(crate) struct Grid {
     pub rows: Vec<Row>,
 }
 
-/// A reader that hashes what passes through it and refuses more than a limit.
-struct HashingReader<R> {
-    inner: R,
-    hasher: sha2::Sha256,
-    read: u64,
-    limit: u64,
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        use sha2::Digest;
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        if self.read > self.limit {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::FileTooLarge,
-                "too large",
-            ));
-        }
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Reads an indicator table (CSV, or XLSX/XLS/ODS by extension) and checks it against the
 /// framework and registry. The file is opened and read once (a pipe or FIFO works), and the
 /// SHA-256 recorded in the table is that of the bytes read. CSV is checked row by row as it
@@ -186,12 +160,7 @@ pub fn read_indicator_table(
             ),
         });
     }
-    let mut reader = HashingReader {
-        inner: opened,
-        hasher: Default::default(),
-        read: 0,
-        limit: MAX_TABLE_BYTES,
-    };
+    let mut reader = gihi_input::Limited::new(opened, MAX_TABLE_BYTES);
     let table = match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
             let mut bytes = Vec::new();
@@ -209,15 +178,13 @@ pub fn read_indicator_table(
         }
         _ => read_csv(&mut reader, &file, framework, registry)?,
     };
-    use sha2::Digest;
-    // Hash what was scored: drain anything after the last row (nothing, for a valid table).
-    std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| too_large_or(e, &file))?;
-    let sha256 = hex(&reader.hasher.finalize());
+    // Hash what was scored: the rest (nothing, for a valid table) is read to the end.
+    let sha256 = reader.finish().map_err(|e| too_large_or(e, &file))?;
     Ok(IndicatorTable { sha256, ..table }.marked_synthetic_if(name_says_synthetic(path)))
 }
 
 fn too_large_or(e: std::io::Error, file: &str) -> DataError {
-    if e.kind() == std::io::ErrorKind::FileTooLarge {
+    if gihi_input::is_too_large(&e) {
         DataError::TooLarge {
             path: file.into(),
             limit: MAX_TABLE_BYTES,
@@ -237,12 +204,11 @@ pub fn read_indicator_bytes(
     framework: &Framework,
     registry: &Registry,
 ) -> Result<IndicatorTable, DataError> {
-    use sha2::Digest;
     let table = read_csv(bytes, file, framework, registry)?;
-    Ok(IndicatorTable {
-        sha256: hex(&sha2::Sha256::digest(bytes)),
-        ..table
-    })
+    let sha256 = gihi_input::Limited::new(bytes, u64::MAX)
+        .finish()
+        .expect("reading memory");
+    Ok(IndicatorTable { sha256, ..table })
 }
 
 fn name_says_synthetic(path: &Path) -> bool {
@@ -266,38 +232,12 @@ fn read_csv(
     framework: &Framework,
     registry: &Registry,
 ) -> Result<IndicatorTable, DataError> {
-    let mut input = std::io::BufReader::new(input);
-    if input
-        .fill_buf()
-        .map_err(|e| too_large_or(e, file))?
-        .starts_with(b"\xEF\xBB\xBF")
-    {
-        input.consume(3);
-    }
-    // Leading comment lines, read here so they can be seen; the CSV reader counts lines
-    // from where it starts, so `skipped` is added to its line numbers.
-    let mut skipped = 0usize;
-    let mut synthetic_marker = false;
-    while input.fill_buf().map_err(|e| too_large_or(e, file))?.first() == Some(&b'#') {
-        let mut line = Vec::new();
-        (&mut input)
-            .take(64 << 10)
-            .read_until(b'\n', &mut line)
-            .map_err(|e| too_large_or(e, file))?;
-        synthetic_marker |= String::from_utf8_lossy(&line)
-            .to_lowercase()
-            .contains("synthetic");
-        if line.last() != Some(&b'\n') {
-            // A comment line longer than 64 KiB: skip the rest of it.
-            input.skip_until(b'\n').map_err(|e| too_large_or(e, file))?;
-        }
-        skipped += 1;
-    }
+    let (filtered, lines) = gihi_input::CommentFilter::new(std::io::BufReader::new(input));
+    let leading = lines.clone();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
-        .comment(Some(b'#'))
         .flexible(false)
-        .from_reader(input);
+        .from_reader(filtered);
     let file_name = file.to_string();
     let mut record = csv::ByteRecord::new();
     let mut failed = false;
@@ -306,7 +246,7 @@ fn read_csv(
             return None;
         }
         loop {
-            let result = next_row(&mut reader, &mut record, &file_name, skipped);
+            let result = next_row(&mut reader, &mut record, &file_name, &lines);
             match result {
                 Ok(None) => return None,
                 Ok(Some(row))
@@ -325,13 +265,14 @@ fn read_csv(
             }
         }
     });
-    parse_rows(
-        file.to_string(),
-        rows,
-        synthetic_marker,
-        framework,
-        registry,
-    )
+    let table = parse_rows(file.to_string(), rows, false, framework, registry)?;
+    // A leading comment line that says "synthetic" marks the table synthetic.
+    let synthetic = leading
+        .borrow()
+        .leading_comments
+        .iter()
+        .any(|l| l.to_lowercase().contains("synthetic"));
+    Ok(IndicatorTable { synthetic, ..table })
 }
 
 /// The next record as cells, or `None` at the end.
@@ -339,13 +280,15 @@ fn next_row<R: Read>(
     reader: &mut csv::Reader<R>,
     record: &mut csv::ByteRecord,
     file: &str,
-    skipped: usize,
+    lines: &std::cell::RefCell<gihi_input::LineMap>,
 ) -> Result<Option<Row>, DataError> {
+    let real =
+        |p: Option<&csv::Position>| lines.borrow().real_line(p.map_or(0, |p| p.line() as usize));
     match reader.read_byte_record(record) {
         Ok(false) => return Ok(None),
         Ok(true) => {}
         Err(e) => {
-            let line = |p: Option<&csv::Position>| p.map_or(0, |p| p.line() as usize) + skipped;
+            let line = real;
             let (line, message) = match e.kind() {
                 csv::ErrorKind::UnequalLengths {
                     pos,
@@ -362,7 +305,7 @@ fn next_row<R: Read>(
                         }
                     ),
                 ),
-                csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge => {
+                csv::ErrorKind::Io(io) if gihi_input::is_too_large(io) => {
                     return Err(DataError::TooLarge {
                         path: file.into(),
                         limit: MAX_TABLE_BYTES,
@@ -377,7 +320,7 @@ fn next_row<R: Read>(
             });
         }
     }
-    let line = record.position().map_or(0, |p| p.line() as usize) + skipped;
+    let line = real(record.position());
     let mut cells = Vec::with_capacity(record.len());
     for (k, field) in record.iter().enumerate() {
         let text = std::str::from_utf8(field).map_err(|_| DataError::NotUtf8 {
@@ -414,13 +357,28 @@ fn read_workbook(bytes: Vec<u8>, file: &str) -> Result<Grid, DataError> {
         .worksheet_range(&sheet)
         .map_err(|e| wb_err(e.to_string()))?;
     let label = format!("{file}[{sheet}]");
+    // Formulas, to tell an empty cell from a formula whose value was never computed.
+    let formulas = wb.worksheet_formula(&sheet).ok();
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let mut rows = Vec::new();
     for (r, row) in range.rows().enumerate() {
         let mut cells = Vec::new();
         // Leading empty columns of the sheet are kept so column numbers match Excel's.
         cells.extend((0..col0).map(|_| Cell::Text(String::new())));
-        for c in row {
+        for (k, c) in row.iter().enumerate() {
+            let at = (row0 + r as u32, col0 + k as u32);
+            if matches!(c, Data::Empty) {
+                if let Some(f) = formulas
+                    .as_ref()
+                    .and_then(|f| f.get_value(at))
+                    .filter(|f| !f.is_empty())
+                {
+                    return Err(DataError::UncomputedFormula {
+                        at: Location::new(label.clone(), at.0 as usize + 1, at.1 as usize + 1),
+                        formula: clip(f, 60),
+                    });
+                }
+            }
             cells.push(match c {
                 Data::Empty => Cell::Text(String::new()),
                 Data::String(s) => Cell::Text(s.clone()),

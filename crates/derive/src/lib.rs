@@ -110,6 +110,19 @@ pub fn derive(
     framework: &Framework,
     registry: &Registry,
 ) -> Result<Derived, DeriveError> {
+    if !dir.is_dir() {
+        return Err(DeriveError::Read {
+            path: dir.display().to_string(),
+            message: format!(
+                "{}; expected a directory of source files (see `gihi sources template`)",
+                if dir.exists() {
+                    "not a directory"
+                } else {
+                    "no such directory"
+                }
+            ),
+        });
+    }
     let missing: Vec<&sources::SourceSpec> = sources::SOURCES
         .iter()
         .filter(|s| !dir.join(s.file).is_file())

@@ -174,31 +174,44 @@ impl Table {
 /// Reads one source file, checking its required columns. Records are read flexibly:
 /// exports such as the World Bank's put metadata lines before the header, which is the first
 /// record holding every required column.
+/// Largest source file read (its rows are kept in memory while the rules run).
+pub const MAX_SOURCE_BYTES: u64 = 256 << 20;
+
 pub fn read(dir: &Path, spec: &SourceSpec) -> Result<Table, DeriveError> {
     let path = dir.join(spec.file);
     let file = path.display().to_string();
-    let bytes = std::fs::read(&path).map_err(|e| DeriveError::Read {
+    let read_err = |e: std::io::Error| DeriveError::Read {
         path: file.clone(),
-        message: e.to_string(),
-    })?;
+        message: if gihi_input::is_too_large(&e) {
+            format!(
+                "larger than {} MiB; a source table this large is not supported",
+                MAX_SOURCE_BYTES >> 20
+            )
+        } else {
+            e.to_string()
+        },
+    };
+    let opened = std::fs::File::open(&path).map_err(read_err)?;
+    let limited = gihi_input::Limited::new(opened, MAX_SOURCE_BYTES);
+    let (filtered, lines) = gihi_input::CommentFilter::new(std::io::BufReader::new(limited));
+    let real =
+        |p: Option<&csv::Position>| lines.borrow().real_line(p.map_or(0, |p| p.line() as usize));
     let mut rdr = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes.as_slice());
+        .from_reader(filtered);
     let clean = |h: &str| h.trim().trim_start_matches('\u{feff}').to_string();
     let mut table: Option<Table> = None;
     let mut first_line = 0;
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| DeriveError::Invalid {
-            at: Location::new(
-                file.clone(),
-                e.position().map_or(0, |p| p.line() as usize),
-                0,
-            ),
-            message: e.to_string(),
+        let rec = rec.map_err(|e| match e.kind() {
+            csv::ErrorKind::Io(io) => read_err(std::io::Error::new(io.kind(), io.to_string())),
+            _ => DeriveError::Invalid {
+                at: Location::new(file.clone(), real(e.position()), 1),
+                message: e.to_string(),
+            },
         })?;
-        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let line = real(rec.position());
         let cells: Vec<String> = rec.iter().map(clean).collect();
         match table.as_mut() {
             None => {
@@ -228,7 +241,7 @@ pub fn read(dir: &Path, spec: &SourceSpec) -> Result<Table, DeriveError> {
                 }
                 if used > t.header.len() || cells.len() < t.header.len() {
                     return Err(DeriveError::Invalid {
-                        at: Location::new(file.clone(), line, 0),
+                        at: Location::new(file.clone(), line, cells.len().min(t.header.len()) + 1),
                         message: format!(
                             "expected {} fields as in the header, found {}",
                             t.header.len(),
