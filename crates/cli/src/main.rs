@@ -6,6 +6,8 @@ mod error;
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
+#[cfg(test)]
+mod help_tests;
 use error::CliError;
 use std::path::PathBuf;
 
@@ -24,6 +26,7 @@ struct Cli {
 enum Command {
     /// List the evaluated cities of the registry (report Appendices 4-5).
     Cities {
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
         /// Only cities of this group.
@@ -35,6 +38,7 @@ enum Command {
         /// Framework TOML file (default: the built-in GIHI 2024 framework).
         #[arg(long)]
         framework: Option<PathBuf>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -57,6 +61,7 @@ enum Command {
     },
     /// Write a SYNTHETIC indicator table for all registry cities (demos and tests only).
     Synth {
+        /// Seed of the synthetic table (same seed, same table).
         #[arg(long)]
         seed: u64,
         /// Output CSV; its file name must contain "synthetic".
@@ -89,6 +94,7 @@ enum Command {
         /// Output directory (default: ./gihi-report, or ./gihi-report-synthetic for synthetic runs).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Report language(s): Chinese, English, or both with a switch.
         #[arg(long, value_enum, default_value_t = commands::report::LangArg::Both)]
         lang: commands::report::LangArg,
     },
@@ -111,6 +117,7 @@ enum Command {
         /// tables with its statements.toml.
         #[arg(long, value_name = "YEAR|DIR")]
         edition: Option<String>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -118,14 +125,19 @@ enum Command {
     Modes {
         #[command(flatten)]
         source: commands::analysis::Source,
+        /// How many of the best composite ranks are clustered (Appendix 6: the top 20).
         #[arg(long, default_value_t = 20)]
         top: usize,
+        /// Number of development-mode clusters (Appendix 6 uses 4).
         #[arg(long, default_value_t = 4)]
         k: usize,
+        /// Linkage of the hierarchical clustering (Appendix 6 uses Ward).
         #[arg(long, value_enum, default_value_t = LinkageArg::Ward)]
         linkage: LinkageArg,
+        /// How pillar z-values become mode scores: joint min-max (Appendix 6), per pillar, or profile shape.
         #[arg(long, value_enum, default_value_t = ScalingArg::Joint)]
         scaling: ScalingArg,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -133,6 +145,7 @@ enum Command {
     Regions {
         #[command(flatten)]
         source: commands::analysis::Source,
+        /// composite, mini, a pillar (A-C) or a sub-pillar (A1-C4); mini-A..mini-C for the mini-hubs.
         #[arg(long, default_value = "composite")]
         level: String,
         /// Also count the cities by continent (or country) among the top N.
@@ -141,6 +154,7 @@ enum Command {
         /// Count by continent or by country.
         #[arg(long, value_enum, default_value_t = commands::published::RegionBy::Continent)]
         by: commands::published::RegionBy,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -148,6 +162,7 @@ enum Command {
     Changes {
         #[command(flatten)]
         source: commands::analysis::Source,
+        /// composite, mini, a pillar (A-C) or a sub-pillar (A1-C4).
         #[arg(long, default_value = "composite")]
         level: String,
         /// Earlier year of a published edition's history (default: the year before).
@@ -156,8 +171,10 @@ enum Command {
         /// An earlier `gihi compute` output to compare a run against.
         #[arg(long)]
         against: Option<PathBuf>,
+        /// Compare the cities of this top N.
         #[arg(long, default_value_t = 20)]
         top: u32,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -167,17 +184,22 @@ enum Command {
         city: String,
         #[command(flatten)]
         source: commands::analysis::Source,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// Statistical audit of an indicator table (JRC style): distributions, correlations, alpha, PCA.
     Stats {
+        /// Indicator table: CSV or XLSX with a `city` column and one column per indicator id.
         #[arg(long)]
         data: PathBuf,
+        /// Framework TOML file (default: the built-in GIHI 2024 framework).
         #[arg(long)]
         framework: Option<PathBuf>,
+        /// Evaluation group: the 108 main hubs or the 12 mini-hubs.
         #[arg(long, value_enum, default_value_t = GroupArg::Main)]
         group: GroupArg,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -203,35 +225,46 @@ enum Command {
     },
     /// New scores and ranks after changing one city's indicator values.
     Whatif {
+        /// Indicator table: CSV or XLSX with a `city` column and one column per indicator id.
         #[arg(long)]
         data: PathBuf,
+        /// Framework TOML file (default: the built-in GIHI 2024 framework).
         #[arg(long)]
         framework: Option<PathBuf>,
+        /// The city: registry id, English or Chinese name.
         #[arg(long)]
         city: String,
         /// INDICATOR=VALUE: `I21=+20%` (relative), `I05=+2` (difference) or `I30=12.5` (new value).
         #[arg(long = "set", required = true)]
         sets: Vec<String>,
+        /// Missing values: `error` lists every missing cell; `mean` imputes z = 0 and flags it.
         #[arg(long, value_enum, default_value_t = MissingArg::Error)]
         missing: MissingArg,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// The smallest improvements that bring a city to a target rank.
     Target {
+        /// Indicator table: CSV or XLSX with a `city` column and one column per indicator id.
         #[arg(long)]
         data: PathBuf,
+        /// Framework TOML file (default: the built-in GIHI 2024 framework).
         #[arg(long)]
         framework: Option<PathBuf>,
+        /// The city: registry id, English or Chinese name.
         #[arg(long)]
         city: String,
+        /// The rank to reach (1 = best), at most the number of cities in the city's group.
         #[arg(long)]
         rank: usize,
         /// composite, or a pillar or sub-pillar id.
         #[arg(long, default_value = "composite")]
         level: String,
+        /// Missing values: `error` lists every missing cell; `mean` imputes z = 0 and flags it.
         #[arg(long, value_enum, default_value_t = MissingArg::Error)]
         missing: MissingArg,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -250,21 +283,28 @@ enum Command {
 enum PublishedQuery {
     /// The printed ranking at a level: composite, mini, A, B, C, or A1..C4.
     Ranking {
+        /// composite, mini, A, B, C or a sub-pillar A1..C4 (mini-A..mini-C for Table 4).
         #[arg(long)]
         level: String,
+        /// Show only the top N of the printed ranking.
         #[arg(long)]
         top: Option<u32>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// Cities by continent (or country) within the top N at a level.
     Regions {
+        /// composite, mini, a pillar (A-C) or a sub-pillar (A1-C4); mini-A..mini-C for the mini-hubs.
         #[arg(long)]
         level: String,
+        /// Count the cities within this top N.
         #[arg(long)]
         top: u32,
+        /// Count by continent or by country.
         #[arg(long, value_enum, default_value_t = commands::published::RegionBy::Continent)]
         by: commands::published::RegionBy,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -273,7 +313,10 @@ enum PublishedQuery {
 #[derive(Subcommand)]
 enum SourcesWhat {
     /// Write an empty, commented template of every source file into DIR.
-    Template { dir: PathBuf },
+    Template {
+        /// Directory to write into; files that exist there are never overwritten.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -284,6 +327,7 @@ enum AuditWhat {
         /// A built-in edition by year (2024, the default) or a directory of an edition's tables.
         #[arg(long, value_name = "YEAR|DIR")]
         edition: Option<String>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -292,12 +336,16 @@ enum AuditWhat {
 /// Options shared by the Monte Carlo commands.
 #[derive(clap::Args)]
 struct McArgs {
+    /// Indicator table: CSV or XLSX with a `city` column and one column per indicator id.
     #[arg(long)]
     data: PathBuf,
+    /// Framework TOML file (default: the built-in GIHI 2024 framework).
     #[arg(long)]
     framework: Option<PathBuf>,
+    /// Output directory (written whole or not at all; its path must say "synthetic" for synthetic data).
     #[arg(long)]
     out: PathBuf,
+    /// Seed of the scrambled Sobol design (same seed, same results on any machine).
     #[arg(long, default_value_t = 1)]
     seed: u32,
     /// Choices that vary: all, or a comma-separated list of weights, normalisation,
@@ -562,6 +610,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// Parses the command line; `--rank -1` is read as a (refused) value, not as an option.
+fn parse_arguments() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    fn negatives(cmd: clap::Command) -> clap::Command {
+        cmd.allow_negative_numbers(true).mut_subcommands(negatives)
+    }
+    let matches = negatives(Cli::command()).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 fn main() {
     // Ctrl-C or SIGTERM in the middle of writing: remove the hidden temporary output.
     let _ = ctrlc::set_handler(|| {
@@ -569,7 +627,7 @@ fn main() {
         eprintln!("error: interrupted; nothing was written");
         std::process::exit(130);
     });
-    let cli = Cli::parse();
+    let cli = parse_arguments();
     if let Err(e) = run(cli) {
         eprintln!("error: {e}");
         std::process::exit(e.exit_code());

@@ -25,8 +25,8 @@ pub struct Source {
     /// A `gihi compute` output directory.
     #[arg(long, conflicts_with = "edition")]
     pub results: Option<PathBuf>,
-    /// A published edition: `2024` (built in) or a directory of tables (default: 2024).
-    #[arg(long)]
+    /// A built-in edition by year (2024, the default) or a directory of an edition's tables.
+    #[arg(long, value_name = "YEAR|DIR")]
     pub edition: Option<String>,
 }
 

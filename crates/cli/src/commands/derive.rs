@@ -49,7 +49,21 @@ fn merge_log_path(table: &Path) -> PathBuf {
 pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(), CliError> {
     let framework = Framework::gihi_2024();
     let registry = Registry::gihi_2024();
-    let d = derive(sources, &framework, &registry)?;
+    // Derivation reads every source file whole; on a terminal a spinner shows it is working.
+    let spinner = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(format!(
+            "deriving the indicators from {}",
+            sources.display()
+        ));
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    });
+    let derived = derive(sources, &framework, &registry);
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    let d = derived?;
     if let Some([city, indicator]) = explain {
         let c = registry
             .resolve(city)
