@@ -51,12 +51,12 @@ fn published_report_has_every_table_in_the_workbook() {
         ("table-01-framework", 30),
         ("table-02-composite", 100),
         ("table-03-composite-history", 20),
-        ("table-04-modes", 20),
-        ("table-05-mini-hubs", 12),
-        ("table-06-pillar-a", 100),
-        ("table-07-pillar-a-history", 20),
-        ("table-08-pillar-b", 100),
-        ("table-10-pillar-c", 100),
+        ("table-11-modes", 20),
+        ("table-04-mini-hubs", 12),
+        ("table-05-pillar-a", 100),
+        ("table-06-pillar-a-history", 20),
+        ("table-07-pillar-b", 100),
+        ("table-09-pillar-c", 100),
         ("table-13-audit-findings", 28),
         ("table-14-statements", 81),
     ];
@@ -75,13 +75,22 @@ fn published_report_has_every_table_in_the_workbook() {
     let csv = std::fs::read_to_string(out.join("tables/table-02-composite.csv")).unwrap();
     assert_eq!(csv.lines().count(), 101);
     assert!(
-        csv.starts_with("排名 Rank,城市（都市圈） City (metropolitan area)"),
+        csv.starts_with("排名 Rank,city,城市（都市圈） City (metropolitan area)"),
         "{}",
         csv.lines().next().unwrap()
     );
-    // Flagged printed values are shown as printed, marked.
-    let t7 = std::fs::read_to_string(out.join("tables/table-08-pillar-b.csv")).unwrap();
-    assert!(t7.contains("63.15 ⚠"), "Toronto's misprinted B is marked");
+    // Flagged printed values: the number as printed, the mark in the `flags` column; the
+    // file number is the report's (表 7).
+    let t7 = std::fs::read_to_string(out.join("tables/table-07-pillar-b.csv")).unwrap();
+    let toronto = t7.lines().find(|l| l.contains(",toronto,")).unwrap();
+    assert!(toronto.contains(",63.15,"), "{toronto}");
+    assert!(toronto.ends_with("inconsistent (audit)"), "{toronto}");
+    assert!(!t7.contains('⚠'));
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        page.contains("63.15 ⚠"),
+        "the page marks Toronto's misprinted B"
+    );
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
         !html.contains("<script src") && !html.contains("<link"),

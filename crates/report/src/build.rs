@@ -31,6 +31,9 @@ struct Ctx<'a> {
     table_no: usize,
 }
 
+/// The report's last numbered table (表 10); tables it does not have are numbered after it.
+const LAST_PRINTED_TABLE: usize = 10;
+
 fn city_text(r: &Registry, id: &str) -> Text {
     r.get(id).map_or_else(
         || Text::same(id),
@@ -79,9 +82,22 @@ impl Ctx<'_> {
         columns: Vec<Text>,
         rows: Vec<Vec<Cell>>,
     ) -> Block {
-        self.table_no += 1;
+        // Printed tables keep the report's own number (表 N); the others are numbered after
+        // the report's last table, in order of appearance.
+        let printed = title
+            .zh
+            .strip_prefix("表 ")
+            .and_then(|t| t.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        let no = match printed {
+            Some(n) => n,
+            None => {
+                self.table_no += 1;
+                LAST_PRINTED_TABLE + self.table_no
+            }
+        };
         Block::Table(Table {
-            id: format!("table-{:02}-{slug}", self.table_no),
+            id: format!("table-{no:02}-{slug}"),
             title,
             source,
             columns,
@@ -259,12 +275,12 @@ fn printed_rows(
             .map(|r| {
                 let mut row = vec![
                     Cell::number(main_rank(r), format!("{}", main_rank(r))),
-                    Cell::text(city_text(&ctx.registry, &r.city)),
+                    Cell::city(&r.city, city_text(&ctx.registry, &r.city)),
                 ];
                 for n in nodes {
                     match r.cell(n, Kind::Score, e.year) {
                         Some(c) if flagged.contains(&(r.city.clone(), n.clone())) => {
-                            row.push(Cell::number(c.value, format!("{} ⚠", c.text)))
+                            row.push(Cell::flagged(c.value, format!("{} ⚠", c.text)))
                         }
                         Some(c) => row.push(Cell::number(c.value, c.text.clone())),
                         None => row.push(Cell::text(Text::same(""))),
@@ -304,7 +320,7 @@ fn computed_rows(
         .map(|e| {
             let mut row = vec![
                 Cell::number(e.rank as f64, e.rank.to_string()),
-                Cell::text(city_text(&ctx.registry, &e.city)),
+                Cell::city(&e.city, city_text(&ctx.registry, &e.city)),
             ];
             for n in nodes {
                 let x = g.node(n).and_then(|s| s.get(&e.city));
@@ -456,7 +472,7 @@ fn history_blocks(
         .rows
         .iter()
         .map(|r| {
-            let mut row = vec![Cell::text(city_text(&ctx.registry, &r.city))];
+            let mut row = vec![Cell::city(&r.city, city_text(&ctx.registry, &r.city))];
             row.extend(years.iter().map(|y| {
                 r.cell(node, Kind::Rank, *y)
                     .map_or(Cell::text(Text::same("")), |c| {
@@ -612,7 +628,7 @@ fn modes_blocks(ctx: &mut Ctx, g: &GroupStanding) -> Vec<Block> {
         .map(|c| {
             let mut row = vec![
                 Cell::number(c.composite_rank as f64, c.composite_rank.to_string()),
-                Cell::text(city_text(&ctx.registry, &c.city)),
+                Cell::city(&c.city, city_text(&ctx.registry, &c.city)),
             ];
             row.extend(c.scores.iter().map(|v| Cell::number(*v, format!("{v:.1}"))));
             row.push(Cell::text(Text::new(c.mode.name_zh(), c.mode.name_en())));
@@ -866,8 +882,12 @@ fn pillar_section(ctx: &mut Ctx, pillar: &str) -> Section {
         pillar,
         &format!("pillar-{}-history", pillar.to_lowercase()),
         Text::new(
-            format!("{}前 20 城市（都市圈）2022-2024 年排名比较", name.zh),
-            format!("{}: ranks of the top 20, 2022-2024", name.en),
+            format!(
+                "表 {} {}前 20 城市（都市圈）2022-2024 年排名比较",
+                hist_id.replace("Table ", ""),
+                name.zh
+            ),
+            format!("{hist_id} {}: ranks of the top 20, 2022-2024", name.en),
         ),
     ));
     if let Some(g) = ctx.main().cloned() {
@@ -1090,7 +1110,7 @@ fn audit_section(ctx: &mut Ctx) -> Section {
                 .map(|f| {
                     vec![
                         Cell::text(Text::same(f.table.clone())),
-                        Cell::text(city_text(&ctx.registry, &f.city)),
+                        Cell::city(&f.city, city_text(&ctx.registry, &f.city)),
                         Cell::text(Text::same(f.column.clone())),
                         Cell::text(Text::same(f.published.clone())),
                         Cell::text(Text::same(f.expected.clone())),

@@ -66,6 +66,10 @@ impl Lang {
 pub struct Cell {
     pub text: Text,
     pub number: Option<f64>,
+    /// The registry id of a city cell (the CSV carries it in a `city` column).
+    pub city: Option<String>,
+    /// The value is printed as is but the audit shows it to be inconsistent (⚠).
+    pub flagged: bool,
 }
 
 impl Cell {
@@ -74,6 +78,16 @@ impl Cell {
         Cell {
             text: Text::same(text),
             number: Some(value),
+            city: None,
+            flagged: false,
+        }
+    }
+
+    /// A printed number the audit shows to be inconsistent; its text carries the ⚠.
+    pub fn flagged(value: f64, text: impl Into<String>) -> Cell {
+        Cell {
+            flagged: true,
+            ..Cell::number(value, text)
         }
     }
 
@@ -82,6 +96,16 @@ impl Cell {
         Cell {
             text: t,
             number: None,
+            city: None,
+            flagged: false,
+        }
+    }
+
+    /// A city's name, with its registry id.
+    pub fn city(id: &str, name: Text) -> Cell {
+        Cell {
+            city: Some(id.to_string()),
+            ..Cell::text(name)
         }
     }
 }
@@ -190,7 +214,11 @@ pub fn render(report: &Report, langs: &[Lang]) -> Result<Vec<(String, Vec<u8>)>,
 }
 
 /// A table as CSV, with bilingual headers (`中文 English`) when both languages are wanted;
-/// a table of a synthetic run opens with a `#` line saying so.
+/// a table of a synthetic run opens with a `#` line saying so. For machines: a `city`
+/// column of registry ids precedes each city-name column, numbers are written without
+/// marks (the printed text when it is a plain number, else the value), and a final
+/// `flags` column names the columns whose printed value the audit shows to be
+/// inconsistent (the ⚠ of the page).
 fn table_csv(t: &Table, langs: &[Lang], synthetic: bool) -> String {
     let head = |x: &Text| match langs {
         [l] => x.get(*l).to_string(),
@@ -202,10 +230,55 @@ fn table_csv(t: &Table, langs: &[Lang], synthetic: bool) -> String {
     } else {
         ""
     };
+    let city_cols: Vec<bool> = (0..t.columns.len())
+        .map(|k| {
+            t.rows
+                .iter()
+                .any(|r| r.get(k).is_some_and(|c| c.city.is_some()))
+        })
+        .collect();
+    let any_flag = t.rows.iter().flatten().any(|c| c.flagged);
     let mut w = csv::Writer::from_writer(banner.as_bytes().to_vec());
-    let _ = w.write_record(t.columns.iter().map(head));
+    let mut header = Vec::new();
+    for (k, c) in t.columns.iter().enumerate() {
+        if city_cols[k] {
+            header.push("city".to_string());
+        }
+        header.push(head(c));
+    }
+    if any_flag {
+        header.push("flags".into());
+    }
+    let _ = w.write_record(&header);
     for r in &t.rows {
-        let _ = w.write_record(r.iter().map(|c| head(&c.text)));
+        let mut out = Vec::new();
+        let mut flags = Vec::new();
+        for (k, c) in r.iter().enumerate() {
+            if city_cols.get(k).copied().unwrap_or(false) {
+                out.push(c.city.clone().unwrap_or_default());
+            }
+            out.push(match c.number {
+                Some(v) => {
+                    let shown = c.text.en.trim_end_matches('⚠').trim();
+                    if shown.parse::<f64>().is_ok() {
+                        shown.to_string()
+                    } else {
+                        v.to_string()
+                    }
+                }
+                None => head(&c.text),
+            });
+            if c.flagged {
+                flags.push(format!(
+                    "{}: inconsistent (audit)",
+                    t.columns.get(k).map_or(String::new(), |x| x.en.clone())
+                ));
+            }
+        }
+        if any_flag {
+            out.push(flags.join("; "));
+        }
+        let _ = w.write_record(&out);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
