@@ -9,7 +9,9 @@
 //!
 //! Estimators (Jansen 1999), with V the variance of the 2N outputs of A and B (denominator 2N):
 //! `S_g = (V − Σ_j (f(B)_j − f(A_B^g)_j)² / 2N) / V` and `S_T,g = Σ_j (f(A)_j − f(A_B^g)_j)² / 2N / V`.
-//! 95 % intervals: percentile bootstrap over the N rows (default 200 resamples, ChaCha8 seeded).
+//! 95 % intervals: percentile bootstrap over the N rows (default 200 resamples; resample b
+//! draws its rows from ChaCha8 seeded by (seed, b), regenerated where used, so memory does
+//! not grow with the number of resamples).
 //!
 //! Outputs: overall, the mean absolute shift of the composite rank from its nominal value over
 //! the group's cities; per city, its composite rank. Where an output never varies, V = 0 and
@@ -93,7 +95,7 @@ fn indices(
     fa: &[f64],
     fb: &[f64],
     fab: &[Vec<f64>],
-    boot: &[Vec<usize>],
+    boot: &Bootstrap,
 ) -> Vec<Index> {
     let all: Vec<usize> = (0..fa.len()).collect();
     names
@@ -103,7 +105,10 @@ fn indices(
             let (first, total) = jansen(fa, fb, fg, &all);
             let mut firsts = Vec::new();
             let mut totals = Vec::new();
-            for rows in boot {
+            let mut rows = Vec::with_capacity(fa.len());
+            for b in 0..boot.resamples {
+                boot.rows(b, &mut rows);
+                let rows = &rows;
                 let (f, t) = jansen(fa, fb, fg, rows);
                 firsts.extend(f);
                 totals.extend(t);
@@ -135,17 +140,27 @@ fn interval(v: &mut [f64]) -> Option<(f64, f64)> {
 /// Memory the design may keep: every model run's composite ranks are kept until the
 /// estimators run, `samples × (factors + 2) × cities` ranks of 4 bytes.
 pub const MAX_DESIGN_BYTES: usize = 256 << 20;
-/// Most bootstrap resamples (their row indices are kept: `bootstrap × samples` of 8 bytes).
-pub const MAX_BOOTSTRAP_BYTES: usize = 64 << 20;
 
 /// Largest `--samples` whose design fits in [`MAX_DESIGN_BYTES`] for `cities` and `factors`.
 pub fn max_samples(cities: usize, factors: usize) -> usize {
     MAX_DESIGN_BYTES / ((factors + 2) * cities.max(1) * 4)
 }
 
-/// Largest number of bootstrap resamples for `samples` rows within [`MAX_BOOTSTRAP_BYTES`].
-pub fn max_bootstrap(samples: usize) -> usize {
-    MAX_BOOTSTRAP_BYTES / (samples.max(1) * 8)
+/// The bootstrap resamples, each regenerated from its own seed when needed.
+pub struct Bootstrap {
+    pub resamples: usize,
+    samples: usize,
+    seed: u64,
+}
+
+impl Bootstrap {
+    /// The rows of resample `b` (drawn with replacement), into `out`.
+    pub fn rows(&self, b: usize, out: &mut Vec<usize>) {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ 0x5EED);
+        rng.set_stream(b as u64);
+        out.clear();
+        out.extend((0..self.samples).map(|_| rng.random_range(0..self.samples)));
+    }
 }
 
 /// Runs the Saltelli design with `samples` rows and `bootstrap` resamples.
@@ -212,10 +227,11 @@ pub fn sensitivity(
             .collect();
         (fa, fb, fab)
     };
-    let mut rng = ChaCha8Rng::seed_from_u64(o.seed as u64 ^ 0x5EED);
-    let boot: Vec<Vec<usize>> = (0..bootstrap)
-        .map(|_| (0..samples).map(|_| rng.random_range(0..samples)).collect())
-        .collect();
+    let boot = Bootstrap {
+        resamples: bootstrap,
+        samples,
+        seed: o.seed as u64,
+    };
     let names: Vec<String> = fs.iter().map(|f| f.name.clone()).collect();
     let shift = |r: &[u32]| {
         r.iter()

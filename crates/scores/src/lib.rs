@@ -106,7 +106,7 @@ pub enum ScoreError {
     Missing { cells: Vec<(String, String)> },
     #[error("indicator {indicator} has no value for any city of the group")]
     NoValues { indicator: String },
-    #[error("the group has {n} cities; scoring needs at least 2")]
+    #[error("the group has {} {}; scoring needs at least 2", n, if *n == 1 { "city" } else { "cities" })]
     TooFewCities { n: usize },
     #[error("city {city}, indicator {indicator}: value {value} is not a finite number")]
     NotFinite {

@@ -400,13 +400,6 @@ pub fn run_sensitivity(
                 gihi_robustness::sensitivity::MAX_DESIGN_BYTES >> 20
             )));
         }
-        let most = gihi_robustness::sensitivity::max_bootstrap(samples);
-        if bootstrap > most {
-            return Err(CliError::Input(format!(
-                "--bootstrap {bootstrap}: expected at most {most} resamples with --samples {samples} (their indices are kept, at most {} MiB)",
-                gihi_robustness::sensitivity::MAX_BOOTSTRAP_BYTES >> 20
-            )));
-        }
         let pb = progress_bar(
             (samples * (factors + 2)) as u64,
             &format!("sensitivity ({group})"),
