@@ -324,3 +324,23 @@ proptest::proptest! {
         proptest::prop_assert_eq!(out, naive_ranks(&s));
     }
 }
+
+#[test]
+fn identical_cities_share_every_rank_under_every_choice() {
+    // Two cities with the same values tie in every scenario: z, min-max and rank
+    // normalisation, both aggregations, outlier treatment and imputation alike.
+    let (f, mut t) = main_group(5);
+    t.values[1] = t.values[0].clone();
+    let m = Model::new(&f, t.cities.clone(), t.values.clone());
+    let o = Options {
+        runs: 512,
+        vary: Vary::ALL,
+        ..Options::default()
+    };
+    let r = uncertainty(&m, &o, &|_| {});
+    for l in 0..r.levels.len() {
+        assert_eq!(r.median[l][0], r.median[l][1], "level {l}");
+        assert_eq!(r.p05[l][0], r.p05[l][1], "level {l}");
+        assert_eq!(r.p95[l][0], r.p95[l][1], "level {l}");
+    }
+}
