@@ -9,7 +9,11 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankChange {
     pub city: String,
+    /// The earlier rank (`rank_before` in every output, as in `gihi whatif`).
+    #[serde(rename = "rank_before")]
     pub before: Option<u32>,
+    /// The later rank (`rank_after`).
+    #[serde(rename = "rank_after")]
     pub after: Option<u32>,
     /// `before − after`: positive when the city rose; `None` if either rank is unknown.
     pub change: Option<i64>,

@@ -562,7 +562,7 @@ pub fn run_profile(src: &Source, city: &str, format: Format) -> Result<(), CliEr
                 vec![
                     x.node.clone(),
                     x.level.to_string(),
-                    format!("{:.4}", x.score),
+                    super::number(x.score),
                     x.rank.to_string(),
                     x.of.to_string(),
                     x.relative.to_string(),

@@ -198,7 +198,7 @@ pub fn run_stats(
                 vec![
                     s.indicator.clone(),
                     s.observed.to_string(),
-                    format!("{:.4}", s.availability),
+                    super::number(s.availability),
                     f(s.mean),
                     f(s.sd),
                     f(s.min),
@@ -413,11 +413,9 @@ pub fn run_sensitivity(
         if let Some(pb) = pb {
             pb.finish_and_clear();
         }
-        let f = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.6}"));
+        let f = |v: Option<f64>| v.map_or(String::new(), super::number);
         let ci = |v: Option<(f64, f64)>, k: usize| {
-            v.map_or(String::new(), |c| {
-                format!("{:.6}", if k == 0 { c.0 } else { c.1 })
-            })
+            v.map_or(String::new(), |c| super::number(if k == 0 { c.0 } else { c.1 }))
         };
         let mut push = |scope: &str, city: &str, idx: &gihi_robustness::sensitivity::Index| {
             rows.push(vec![
@@ -518,14 +516,22 @@ pub fn run_whatif(
             &json!({"synthetic": l.table.synthetic, "group": group.as_str(), "whatif": w}),
         ),
         Format::Csv | Format::Table => {
+            // Full precision in CSV; two decimals, as the report prints, in the table.
+            let shown = |x: f64| {
+                if format == Format::Csv {
+                    super::number(x)
+                } else {
+                    format!("{x:.2}")
+                }
+            };
             let rows = |v: &[gihi_robustness::whatif::Move]| -> Vec<Vec<String>> {
                 v.iter()
                     .map(|m| {
                         vec![
                             m.city.clone(),
                             m.node.clone(),
-                            format!("{:.2}", m.score_before),
-                            format!("{:.2}", m.score_after),
+                            shown(m.score_before),
+                            shown(m.score_after),
                             m.rank_before.to_string(),
                             m.rank_after.to_string(),
                         ]
