@@ -428,3 +428,64 @@ fn largest_counts_stay_within_memory() {
         assert!(!err.contains("memory allocation"), "{args:?}: {err}");
     }
 }
+
+/// On a full disk (a 16 KiB tmpfs; skipped where mounting is not permitted): exit status 1,
+/// the message names the user's path, and no temporary file is left behind.
+#[test]
+fn a_full_disk_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("full");
+    fs::create_dir(&mnt).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs", s(&mnt)])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|st| st.success());
+    if !mounted {
+        eprintln!("cannot mount a tmpfs here: full-disk test skipped");
+        return;
+    }
+    let data = fixture("synthetic-seed1.csv");
+    let sources = fixture("../../data/examples/sources-synthetic");
+    let attempts = [
+        vec![
+            "synth".to_string(),
+            "--seed".into(),
+            "1".into(),
+            "--out".into(),
+            s(&mnt.join("x-synthetic.csv")).into(),
+        ],
+        vec![
+            "compute".into(),
+            "--data".into(),
+            s(&data).into(),
+            "--out".into(),
+            s(&mnt.join("r-synthetic")).into(),
+        ],
+        vec![
+            "derive".into(),
+            "--sources".into(),
+            s(&sources).into(),
+            "--out".into(),
+            s(&mnt.join("i-synthetic.csv")).into(),
+        ],
+        vec!["report".into(), "--out".into(), s(&mnt.join("rep")).into()],
+    ];
+    let mut results = Vec::new();
+    for args in &attempts {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = gihi(&args);
+        let left: Vec<String> = fs::read_dir(&mnt)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        results.push((args[0].to_string(), code, err, left));
+    }
+    let _ = std::process::Command::new("umount").arg(&mnt).status();
+    for (command, code, err, left) in results {
+        assert_eq!(code, 1, "{command}: {err}");
+        assert!(err.contains("No space left"), "{command}: {err}");
+        assert!(!err.contains(".tmp-"), "{command}: {err}");
+        assert!(left.is_empty(), "{command} left {left:?}");
+    }
+}

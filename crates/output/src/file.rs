@@ -233,8 +233,10 @@ fn stage(
         .tempfile_in(parent)
         .map_err(|e| OutputError::io(target, e))?;
     let registered = Registered::new(temp.path());
-    temp.write_all(bytes)
-        .and_then(|_| temp.flush())
+    // Through the plain file: tempfile's own Write adds the temporary path to its errors.
+    let file = temp.as_file_mut();
+    file.write_all(bytes)
+        .and_then(|_| file.flush())
         .map_err(|e| OutputError::io(target, e))?;
     Ok((temp, registered))
 }

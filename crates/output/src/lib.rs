@@ -67,7 +67,13 @@ impl OutputError {
             reason: reason.into(),
         }
     }
+    /// An I/O failure at the user's `path`. The error is reduced to its OS error, so that
+    /// no temporary path (which tempfile adds to its errors) reaches the message.
     pub(crate) fn io(path: &Path, source: std::io::Error) -> OutputError {
+        let source = match source.raw_os_error() {
+            Some(code) => std::io::Error::from_raw_os_error(code),
+            None => std::io::Error::from(source.kind()),
+        };
         OutputError::Io {
             path: path.display().to_string(),
             source,

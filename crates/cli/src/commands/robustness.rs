@@ -415,7 +415,9 @@ pub fn run_sensitivity(
         }
         let f = |v: Option<f64>| v.map_or(String::new(), super::number);
         let ci = |v: Option<(f64, f64)>, k: usize| {
-            v.map_or(String::new(), |c| super::number(if k == 0 { c.0 } else { c.1 }))
+            v.map_or(String::new(), |c| {
+                super::number(if k == 0 { c.0 } else { c.1 })
+            })
         };
         let mut push = |scope: &str, city: &str, idx: &gihi_robustness::sensitivity::Index| {
             rows.push(vec![
