@@ -1144,6 +1144,18 @@ fn cases() -> Vec<Case> {
             &["level `Z`"],
         ),
         case(
+            "changes top beyond the group",
+            |_| {},
+            &["changes", "--top", "4294967295"],
+            &["--top 4294967295", "from 1 to 108"],
+        ),
+        case(
+            "regions top 0",
+            |_| {},
+            &["regions", "--top", "0"],
+            &["--top 0"],
+        ),
+        case(
             "unknown published level",
             |_| {},
             &["published", "ranking", "--level", "Q"],

@@ -80,6 +80,16 @@ fn node<'a>(s: &'a Standing, lvl: &str) -> Result<(&'a GroupStanding, &'a NodeSt
     Ok((g, n))
 }
 
+/// `--top N` must lie between 1 and the size of the group.
+fn check_top(top: u32, size: usize) -> Result<(), CliError> {
+    if top == 0 || top as usize > size {
+        return Err(CliError::Input(format!(
+            "--top {top}: expected a number from 1 to {size}, the number of cities of the group"
+        )));
+    }
+    Ok(())
+}
+
 fn header(s: &Standing) -> String {
     let mut h = format!("{}\n", s.label);
     if s.synthetic {
@@ -242,7 +252,10 @@ pub fn run_regions(
 ) -> Result<(), CliError> {
     let loaded = src.load()?;
     let s = &loaded.standing;
-    let (_, n) = node(s, lvl)?;
+    let (g, n) = node(s, lvl)?;
+    if let Some(t) = top {
+        check_top(t, g.size)?;
+    }
     let registry = Registry::gihi_2024();
     let q = rank_quartiles(n, &registry);
     let counts = top.map(|t| {
@@ -354,7 +367,8 @@ pub fn run_changes(
 ) -> Result<(), CliError> {
     let loaded = src.load()?;
     let s = &loaded.standing;
-    let (_, after_node) = node(s, lvl)?;
+    let (g, after_node) = node(s, lvl)?;
+    check_top(top, g.size)?;
     let after = ranks(after_node);
     let mut synthetic = s.synthetic;
     let (before, before_label) = match (against, &loaded.edition) {
