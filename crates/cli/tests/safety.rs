@@ -1144,6 +1144,26 @@ fn cases() -> Vec<Case> {
             &["level `Z`"],
         ),
         case(
+            "endless framework",
+            base,
+            &[
+                "compute",
+                "--data",
+                "ok-synthetic.csv",
+                "--framework",
+                "/dev/zero",
+                "--out",
+                "r-synthetic",
+            ],
+            &["/dev/zero", "larger than 4 MiB"],
+        ),
+        case(
+            "endless data",
+            |_| {},
+            &["compute", "--data", "/dev/zero", "--out", "r-synthetic"],
+            &["/dev/zero", "larger than 64 MiB"],
+        ),
+        case(
             "changes top beyond the group",
             |_| {},
             &["changes", "--top", "4294967295"],

@@ -7,7 +7,7 @@ pub mod table;
 pub use synthetic::{synthetic_banner, synthetic_table, write_csv};
 pub use table::{
     read_indicator_bytes, read_indicator_table, DataError, IndicatorTable, Location, TableRow,
-    MISSING_TOKENS,
+    MAX_CELL_BYTES, MAX_TABLE_BYTES, MISSING_TOKENS,
 };
 
 #[cfg(test)]

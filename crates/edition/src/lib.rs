@@ -11,6 +11,9 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// Largest file of an edition read (a printed table of a hundred rows is a few kilobytes).
+pub const MAX_EDITION_FILE_BYTES: u64 = 16 << 20;
+
 mod queries;
 pub use queries::{Ranking, RankingRow};
 
@@ -253,10 +256,12 @@ impl Edition {
         .expect("the built-in edition is valid (tested)")
     }
 
-    /// Loads an edition from a directory holding `edition.toml` and its CSV files.
+    /// Loads an edition from a directory holding `edition.toml` and its CSV files (each at
+    /// most [`MAX_EDITION_FILE_BYTES`]: printed tables are small).
     pub fn load_dir(dir: &Path) -> Result<Edition, EditionError> {
         Edition::from_files(&dir.display().to_string(), &|name| {
-            std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string())
+            gihi_input::read_text_limited(&dir.join(name), MAX_EDITION_FILE_BYTES)
+                .map_err(|e| e.to_string())
         })
     }
 

@@ -112,6 +112,9 @@ impl Kind {
     }
 }
 
+/// Largest framework file read: a framework of a few dozen nodes is a few kilobytes.
+pub const MAX_FRAMEWORK_BYTES: u64 = 4 << 20;
+
 /// Position in an input file (framework, indicator table, source table), 1-based.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -187,11 +190,13 @@ impl Framework {
             .expect("the built-in framework is valid (tested)")
     }
 
-    /// Reads and validates a framework file.
+    /// Reads (at most [`MAX_FRAMEWORK_BYTES`]) and validates a framework file.
     pub fn load(path: &Path) -> Result<Framework, FrameworkError> {
-        let text = std::fs::read_to_string(path).map_err(|source| FrameworkError::Io {
-            path: path.display().to_string(),
-            source,
+        let text = gihi_input::read_text_limited(path, MAX_FRAMEWORK_BYTES).map_err(|source| {
+            FrameworkError::Io {
+                path: path.display().to_string(),
+                source,
+            }
         })?;
         Framework::from_toml_str(&text, &path.display().to_string())
     }

@@ -63,6 +63,52 @@ impl<R: Read> Read for Limited<R> {
     }
 }
 
+/// Reads a whole file of at most `limit` bytes; beyond it, an error of kind `FileTooLarge`
+/// whose message gives the limit (a FIFO or `/dev/zero` cannot fill memory).
+pub fn read_limited(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    Limited::new(std::fs::File::open(path)?, limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            if is_too_large(&e) {
+                std::io::Error::new(
+                    std::io::ErrorKind::FileTooLarge,
+                    format!(
+                        "larger than {} MiB, the most gihi reads of such a file",
+                        limit >> 20
+                    ),
+                )
+            } else {
+                e
+            }
+        })?;
+    Ok(bytes)
+}
+
+/// [`read_limited`] as UTF-8 text (an error of kind `InvalidData` otherwise).
+pub fn read_text_limited(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
+    String::from_utf8(read_limited(path, limit)?)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
+/// The `#` comment lines at the start of a file (at most [`MAX_LEADING`], each read up to
+/// 64 KiB and clipped to 512 characters): reads no further than they go.
+pub fn leading_comments(path: &std::path::Path) -> std::io::Result<Vec<String>> {
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut out = Vec::new();
+    while out.len() < MAX_LEADING {
+        let mut line = Vec::new();
+        (&mut reader).take(64 << 10).read_until(b'\n', &mut line)?;
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_start_matches('\u{feff}');
+        if !text.starts_with('#') {
+            break;
+        }
+        out.push(text.trim_end().chars().take(512).collect());
+    }
+    Ok(out)
+}
+
 /// Whether an I/O error is the size limit of [`Limited`].
 pub fn is_too_large(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::FileTooLarge

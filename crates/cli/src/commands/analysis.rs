@@ -653,9 +653,11 @@ pub fn run_statements(edition_arg: Option<&str>, format: Format) -> Result<(), C
     let edition = load_edition(edition_arg)?;
     let text = match super::published::edition_dir(edition_arg)? {
         None => statements::GIHI_2024_STATEMENTS.to_string(),
-        Some(d) => std::fs::read_to_string(d.join("statements.toml")).map_err(|e| {
-            CliError::Input(format!("{}: {e}", d.join("statements.toml").display()))
-        })?,
+        Some(d) => gihi_input::read_text_limited(
+            &d.join("statements.toml"),
+            gihi_edition::MAX_EDITION_FILE_BYTES,
+        )
+        .map_err(|e| CliError::Input(format!("{}: {e}", d.join("statements.toml").display())))?,
     };
     let list =
         statements::parse(&text).map_err(|e| CliError::Input(format!("statements.toml: {e}")))?;

@@ -33,9 +33,11 @@ type Flags = std::collections::BTreeMap<(String, String), String>;
 
 fn read_provenance(data: &Path) -> Result<Option<(String, Vec<u8>, Flags)>, CliError> {
     let path = super::derive::provenance_path(data);
-    let Ok(bytes) = std::fs::read(&path) else {
+    if !path.exists() {
         return Ok(None);
-    };
+    }
+    let bytes = gihi_input::read_limited(&path, gihi_data::MAX_TABLE_BYTES)
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
     let mut flags = Flags::new();
     let mut rdr = csv::Reader::from_reader(bytes.as_slice());
     for rec in rdr.records() {

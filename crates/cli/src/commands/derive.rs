@@ -18,12 +18,8 @@ impl From<DeriveError> for CliError {
 /// Whether any source file says it is synthetic (first comment lines).
 fn sources_synthetic(dir: &Path) -> bool {
     SOURCES.iter().any(|s| {
-        std::fs::read_to_string(dir.join(s.file))
-            .map(|t| {
-                t.lines()
-                    .take_while(|l| l.starts_with('#'))
-                    .any(|l| l.to_lowercase().contains("synthetic"))
-            })
+        gihi_input::leading_comments(&dir.join(s.file))
+            .map(|lines| lines.iter().any(|l| l.to_lowercase().contains("synthetic")))
             .unwrap_or(false)
     })
 }

@@ -36,20 +36,16 @@ pub fn load_framework(path: Option<&Path>) -> Result<LoadedFramework, CliError> 
             text: gihi_framework::GIHI_2024_TOML.to_string(),
         }),
         Some(p) => {
-            let bytes = std::fs::read(p).map_err(|e| {
-                CliError::Input(format!("{}: cannot read framework file: {e}", p.display()))
-            })?;
-            let text = String::from_utf8(bytes.clone()).map_err(|_| {
-                CliError::Input(format!(
-                    "{}: the framework file is not UTF-8 text",
-                    p.display()
-                ))
-            })?;
+            let text = gihi_input::read_text_limited(p, gihi_framework::MAX_FRAMEWORK_BYTES)
+                .map_err(|e| {
+                    CliError::Input(format!("{}: cannot read framework file: {e}", p.display()))
+                })?;
+            let bytes = text.as_bytes();
             Ok(LoadedFramework {
                 framework: Framework::from_toml_str(&text, &p.display().to_string())?,
                 path: p.display().to_string(),
-                sha256: sha256_hex(&bytes),
-                text,
+                sha256: sha256_hex(bytes),
+                text: text.clone(),
             })
         }
     }
