@@ -75,6 +75,22 @@ fn line_of(city: &str) -> usize {
         + 1
 }
 
+/// The SYNTHETIC example sources of `gihi derive`, copied to `src/`.
+fn example_sources(d: &Path) {
+    fs::create_dir_all(d.join("src")).unwrap();
+    for e in fs::read_dir(common::fixture("../../data/examples/sources-synthetic")).unwrap() {
+        let e = e.unwrap();
+        fs::copy(e.path(), d.join("src").join(e.file_name())).unwrap();
+    }
+}
+
+/// Replaces the first `from` by `to` in the workspace file `name`.
+fn edit(d: &Path, name: &str, from: &str, to: &str) {
+    let p = d.join(name);
+    let t = fs::read_to_string(&p).unwrap();
+    fs::write(&p, t.replacen(from, to, 1)).unwrap();
+}
+
 fn write(dir: &Path, name: &str, text: &str) {
     let p = dir.join(name);
     if let Some(parent) = p.parent() {
@@ -333,9 +349,7 @@ fn cases() -> Vec<Case> {
             "edited run",
             |d| {
                 with_run(d);
-                let p = d.join("run-synthetic/scores.csv");
-                let t = fs::read_to_string(&p).unwrap();
-                fs::write(p, t.replace(",1\n", ",2\n")).unwrap();
+                edit(d, "run-synthetic/scores.csv", ",1\n", ",2\n");
             },
             &[
                 "compute",
@@ -402,13 +416,7 @@ fn cases() -> Vec<Case> {
         case(
             "derive over a user file",
             |d| {
-                fs::create_dir_all(d.join("src")).unwrap();
-                for e in
-                    fs::read_dir(common::fixture("../../data/examples/sources-synthetic")).unwrap()
-                {
-                    let e = e.unwrap();
-                    fs::copy(e.path(), d.join("src").join(e.file_name())).unwrap();
-                }
+                example_sources(d);
                 write(d, "ind-synthetic.csv", "mine");
             },
             &["derive", "--sources", "src", "--out", "ind-synthetic.csv"],
@@ -417,13 +425,7 @@ fn cases() -> Vec<Case> {
         case(
             "derive over a user's provenance file",
             |d| {
-                fs::create_dir_all(d.join("src")).unwrap();
-                for e in
-                    fs::read_dir(common::fixture("../../data/examples/sources-synthetic")).unwrap()
-                {
-                    let e = e.unwrap();
-                    fs::copy(e.path(), d.join("src").join(e.file_name())).unwrap();
-                }
+                example_sources(d);
                 write(d, "ind-synthetic.provenance.csv", "mine");
             },
             &["derive", "--sources", "src", "--out", "ind-synthetic.csv"],
@@ -438,13 +440,7 @@ fn cases() -> Vec<Case> {
         case(
             "synth over a derive output",
             |d| {
-                fs::create_dir_all(d.join("src")).unwrap();
-                for e in
-                    fs::read_dir(common::fixture("../../data/examples/sources-synthetic")).unwrap()
-                {
-                    let e = e.unwrap();
-                    fs::copy(e.path(), d.join("src").join(e.file_name())).unwrap();
-                }
+                example_sources(d);
                 ok(
                     d,
                     &["derive", "--sources", "src", "--out", "ind-synthetic.csv"],
@@ -1105,9 +1101,12 @@ fn cases() -> Vec<Case> {
             "run's framework edited",
             |d| {
                 with_run(d);
-                let p = d.join("run-synthetic/framework.toml");
-                let t = fs::read_to_string(&p).unwrap();
-                fs::write(&p, t.replacen("weight = 0.3", "weight = 0.31", 1)).unwrap();
+                edit(
+                    d,
+                    "run-synthetic/framework.toml",
+                    "weight = 0.3",
+                    "weight = 0.31",
+                );
             },
             &["modes", "--results", "run-synthetic"],
             &["run-synthetic/framework.toml", "changed"],
@@ -1197,16 +1196,8 @@ fn cases() -> Vec<Case> {
         case(
             "negative source count",
             |d| {
-                fs::create_dir_all(d.join("src")).unwrap();
-                for e in
-                    fs::read_dir(common::fixture("../../data/examples/sources-synthetic")).unwrap()
-                {
-                    let e = e.unwrap();
-                    fs::copy(e.path(), d.join("src").join(e.file_name())).unwrap();
-                }
-                let p = d.join("src/speedtest.csv");
-                let t = fs::read_to_string(&p).unwrap();
-                fs::write(&p, t.replacen("233.8", "-233.8", 1)).unwrap();
+                example_sources(d);
+                edit(d, "src/speedtest.csv", "233.8", "-233.8");
             },
             &["derive", "--sources", "src", "--out", "i-synthetic.csv"],
             &["src/speedtest.csv:3:"],
@@ -1214,16 +1205,8 @@ fn cases() -> Vec<Case> {
         case(
             "source header after comments",
             |d| {
-                fs::create_dir_all(d.join("src")).unwrap();
-                for e in
-                    fs::read_dir(common::fixture("../../data/examples/sources-synthetic")).unwrap()
-                {
-                    let e = e.unwrap();
-                    fs::copy(e.path(), d.join("src").join(e.file_name())).unwrap();
-                }
-                let p = d.join("src/speedtest.csv");
-                let t = fs::read_to_string(&p).unwrap();
-                fs::write(&p, t.replacen("fixed_upload", "fixed_uplod", 1)).unwrap();
+                example_sources(d);
+                edit(d, "src/speedtest.csv", "fixed_upload", "fixed_uplod");
             },
             &["derive", "--sources", "src", "--out", "i-synthetic.csv"],
             &["src/speedtest.csv:2:1", "fixed_upload"],
