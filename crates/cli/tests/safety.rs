@@ -91,6 +91,12 @@ fn edit(d: &Path, name: &str, from: &str, to: &str) {
     fs::write(&p, t.replacen(from, to, 1)).unwrap();
 }
 
+/// A directory with a `manifest.json` of `{}` and a file of the user's: not gihi's output.
+fn fake_output(d: &Path, name: &str) {
+    write(d, &format!("{name}/manifest.json"), "{}");
+    write(d, &format!("{name}/app.js"), "x");
+}
+
 fn write(dir: &Path, name: &str, text: &str) {
     let p = dir.join(name);
     if let Some(parent) = p.parent() {
@@ -150,8 +156,7 @@ fn cases() -> Vec<Case> {
             "fake manifest",
             |d| {
                 base(d);
-                write(d, "w-synthetic/manifest.json", "{}");
-                write(d, "w-synthetic/app.js", "x");
+                fake_output(d, "w-synthetic");
             },
             &[
                 "compute",
@@ -164,10 +169,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "fake manifest, report",
-            |d| {
-                write(d, "w/manifest.json", "{}");
-                write(d, "w/app.js", "x");
-            },
+            |d| fake_output(d, "w"),
             &["report", "--out", "w"],
             &["w: ", "not a gihi manifest"],
         ),
@@ -175,8 +177,7 @@ fn cases() -> Vec<Case> {
             "fake manifest, uncertainty",
             |d| {
                 base(d);
-                write(d, "w-synthetic/manifest.json", "{}");
-                write(d, "w-synthetic/app.js", "x");
+                fake_output(d, "w-synthetic");
             },
             &[
                 "uncertainty",
@@ -193,8 +194,7 @@ fn cases() -> Vec<Case> {
             "fake manifest, sensitivity",
             |d| {
                 base(d);
-                write(d, "w-synthetic/manifest.json", "{}");
-                write(d, "w-synthetic/app.js", "x");
+                fake_output(d, "w-synthetic");
             },
             &[
                 "sensitivity",
@@ -209,10 +209,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "fake manifest, sources template",
-            |d| {
-                write(d, "w/manifest.json", "{}");
-                write(d, "w/app.js", "x");
-            },
+            |d| fake_output(d, "w"),
             &["sources", "template", "w"],
             &["w: ", "manifest.json"],
         ),
