@@ -1,0 +1,105 @@
+//! Analysis commands on a computed run (`--results DIR`) or a published edition
+//! (`--edition YEAR|DIR`): modes, regions, changes, profile, statements. This module loads
+//! the source and names levels; each command has its own file.
+
+mod changes;
+mod modes;
+mod profile;
+mod regions;
+mod statements;
+
+pub use changes::run_changes;
+pub use modes::run_modes;
+pub use profile::run_profile;
+pub use regions::run_regions;
+pub use statements::run_statements;
+
+use super::published::load_edition;
+use crate::error::CliError;
+use gihi_analysis::{from_edition, from_results, GroupStanding, NodeStanding, Standing};
+use gihi_edition::Edition;
+use gihi_framework::{Framework, COMPOSITE_ID};
+use gihi_registry::Group;
+use std::path::PathBuf;
+
+/// Where the results come from.
+#[derive(clap::Args, Clone)]
+pub struct Source {
+    /// A `gihi compute` output directory.
+    #[arg(long, conflicts_with = "edition")]
+    pub results: Option<PathBuf>,
+    /// A built-in edition by year (2024, the default) or a directory of an edition's tables.
+    #[arg(long, value_name = "YEAR|DIR")]
+    pub edition: Option<String>,
+}
+
+/// A loaded source: the standing, plus the edition when it is a published one.
+pub struct Loaded {
+    pub standing: Standing,
+    pub edition: Option<Edition>,
+}
+
+impl Source {
+    pub fn load(&self) -> Result<Loaded, CliError> {
+        if let Some(dir) = &self.results {
+            let standing = from_results(dir).map_err(|e| CliError::Input(e.to_string()))?;
+            return Ok(Loaded {
+                standing,
+                edition: None,
+            });
+        }
+        let edition = load_edition(self.edition.as_deref())?;
+        let standing = from_edition(&edition, &Framework::gihi_2024());
+        Ok(Loaded {
+            standing,
+            edition: Some(edition),
+        })
+    }
+}
+
+/// `composite`, `mini`, a node id, or `mini-<node>` → (group, node).
+pub(super) fn level(level: &str) -> (Group, String) {
+    match level {
+        "composite" => (Group::Main, COMPOSITE_ID.into()),
+        "mini" => (Group::Mini, COMPOSITE_ID.into()),
+        l => match l.strip_prefix("mini-") {
+            Some(n) => (Group::Mini, n.into()),
+            None => (Group::Main, l.into()),
+        },
+    }
+}
+
+pub(super) fn node<'a>(
+    s: &'a Standing,
+    lvl: &str,
+) -> Result<(&'a GroupStanding, &'a NodeStanding), CliError> {
+    let (group, id) = level(lvl);
+    let g = s
+        .group(group)
+        .ok_or_else(|| CliError::Input(format!("{}: no {group} group", s.label)))?;
+    let n = g.node(&id).ok_or_else(|| {
+        CliError::Input(format!(
+            "{}: no level `{lvl}`: expected composite, mini, A, B, C, A1..C4 or mini-A..mini-C",
+            s.label
+        ))
+    })?;
+    Ok((g, n))
+}
+
+/// `--top N` must lie between 1 and the size of the group.
+pub(super) fn check_top(top: u32, size: usize) -> Result<(), CliError> {
+    if top == 0 || top as usize > size {
+        return Err(CliError::Input(format!(
+            "--top {top}: expected a number from 1 to {size}, the number of cities of the group"
+        )));
+    }
+    Ok(())
+}
+
+pub(super) fn header(s: &Standing) -> String {
+    let mut h = format!("{}\n", s.label);
+    if s.synthetic {
+        h.push_str("SYNTHETIC DATA: invented values for demos and tests, not real GIHI results.\n");
+    }
+    h
+}
