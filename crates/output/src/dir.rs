@@ -3,7 +3,7 @@
 use crate::manifest::{check_own_output, files_json, FileEntry, MANIFEST};
 use crate::{
     dir_mode, forget_temporary, parent_of, refuse_if_input, refuse_symlink, register_temporary,
-    sha256_hex, OutputError,
+    sha256_hex, CreatedParents, OutputError,
 };
 use serde_json::{Map, Value};
 use std::fs;
@@ -17,6 +17,8 @@ pub struct OutputDir {
     command: String,
     /// `None` once committed.
     temp: Option<tempfile::TempDir>,
+    /// Parent directories this output created (removed again if it is not committed).
+    parents: Option<CreatedParents>,
     files: Vec<FileEntry>,
 }
 
@@ -47,9 +49,7 @@ impl OutputDir {
             }
         }
         let parent = parent_of(target);
-        if !parent.is_dir() {
-            fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
-        }
+        let parents = CreatedParents::make(parent)?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -65,6 +65,7 @@ impl OutputDir {
             command: command.to_string(),
             temp: Some(temp),
             files: Vec::new(),
+            parents: Some(parents),
         })
     }
 
@@ -112,6 +113,11 @@ impl OutputDir {
         let temp = kept.keep();
         let result = self.move_into_place(&temp);
         forget_temporary(&temp);
+        if result.is_ok() {
+            if let Some(p) = self.parents.take() {
+                p.keep();
+            }
+        }
         result
     }
 

@@ -2,8 +2,8 @@
 
 use crate::manifest::{hash_file, MANIFEST};
 use crate::{
-    dir_mode, file_mode, parent_of, refuse_if_input, refuse_symlink, sha256_hex, OutputError,
-    Registered,
+    dir_mode, file_mode, parent_of, refuse_if_input, refuse_symlink, sha256_hex, CreatedParents,
+    OutputError, Registered,
 };
 use std::fs;
 use std::io::{BufRead, Read, Write};
@@ -204,6 +204,7 @@ pub fn write_stamped_files(
         .collect();
     let main_bytes = stamped(body, &stamp_line(command, body, &stamped_companions));
     // Every temporary file first (where a full disk fails), then the renames.
+    let parents = CreatedParents::make(parent_of(main))?;
     let mut staged = Vec::new();
     for (p, bytes) in companions
         .iter()
@@ -215,6 +216,7 @@ pub fn write_stamped_files(
     for (p, (temp, _registered)) in staged {
         temp.persist(p).map_err(|e| OutputError::io(p, e.error))?;
     }
+    parents.keep();
     Ok(())
 }
 
@@ -224,9 +226,6 @@ fn stage(
     bytes: &[u8],
 ) -> Result<(tempfile::NamedTempFile, Registered), OutputError> {
     let parent = parent_of(target);
-    if !parent.is_dir() {
-        fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
-    }
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{}.tmp-", file_name(target)))
         .permissions(file_mode())
@@ -257,9 +256,7 @@ pub fn write_new_files(
     refuse_symlink(dir)?;
     if !dir.exists() {
         let parent = parent_of(dir);
-        if !parent.is_dir() {
-            fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
-        }
+        let parents = CreatedParents::make(parent)?;
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{}.tmp-", file_name(dir)))
             .permissions(dir_mode())
@@ -275,6 +272,7 @@ pub fn write_new_files(
             let _ = fs::remove_dir_all(&kept);
             OutputError::io(dir, e)
         })?;
+        parents.keep();
         return Ok(Vec::new());
     }
     if !dir.is_dir() {

@@ -116,6 +116,43 @@ impl Drop for Registered {
     }
 }
 
+/// Directories created for an output's parent path; removed again (while empty) unless the
+/// output was completed, so a failed run leaves no empty `results/2024/` behind.
+pub(crate) struct CreatedParents {
+    /// From the deepest created directory up to the highest.
+    created: Vec<PathBuf>,
+}
+
+impl CreatedParents {
+    /// Creates `dir` and any missing ancestors, remembering which were created.
+    pub(crate) fn make(dir: &Path) -> Result<CreatedParents, OutputError> {
+        let mut created = Vec::new();
+        let mut d = dir;
+        while !d.as_os_str().is_empty() && !d.exists() {
+            created.push(d.to_path_buf());
+            match d.parent() {
+                Some(p) => d = p,
+                None => break,
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
+        Ok(CreatedParents { created })
+    }
+
+    /// The output is complete: keep the directories.
+    pub(crate) fn keep(mut self) {
+        self.created.clear();
+    }
+}
+
+impl Drop for CreatedParents {
+    fn drop(&mut self) {
+        for d in &self.created {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+}
+
 /// Removes every temporary path still being written (for a signal handler, before exit).
 pub fn remove_temporaries() {
     if let Ok(t) = TEMPORARIES.lock() {

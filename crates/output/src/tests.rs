@@ -177,3 +177,16 @@ fn templates_never_overwrite() {
     out_dir(&run, "compute", &[]).unwrap();
     assert!(write_new_files(&run, &files).is_err());
 }
+
+#[test]
+fn parents_created_for_a_failed_output_are_removed() {
+    let t = tempfile::tempdir().unwrap();
+    let target = t.path().join("results/2024/run");
+    let mut d = OutputDir::create(&target, "compute", &[]).unwrap();
+    d.write("a.csv", b"x").unwrap();
+    drop(d);
+    assert_eq!(fs::read_dir(t.path()).unwrap().count(), 0);
+    // A completed output keeps them.
+    out_dir(&target, "compute", &[]).unwrap();
+    assert!(target.join("a.csv").exists());
+}
