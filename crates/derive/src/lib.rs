@@ -87,6 +87,8 @@ pub struct Derived {
     pub cells: BTreeMap<(String, String), Cell>,
     /// Unicorn merge decisions: which entries of the two lists were judged the same firm, and why.
     pub merge_log: Vec<String>,
+    /// Rows used and skipped per source; missing metros per indicator.
+    pub summary: Summary,
 }
 
 /// Why derivation failed.
@@ -142,21 +144,93 @@ pub fn derive(
             indicators: feeds.into_iter().collect::<Vec<_>>().join(", "),
         });
     }
-    let places = places::Places::new(registry);
+    let mut places = places::Places::new(registry);
+    let user_aliases = dir.join(places::USER_ALIASES_FILE);
+    if user_aliases.is_file() {
+        let text = gihi_input::read_text_limited(&user_aliases, sources::MAX_SOURCE_BYTES)
+            .map_err(|e| DeriveError::Read {
+                path: user_aliases.display().to_string(),
+                message: e.to_string(),
+            })?;
+        places
+            .add_aliases(&text, &user_aliases.display().to_string())
+            .map_err(|message| DeriveError::Read {
+                path: user_aliases.display().to_string(),
+                message,
+            })?;
+    }
     let mut acc = rules::Accumulator::default();
+    let mut rows_read = Vec::new();
     for spec in sources::SOURCES {
         let table = sources::read(dir, spec)?;
+        rows_read.push((spec.file, table.file.clone(), table.rows.len()));
         (spec.rule)(&table, &places, &mut acc)?;
     }
     let cities: Vec<String> = registry.cities.iter().map(|c| c.id.clone()).collect();
     let indicators: Vec<String> = framework.indicators().map(|i| i.id.clone()).collect();
     let (cells, merge_log) = rules::finish(acc, &cities, &indicators);
+    let outside = places.outside();
+    let summary = Summary {
+        sources: rows_read
+            .into_iter()
+            .map(|(name, file, rows)| {
+                let out = outside.get(&file).cloned().unwrap_or_default();
+                let skipped: usize = out.values().sum();
+                let mut top: Vec<(String, usize)> = out.into_iter().collect();
+                top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                top.truncate(SUMMARY_TOP_PLACES);
+                SourceSummary {
+                    file: name.to_string(),
+                    rows,
+                    outside_registry: skipped,
+                    top_outside: top,
+                }
+            })
+            .collect(),
+        missing_by_indicator: indicators
+            .iter()
+            .map(|i| {
+                let n = cities
+                    .iter()
+                    .filter(|c| {
+                        cells
+                            .get(&((*c).clone(), i.clone()))
+                            .is_none_or(|x| x.value.is_none())
+                    })
+                    .count();
+                (i.clone(), n)
+            })
+            .collect(),
+    };
     Ok(Derived {
         cities,
         indicators,
         cells,
         merge_log,
+        summary,
     })
+}
+
+/// Places listed per source in the summary (the most frequent outside the registry).
+pub const SUMMARY_TOP_PLACES: usize = 10;
+
+/// What derivation did with every source row, and what it could not derive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub sources: Vec<SourceSummary>,
+    /// Indicator → number of metros without a value.
+    pub missing_by_indicator: BTreeMap<String, usize>,
+}
+
+/// One source file's rows: read, and skipped because their place lies outside every metro
+/// (with the most frequent such places); the others fed the rules (which may still filter
+/// them as the report says, e.g. ARWU ranks beyond 200).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceSummary {
+    pub file: String,
+    pub rows: usize,
+    pub outside_registry: usize,
+    pub top_outside: Vec<(String, usize)>,
 }
 
 impl Derived {

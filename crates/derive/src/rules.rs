@@ -1,7 +1,7 @@
 //! The derivation rules of report Appendix 2, one function per source file, and the final
 //! per-metro computation.
 
-use crate::places::Places;
+use crate::places::{Places, Resolved};
 use crate::sources::Table;
 use crate::{Cell, Contribution, DeriveError, Flag};
 use gihi_framework::Location;
@@ -200,7 +200,9 @@ fn per_place_sums(
     columns: &[(&str, &'static str)],
 ) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
-        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "city", "country", "metro")? else {
+            continue;
+        };
         let values: Vec<f64> = columns
             .iter()
             .map(|(c, _)| t.required_number(*line, row, c))
@@ -230,7 +232,9 @@ fn per_place_sums(
 
 pub fn population(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
-        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "city", "country", "metro")? else {
+            continue;
+        };
         let p = t.required_number(*line, row, "population")?;
         if !acc.first_row(t, *line, &place_key(t, row), p.to_string())? {
             continue;
@@ -286,7 +290,7 @@ pub fn museums(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), 
 pub fn network(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
         let metro = places
-            .resolve(t.text(row, "metro"), "", Some(t.text(row, "metro")))
+            .metro_id(t.text(row, "metro"))
             .map_err(|e| t.error(*line, "metro", e))?;
         let (a, b) = (
             t.required_number(*line, row, "coauthorship_eigenvector")?,
@@ -331,7 +335,9 @@ pub fn laureates(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<()
         if !counted.contains(&prize.as_str()) {
             return Err(t.error(*line, "prize", format!("unknown prize `{}`: expected one of Nobel Physics, Nobel Chemistry, Nobel Medicine, Nobel Economics, Nobel Literature, Nobel Peace, Fields, Turing", t.text(row, "prize"))));
         }
-        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "city", "country", "metro")? else {
+            continue;
+        };
         let name = t.text(row, "laureate").to_string();
         acc.distinct
             .entry((metro, "I02"))
@@ -367,7 +373,9 @@ pub fn arwu(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), Der
         if rank > 200 {
             continue;
         }
-        let metro = t.metro(places, *line, row, "City", "Country/Region", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "City", "Country/Region", "metro")? else {
+            continue;
+        };
         let name = t.text(row, "Institution").to_string();
         acc.distinct
             .entry((metro, "I03"))
@@ -401,7 +409,9 @@ pub fn nature_index(t: &Table, places: &Places, acc: &mut Accumulator) -> Result
             })?)
         };
         let share = t.required_number(*line, row, "Share")?;
-        let metro = t.metro(places, *line, row, "City", "Country/territory", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "City", "Country/territory", "metro")? else {
+            continue;
+        };
         let institution = t.text(row, "Institution").to_string();
         acc.nature.push(NatureRow {
             position,
@@ -469,7 +479,9 @@ pub fn facilities(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(
         if cat == "supercomputer" || status != "operating" {
             continue;
         }
-        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "city", "country", "metro")? else {
+            continue;
+        };
         let name = t.text(row, "name").to_string();
         acc.distinct
             .entry((metro, "I05"))
@@ -491,12 +503,20 @@ fn supercomputers(
         let metro = match country {
             Some(c) => {
                 let m = t.text(row, "metro");
-                places
+                match places
                     .resolve(t.text(row, "City"), c, (!m.is_empty()).then_some(m))
                     .map_err(|e| t.error(*line, "City", e))?
+                {
+                    Resolved::Metro(id) => Some(id),
+                    Resolved::Outside { label } => {
+                        places.note_outside(&t.file, &label);
+                        None
+                    }
+                }
             }
             None => t.metro(places, *line, row, "City", "Country", "metro")?,
         };
+        let Some(metro) = metro else { continue };
         let (name, site) = (t.text(row, "Name"), t.text(row, "Site"));
         let key = format!("{}|{}", firm_key(name), firm_key(site));
         acc.distinct
@@ -538,7 +558,9 @@ pub fn leading_firms(t: &Table, places: &Places, acc: &mut Accumulator) -> Resul
         {
             return Err(t.error(*line, "list", format!("unknown list `{}`: expected eu-scoreboard, clarivate-top100 or fortune-global500-tech", t.text(row, "list"))));
         }
-        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "city", "country", "metro")? else {
+            continue;
+        };
         let firm = t.text(row, "firm").to_string();
         acc.distinct
             .entry((metro, "I11"))
@@ -556,7 +578,9 @@ fn unicorns(
     list: &'static str,
 ) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
-        let metro = t.metro(places, *line, row, "City", "Country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "City", "Country", "metro")? else {
+            continue;
+        };
         let name = t.text(row, "Company").to_string();
         acc.unicorns.push(Unicorn {
             list,
@@ -640,7 +664,9 @@ pub fn forbes(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), D
         if !classes.iter().any(|c| code.starts_with(c.as_str())) {
             continue;
         }
-        let metro = t.metro(places, *line, row, "City", "Country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "City", "Country", "metro")? else {
+            continue;
+        };
         let v = t.required_number(*line, row, "Market Value ($B)")?;
         acc.sum(
             &metro,
@@ -671,7 +697,9 @@ pub fn listed_firms(t: &Table, places: &Places, acc: &mut Accumulator) -> Result
         if !codes.iter().any(|c| code.starts_with(c.as_str())) {
             continue;
         }
-        let metro = t.metro(places, *line, row, "City", "Country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "City", "Country", "metro")? else {
+            continue;
+        };
         let v = t.required_number(*line, row, "Revenue 2023 (USD m)")?;
         acc.sum(
             &metro,
@@ -741,7 +769,9 @@ pub fn wb_ppp(t: &Table, _places: &Places, acc: &mut Accumulator) -> Result<(), 
 /// with the World Bank series of the row's `wb_code` or of its country.
 pub fn gdp(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
-        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "city", "country", "metro")? else {
+            continue;
+        };
         let year = t.required_number(*line, row, "year")? as i32;
         let nominal = t.required_number(*line, row, "nominal_gdp_lcu")?;
         let code = match t.text(row, "wb_code") {
@@ -793,7 +823,9 @@ pub fn gdp(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), Deri
 /// state age structure when the city's is unknown (flagged estimated and proxy).
 pub fn labour(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
-        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "city", "country", "metro")? else {
+            continue;
+        };
         let g = t.required_number(*line, row, "gdp_ppp_2015")?;
         if !acc.first_row(t, *line, &place_key(t, row), format!("{:?}", row))? {
             continue;
@@ -852,46 +884,46 @@ pub fn labour(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), D
     Ok(())
 }
 
-/// I19, I20: inward greenfield capex by destination metro, outward by source metro. The other
-/// side of a project may be any place in the world; a row with neither side in the registry is
-/// an error.
+/// I19, I20: inward greenfield capex by destination metro, outward by source metro. Either
+/// side may lie outside every metro (fDi Markets is a world list): that side is skipped and
+/// counted; a row with both sides outside is counted once. A side that looks like a misspelled
+/// or ambiguous member is an error, as everywhere.
 pub fn fdi(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
         let v = t.required_number(*line, row, "Capital investment (USD m)")?;
-        let side = |city: &str, country: &str, metro: &str| {
+        let side = |city: &str, country: &str, metro: &str| -> Result<Resolved, DeriveError> {
             let m = t.text(row, metro);
-            places.resolve(
-                t.text(row, city),
-                t.text(row, country),
-                (!m.is_empty()).then_some(m),
-            )
+            places
+                .resolve(
+                    t.text(row, city),
+                    t.text(row, country),
+                    (!m.is_empty()).then_some(m),
+                )
+                .map_err(|e| t.error(*line, if m.is_empty() { city } else { metro }, e))
         };
         let dest = side(
             "Destination city",
             "Destination country",
             "destination metro",
-        );
-        let src = side("Source city", "Source country", "source metro");
-        if dest.is_err() && src.is_err() {
-            return Err(t.error(
-                *line,
-                "Destination city",
-                format!(
-                    "neither side of the project is an evaluated city: {}",
-                    dest.err().unwrap_or_default()
-                ),
-            ));
-        }
+        )?;
+        let src = side("Source city", "Source country", "source metro")?;
         let note = format!(
             "{} -> {} {v} USD m",
             t.text(row, "Source city"),
             t.text(row, "Destination city")
         );
-        if let Ok(m) = dest {
-            acc.sum(&m, "I19", contribution(t, *line, note.clone(), v));
-        }
-        if let Ok(m) = src {
-            acc.sum(&m, "I20", contribution(t, *line, note, v));
+        match (&dest, &src) {
+            (Resolved::Outside { label: d }, Resolved::Outside { .. }) => {
+                places.note_outside(&t.file, d)
+            }
+            _ => {
+                if let Resolved::Metro(m) = &dest {
+                    acc.sum(m, "I19", contribution(t, *line, note.clone(), v));
+                }
+                if let Resolved::Metro(m) = &src {
+                    acc.sum(m, "I20", contribution(t, *line, note, v));
+                }
+            }
         }
     }
     Ok(())
@@ -921,7 +953,9 @@ pub fn funding(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), 
                 ),
             ));
         };
-        let metro = t.metro(places, *line, row, "City", "Country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "City", "Country", "metro")? else {
+            continue;
+        };
         let v = t.required_number(*line, row, "Amount (USD m)")?;
         acc.sum(
             &metro,
@@ -953,7 +987,9 @@ fn counts_or_rates(
         let level = t.text(row, "level").to_lowercase();
         match level.as_str() {
             "city" => {
-                let metro = t.metro(places, *line, row, "place", "country", "metro")?;
+                let Some(metro) = t.metro(places, *line, row, "place", "country", "metro")? else {
+                    continue;
+                };
                 let v = t.required_number(*line, row, count_col)?;
                 acc.sum(
                     &metro,
@@ -977,18 +1013,19 @@ fn counts_or_rates(
                         ));
                     }
                     // A national rate stands for every metro of the country without city data.
-                    let iso = places.country(t.text(row, "country")).ok_or_else(|| {
-                        t.error(
-                            *line,
-                            "country",
-                            format!("unknown country `{}`", t.text(row, "country")),
-                        )
-                    })?;
-                    places.metros_of(&iso)
+                    let country = t.text(row, "country");
+                    match places
+                        .registry_country(country)
+                        .map_err(|e| t.error(*line, "country", e))?
+                    {
+                        Some(iso) => places.metros_of(&iso),
+                        None => {
+                            places.note_outside(&t.file, country);
+                            continue;
+                        }
+                    }
                 } else {
-                    vec![places
-                        .resolve(m, "", Some(m))
-                        .map_err(|e| t.error(*line, "metro", e))?]
+                    vec![places.metro_id(m).map_err(|e| t.error(*line, "metro", e))?]
                 };
                 let v = t.required_number(*line, row, "per_million")?;
                 let flag = if level == "state" {
@@ -1044,7 +1081,9 @@ pub fn talent(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), D
 /// I25: mean of fixed and mobile, upload and download speeds; averaged over a metro's rows.
 pub fn speedtest(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
-        let metro = t.metro(places, *line, row, "city", "country", "metro")?;
+        let Some(metro) = t.metro(places, *line, row, "city", "country", "metro")? else {
+            continue;
+        };
         let v: Vec<f64> = [
             "fixed_download",
             "fixed_upload",
@@ -1071,13 +1110,20 @@ pub fn speedtest(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<()
     Ok(())
 }
 
-/// I27: the UN Online Service Index of the metro's country (a national proxy for every metro).
+/// I27 (Appendix 2, indicator 27): the UN Online Service Index of the metro's country (a
+/// national proxy for every metro). The UN's own spellings are accepted
+/// (`data/derivation/country-names.toml`); a country outside the registry is skipped and
+/// counted, and one close to a registry country's name is an error.
 pub fn egov(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
         let name = t.text(row, "Country Name");
-        let Some(iso) = places.country(name) else {
+        let Some(iso) = places
+            .registry_country(name)
+            .map_err(|e| t.error(*line, "Country Name", e))?
+        else {
+            places.note_outside(&t.file, name);
             continue;
-        }; // countries without evaluated cities
+        };
         let v = t.required_number(*line, row, "Online Service Index")?;
         if v > 1.0 {
             return Err(t.error(
@@ -1100,9 +1146,7 @@ pub fn egov(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), Der
 pub fn schooling(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
         let m = t.text(row, "metro");
-        let metro = places
-            .resolve(m, "", Some(m))
-            .map_err(|e| t.error(*line, "metro", e))?;
+        let metro = places.metro_id(m).map_err(|e| t.error(*line, "metro", e))?;
         let v = t.required_number(*line, row, "msch")?;
         if v > 25.0 {
             return Err(t.error(

@@ -6,7 +6,7 @@
 //! overrides both — needed only for Arlington, Aurora, Pasadena and Glendale (US), which each
 //! belong to two metros.
 
-use crate::places::Places;
+use crate::places::{Places, Resolved};
 use crate::rules::{self, Accumulator};
 use crate::DeriveError;
 use gihi_framework::Location;
@@ -150,7 +150,8 @@ impl Table {
         })
     }
 
-    /// The metro of a row from its place columns.
+    /// The metro of a row from its place columns; `None` (and the row counted in the
+    /// summary) when the place lies outside every evaluated metro.
     pub fn metro(
         &self,
         places: &Places,
@@ -159,15 +160,20 @@ impl Table {
         city: &str,
         country: &str,
         metro: &str,
-    ) -> Result<String, DeriveError> {
+    ) -> Result<Option<String>, DeriveError> {
         let m = self.text(row, metro);
-        places
-            .resolve(
-                self.text(row, city),
-                self.text(row, country),
-                (!m.is_empty()).then_some(m),
-            )
-            .map_err(|e| self.error(line, if m.is_empty() { city } else { metro }, e))
+        match places.resolve(
+            self.text(row, city),
+            self.text(row, country),
+            (!m.is_empty()).then_some(m),
+        ) {
+            Ok(Resolved::Metro(id)) => Ok(Some(id)),
+            Ok(Resolved::Outside { label }) => {
+                places.note_outside(&self.file, &label);
+                Ok(None)
+            }
+            Err(e) => Err(self.error(line, if m.is_empty() { city } else { metro }, e)),
+        }
     }
 }
 

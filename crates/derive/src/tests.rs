@@ -289,12 +289,12 @@ fn provenance_explains_every_cell() {
 fn bad_input_is_located() {
     let cases: Vec<((tempfile::TempDir, PathBuf), &str)> = vec![
         (
-            append("population.csv", "Atlantis,US,,5,2023"),
+            append("population.csv", "Bostn,US,,5,2023"),
             "population.csv:",
         ),
         (
-            append("population.csv", "Paris,Narnia,,5,2023"),
-            "unknown country `Narnia`",
+            append("population.csv", "Paris,Frnace,,5,2023"),
+            "unknown country `Frnace`; did you mean France?",
         ),
         (
             append(
@@ -353,10 +353,10 @@ fn bad_input_is_located() {
     let (_g, dir) = with_file("population.csv", |t| t.to_string());
     std::fs::remove_file(dir.join("speedtest.csv")).unwrap();
     assert!(error_of(&dir).contains("missing source file(s) speedtest.csv: they feed I25"));
-    let (_g, dir) = append("population.csv", "Atlantis,US,,5,2023");
+    let (_g, dir) = append("population.csv", "Bostn,US,,5,2023");
     let e = error_of(&dir);
     assert!(
-        e.contains("`Atlantis` (US) matches no registry city or member administrative city"),
+        e.contains("`Bostn` (US) matches no registry city, member administrative city or alias, but is close to boston"),
         "{e}"
     );
 }
@@ -531,4 +531,152 @@ fn cells_carry_their_data_year() {
     assert_eq!(cell(&d, "boston", "I27").year, Some(2022));
     assert_eq!(cell(&d, "boston", "I29").year, Some(2021));
     assert_eq!(cell(&d, "paris", "I15").year, Some(2021));
+}
+
+fn summary_of<'a>(d: &'a Derived, file: &str) -> &'a SourceSummary {
+    d.summary.sources.iter().find(|s| s.file == file).unwrap()
+}
+
+/// Issue #11, points 8 and 9: real world lists hold places outside the 120 metros, in the
+/// sources' own spellings. Hand-worked: every row below is either used or counted as outside.
+#[test]
+fn world_lists_skip_and_count_places_outside_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(example()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let add = |file: &str, lines: &str| {
+        let p = dir.path().join(file);
+        let t = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, t + lines).unwrap();
+    };
+    // TOP500: Oak Ridge and Los Alamos are in no metro; Livermore is an alias of the Bay Area.
+    add(
+        "top500.csv",
+        "501,Frontier,HPE Cray EX,Oak Ridge National Laboratory,United States,Oak Ridge,\n\
+         502,Crossroads,HPE Cray EX,Los Alamos National Laboratory,United States,Los Alamos,\n\
+         503,El Capitan,HPE Cray EX,Lawrence Livermore National Laboratory,United States,Livermore,\n\
+         504,Shaheen III,HPE Cray EX,KAUST,Saudi Arabia,Thuwal,\n",
+    );
+    // ShanghaiRanking: Stanford (alias) counts for San Francisco-San Jose; KAUST is outside.
+    add(
+        "arwu.csv",
+        "50,Stanford University,United States,Stanford,\n\
+         150,King Abdulaziz University,Saudi Arabia,Jeddah,\n",
+    );
+    // fDi Markets: one side outside counts the other side; both outside counts once.
+    add(
+        "fdi_markets.csv",
+        "Riyadh,Saudi Arabia,London,GB,1000,,\n\
+         Lagos,Nigeria,Nairobi,Kenya,5,,\n",
+    );
+    // UN E-Government: the UN's own spellings of two registry countries; Nigeria is outside.
+    let egov = dir.path().join("un_egov.csv");
+    let text = std::fs::read_to_string(&egov).unwrap();
+    let text = text
+        .replace(
+            "\nUnited Kingdom,",
+            "\nUnited Kingdom of Great Britain and Northern Ireland,",
+        )
+        .replace("\nNetherlands,", "\nNetherlands (Kingdom of the),");
+    std::fs::write(&egov, text + "Nigeria,0.42\n").unwrap();
+    let base = run(&example()).unwrap();
+    let d = run(dir.path()).unwrap();
+
+    let top = summary_of(&d, "top500.csv");
+    assert_eq!(top.outside_registry, 3);
+    assert!(top.top_outside.contains(&("Oak Ridge (US)".to_string(), 1)));
+    assert!(top
+        .top_outside
+        .contains(&("Thuwal (Saudi Arabia)".to_string(), 1)));
+    let sf = |d: &Derived, i: &str| cell(d, "san-francisco-san-jose", i).value.unwrap();
+    assert_eq!(
+        sf(&d, "I06"),
+        sf(&base, "I06") + 1.0,
+        "El Capitan via the alias"
+    );
+    assert_eq!(
+        sf(&d, "I03"),
+        sf(&base, "I03") + 1.0,
+        "Stanford via the alias"
+    );
+    assert_eq!(summary_of(&d, "arwu.csv").outside_registry, 1);
+    let london = |d: &Derived| cell(d, "london", "I19").value.unwrap();
+    assert_eq!(london(&d), london(&base) + 1000.0);
+    assert_eq!(
+        summary_of(&d, "fdi_markets.csv").outside_registry,
+        base.summary
+            .sources
+            .iter()
+            .find(|s| s.file == "fdi_markets.csv")
+            .unwrap()
+            .outside_registry
+            + 1
+    );
+    // Every GB and NL metro has its e-government value; Nigeria is counted, not an error.
+    for (m, c) in [("london", "GB"), ("amsterdam", "NL")] {
+        assert!(cell(&d, m, "I27").value.is_some(), "{m} ({c})");
+    }
+    assert!(summary_of(&d, "un_egov.csv")
+        .top_outside
+        .iter()
+        .any(|(p, _)| p == "Nigeria"));
+    assert_eq!(d.summary.missing_by_indicator["I27"], 0);
+}
+
+#[test]
+fn misspelled_places_and_countries_stay_errors() {
+    let (_g, dir) = append("top500.csv", "505,X,Y,Z,United States,Bostn,");
+    assert!(
+        error_of(&dir).contains("close to boston"),
+        "{}",
+        error_of(&dir)
+    );
+    let (_g, dir) = append("un_egov.csv", "Untied Kingdom,0.9");
+    assert!(
+        error_of(&dir).contains("did you mean United Kingdom"),
+        "{}",
+        error_of(&dir)
+    );
+}
+
+#[test]
+fn user_aliases_extend_the_shipped_table() {
+    let (_g, dir) = append("arwu.csv", "60,Synthetic Lab,US,Emeryville,");
+    let before = run(&dir).unwrap();
+    assert_eq!(summary_of(&before, "arwu.csv").outside_registry, 1);
+    std::fs::write(
+        dir.join("place_aliases.csv"),
+        "place,country,metro,note\nEmeryville,US,san-francisco-san-jose,Alameda County\n",
+    )
+    .unwrap();
+    let after = run(&dir).unwrap();
+    assert_eq!(summary_of(&after, "arwu.csv").outside_registry, 0);
+    let sf = |d: &Derived| cell(d, "san-francisco-san-jose", "I03").value.unwrap();
+    assert_eq!(sf(&after), sf(&before) + 1.0);
+    std::fs::write(
+        dir.join("place_aliases.csv"),
+        "place,country,metro\nX,US,gotham\n",
+    )
+    .unwrap();
+    assert!(error_of(&dir).contains("unknown metro `gotham`"));
+}
+
+#[test]
+fn shipped_aliases_and_country_names_are_valid() {
+    let registry = Registry::gihi_2024();
+    let p = places::Places::new(&registry);
+    assert_eq!(
+        p.country("Netherlands (Kingdom of the)").as_deref(),
+        Some("NL")
+    );
+    assert_eq!(
+        p.resolve("Palo Alto", "US", None),
+        Ok(places::Resolved::Metro("san-francisco-san-jose".into()))
+    );
+    assert!(matches!(
+        p.resolve("Oak Ridge", "US", None),
+        Ok(places::Resolved::Outside { .. })
+    ));
 }

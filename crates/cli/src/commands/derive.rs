@@ -33,13 +33,18 @@ pub fn provenance_path(table: &Path) -> PathBuf {
     table.with_file_name(format!("{stem}.provenance.csv"))
 }
 
-/// The unicorn merge log written beside an indicator table.
-fn merge_log_path(table: &Path) -> PathBuf {
+/// A file written beside an indicator table: `<stem>.<suffix>`.
+fn companion_path(table: &Path, suffix: &str) -> PathBuf {
     let stem = table
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    table.with_file_name(format!("{stem}.unicorn-merges.txt"))
+    table.with_file_name(format!("{stem}.{suffix}"))
+}
+
+/// The merge log (firm lists and unicorns) written beside an indicator table.
+fn merge_log_path(table: &Path) -> PathBuf {
+    companion_path(table, "unicorn-merges.txt")
 }
 
 pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(), CliError> {
@@ -105,7 +110,14 @@ pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(),
     )?;
     let banner = synthetic.then_some("# SYNTHETIC DATA derived by `gihi derive` from synthetic example sources: invented values, NOT real GIHI data.");
     let log = merge_log_path(out);
-    let inputs: Vec<PathBuf> = SOURCES.iter().map(|s| sources.join(s.file)).collect();
+    let summary_path = companion_path(out, "summary.json");
+    let summary = super::json_text(&serde_json::json!({
+        "synthetic": synthetic,
+        "sources": d.summary.sources,
+        "missing_by_indicator": d.summary.missing_by_indicator,
+    }));
+    let mut inputs: Vec<PathBuf> = SOURCES.iter().map(|s| sources.join(s.file)).collect();
+    inputs.push(sources.join(gihi_derive::places::USER_ALIASES_FILE));
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     write_stamped_files(
         "derive",
@@ -114,21 +126,47 @@ pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(),
         &[
             (provenance_path(out), d.provenance_csv().into_bytes()),
             (log.clone(), (d.merge_log.join("\n") + "\n").into_bytes()),
+            (summary_path.clone(), summary.into_bytes()),
         ],
         &inputs,
     )?;
     let flagged = d.cells.values().filter(|c| !c.flags.is_empty()).count();
     let missing = d.cells.values().filter(|c| c.value.is_none()).count();
     eprintln!(
-        "wrote {}{} ({} cities x {} indicators; {flagged} flagged cells, {missing} missing), {} and {} ({} unicorn merges)",
+        "wrote {}{} ({} cities x {} indicators; {flagged} flagged cells, {missing} missing), {}, {} ({} merges) and {}",
         out.display(),
         super::synthetic_note(synthetic),
         d.cities.len(),
         d.indicators.len(),
         provenance_path(out).display(),
         log.display(),
-        d.merge_log.len()
+        d.merge_log.len(),
+        summary_path.display()
     );
+    for s in d.summary.sources.iter().filter(|s| s.outside_registry > 0) {
+        eprintln!(
+            "  {}: {} of {} rows outside the 120 metros, skipped (most: {})",
+            s.file,
+            s.outside_registry,
+            s.rows,
+            s.top_outside
+                .iter()
+                .take(5)
+                .map(|(p, n)| format!("{p} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let gaps: Vec<String> = d
+        .summary
+        .missing_by_indicator
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(i, n)| format!("{i} {n}"))
+        .collect();
+    if !gaps.is_empty() {
+        eprintln!("  metros without a value: {}", gaps.join(", "));
+    }
     Ok(())
 }
 
