@@ -150,7 +150,7 @@ for k in range(160):
     name, iso = member(c)
     cb.append([f"Synthetic Unicorn {k}", round(float(rng.uniform(1, 20)), 2), iso, name, place(c)[2]])
     if k % 3 == 0:
-        hurun.append([f"SYNTHETIC UNICORN {k} Technology Co., Ltd.", round(float(rng.uniform(1, 20)), 2), iso, name, place(c)[2]])
+        hurun.append([f"SYNTHETIC UNICORN {k} Co., Ltd.", round(float(rng.uniform(1, 20)), 2), iso, name, place(c)[2]])
 for k in range(40):
     c = pick()
     name, iso = member(c)

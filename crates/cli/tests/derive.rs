@@ -28,7 +28,7 @@ fn derive_then_compute_carries_the_flags() {
         std::fs::read_to_string(dir.path().join("indicators-synthetic.provenance.csv")).unwrap();
     assert_eq!(prov.lines().count(), 1 + 120 * 30);
     assert!(
-        std::fs::read_to_string(dir.path().join("indicators-synthetic.unicorn-merges.txt"))
+        std::fs::read_to_string(dir.path().join("indicators-synthetic.merges.txt"))
             .unwrap()
             .lines()
             .count()

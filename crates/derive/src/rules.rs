@@ -103,39 +103,92 @@ fn contribution(t: &Table, line: usize, note: impl Into<String>, amount: f64) ->
     }
 }
 
-/// Lower-case, punctuation and common company suffixes removed: the key for "same firm".
+/// Legal-form suffixes removed by [`firm_key`] (as words after punctuation became spaces:
+/// "S.A." is `s a`). Words that name a business ("Group", "Holdings", "Technologies") stay.
+const LEGAL_FORMS: [&[&str]; 40] = [
+    &["inc"],
+    &["incorporated"],
+    &["ltd"],
+    &["limited"],
+    &["co"],
+    &["corp"],
+    &["corporation"],
+    &["company"],
+    &["plc"],
+    &["ag"],
+    &["se"],
+    &["sa"],
+    &["s", "a"],
+    &["gmbh"],
+    &["llc"],
+    &["lp"],
+    &["llp"],
+    &["nv"],
+    &["n", "v"],
+    &["bv"],
+    &["b", "v"],
+    &["kk"],
+    &["k", "k"],
+    &["spa"],
+    &["s", "p", "a"],
+    &["srl"],
+    &["ab"],
+    &["asa"],
+    &["oyj"],
+    &["pte"],
+    &["pty"],
+    &["sas"],
+    &["sarl"],
+    &["as"],
+    &["a", "s"],
+    &["kgaa"],
+    &["bhd"],
+    &["sdn"],
+    &["tbk"],
+    &["pjsc"],
+];
+/// Legal forms written without spaces in Chinese and Japanese names.
+const CJK_LEGAL_FORMS: [&str; 6] = [
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+];
+
+/// The key for "same firm" (I11 list union, I12 unicorn merge): the name without case,
+/// punctuation, a leading "the" and trailing legal forms (Inc., Ltd., Co., GmbH, S.A., 株式会社,
+/// 有限公司, ...). Only legal forms are removed: "Beta Technologies" and "Beta Holdings" stay
+/// two firms.
 pub fn firm_key(name: &str) -> String {
-    let cleaned: String = name
-        .to_lowercase()
+    let mut text = name.trim().to_lowercase();
+    for form in CJK_LEGAL_FORMS {
+        if let Some(rest) = text.strip_suffix(form) {
+            text = rest.to_string();
+        }
+        if let Some(rest) = text.strip_prefix(form) {
+            text = rest.to_string();
+        }
+    }
+    let cleaned: String = text
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
-    let stop = [
-        "inc",
-        "ltd",
-        "limited",
-        "co",
-        "corp",
-        "corporation",
-        "company",
-        "plc",
-        "ag",
-        "sa",
-        "se",
-        "gmbh",
-        "llc",
-        "group",
-        "holdings",
-        "holding",
-        "the",
-        "technology",
-        "technologies",
-    ];
-    cleaned
-        .split_whitespace()
-        .filter(|w| !stop.contains(w))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut words: Vec<&str> = cleaned.split_whitespace().collect();
+    if words.first() == Some(&"the") && words.len() > 1 {
+        words.remove(0);
+    }
+    'strip: loop {
+        for form in LEGAL_FORMS {
+            if words.len() > form.len() && words.ends_with(form) {
+                words.truncate(words.len() - form.len());
+                continue 'strip;
+            }
+        }
+        break;
+    }
+    words.join(" ")
 }
 
 impl Accumulator {
@@ -425,9 +478,12 @@ pub fn nature_index(t: &Table, places: &Places, acc: &mut Accumulator) -> Result
     Ok(())
 }
 
-/// I04 rule (Appendix 2): an institution of the Nature Index top 200 counts in its city; an
-/// institution with sub-institutions in several cities is represented by them instead, and a
+/// I04 rule (Appendix 2, indicator 4): an institution of the Nature Index top 200 counts in
+/// its city. "部分科研机构存在一个以上的子机构分布于不同城市": an institution whose
+/// sub-institutions lie in *different* cities is represented by them instead, and a
 /// sub-institution counts in its city if its Share exceeds that of the 200th institution.
+/// An institution whose sub-institutions all lie in one city is not split: it counts once,
+/// by its own rank, in its own city.
 fn nature_index_rule(acc: &mut Accumulator) {
     let rows = std::mem::take(&mut acc.nature);
     let threshold = rows
@@ -436,17 +492,23 @@ fn nature_index_rule(acc: &mut Accumulator) {
         .map(|r| (r.position.unwrap_or(0), r.share))
         .max_by_key(|x| x.0)
         .map_or(0.0, |x| x.1);
-    let parents_with_subs: BTreeSet<String> = rows
-        .iter()
-        .filter(|r| !r.parent.is_empty())
-        .map(|r| r.parent.to_lowercase())
-        .collect();
+    let mut sub_cities: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| !r.parent.is_empty()) {
+        sub_cities
+            .entry(r.parent.to_lowercase())
+            .or_default()
+            .insert(r.metro.clone());
+    }
+    let split = |parent: &str| {
+        sub_cities
+            .get(&parent.to_lowercase())
+            .is_some_and(|cities| cities.len() > 1)
+    };
     for r in rows {
         let counts = if r.parent.is_empty() {
-            r.position.is_some_and(|p| p <= 200)
-                && !parents_with_subs.contains(&r.institution.to_lowercase())
+            r.position.is_some_and(|p| p <= 200) && !split(&r.institution)
         } else {
-            r.share > threshold
+            split(&r.parent) && r.share > threshold
         };
         if counts {
             acc.distinct
@@ -562,11 +624,23 @@ pub fn leading_firms(t: &Table, places: &Places, acc: &mut Accumulator) -> Resul
             continue;
         };
         let firm = t.text(row, "firm").to_string();
-        acc.distinct
-            .entry((metro, "I11"))
-            .or_default()
-            .entry(firm_key(&firm))
-            .or_insert_with(|| contribution(t, *line, format!("{firm} ({list})"), 1.0));
+        let key = firm_key(&firm);
+        let firms = acc.distinct.entry((metro.clone(), "I11")).or_default();
+        match firms.get(&key) {
+            Some(first) => {
+                let entry = format!(
+                    "I11 {metro}: {firm} ({list}, {} line {line}) = {}: same name once case, punctuation and legal forms are removed (`{key}`)",
+                    t.file, first.note
+                );
+                acc.merge_log.push(entry);
+            }
+            None => {
+                firms.insert(
+                    key,
+                    contribution(t, *line, format!("{firm} ({list}, line {line})"), 1.0),
+                );
+            }
+        }
     }
     Ok(())
 }
@@ -610,7 +684,7 @@ pub fn unicorns_hurun(
 }
 
 /// I12: the two unicorn lists merged: entries with the same firm key (name without case,
-/// punctuation and company suffixes) and the same country are one firm, counted once, in the
+/// punctuation and legal forms) and the same country are one firm, counted once, in the
 /// metro of the first list that has it. Every merge is logged with its reason.
 fn unicorn_rule(acc: &mut Accumulator) {
     let rows = std::mem::take(&mut acc.unicorns);
@@ -619,7 +693,7 @@ fn unicorn_rule(acc: &mut Accumulator) {
         let key = (firm_key(&u.name), u.country.clone());
         match seen.get(&key) {
             Some(first) => acc.merge_log.push(format!(
-                "{} ({}, {} line {}) = {} ({}, {} line {}): same name once case, punctuation and company suffixes are removed (`{}`), same country {}{}",
+                "I12: {} ({}, {} line {}) = {} ({}, {} line {}): same name once case, punctuation and legal forms are removed (`{}`), same country {}{}",
                 u.name, u.list, u.contribution.file, u.contribution.line, first.name, first.list, first.contribution.file, first.contribution.line, key.0, key.1,
                 if first.metro != u.metro { format!("; cities differ ({} vs {}): counted in {}", first.metro, u.metro, first.metro) } else { String::new() }
             )),
@@ -1181,7 +1255,7 @@ pub fn schooling(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<()
     Ok(())
 }
 
-/// Computes every cell from what the rules gathered; also returns the unicorn merge log.
+/// Computes every cell from what the rules gathered; also returns the merge log.
 pub fn finish(
     mut acc: Accumulator,
     cities: &[String],

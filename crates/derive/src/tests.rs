@@ -189,13 +189,55 @@ fn firms_and_unicorns_are_deduplicated_with_a_merge_log() {
         .map(|(_, c)| c.value.unwrap())
         .sum();
     assert_eq!(unicorns, 160.0 + 40.0);
-    assert_eq!(d.merge_log.len(), 54);
-    assert!(d.merge_log[0]
-        .contains("same name once case, punctuation and company suffixes are removed"));
+    // 242 leading-firm rows make 220 firms (22 merges, I11); 54 unicorn merges (I12).
+    let count = |p: &str| d.merge_log.iter().filter(|l| l.starts_with(p)).count();
+    assert_eq!((count("I11 "), count("I12: ")), (22, 54));
+    assert!(d.merge_log.iter().any(|l| l.starts_with("I11 ")));
+    assert!(d.merge_log.iter().any(|l| l.starts_with("I12: ")
+        && l.contains("same name once case, punctuation and legal forms are removed")));
     assert_eq!(
-        firm_key_of("SYNTHETIC UNICORN 3 Technology Co., Ltd."),
+        firm_key_of("SYNTHETIC UNICORN 3 Co., Ltd."),
         firm_key_of("Synthetic Unicorn 3")
     );
+}
+
+/// Issue #11 point 11: only legal forms are removed, so firms that differ in a business word
+/// stay apart; every merge of a list union is logged.
+#[test]
+fn firm_keys_strip_legal_forms_only() {
+    assert_ne!(
+        firm_key_of("Beta Technologies"),
+        firm_key_of("Beta Holdings")
+    );
+    assert_ne!(firm_key_of("Alpha Group"), firm_key_of("Alpha Holdings"));
+    assert_eq!(firm_key_of("Alpha Holdings Co., Ltd."), "alpha holdings");
+    assert_eq!(firm_key_of("Gamma S.A."), firm_key_of("GAMMA SA"));
+    assert_eq!(firm_key_of("Delta GmbH"), "delta");
+    assert_eq!(firm_key_of("The Epsilon Company"), "epsilon");
+    assert_eq!(firm_key_of("阿尔法科技有限公司"), "阿尔法科技");
+    assert_eq!(firm_key_of("株式会社ベータ"), "ベータ");
+    assert_eq!(
+        firm_key_of("Inc"),
+        "inc",
+        "a name that is only a legal form is kept"
+    );
+    let (_g, dir) = with_file("leading_firms.csv", |_| {
+        "firm,list,city,country,metro
+         Beta Technologies,eu-scoreboard,Boston,US,
+         Beta Holdings,clarivate-top100,Boston,US,
+         Beta Technologies Inc.,fortune-global500-tech,Boston,US,
+"
+        .to_string()
+    });
+    let d = run(&dir).unwrap();
+    assert_eq!(cell(&d, "boston", "I11").value, Some(2.0));
+    let merges: Vec<&String> = d
+        .merge_log
+        .iter()
+        .filter(|l| l.starts_with("I11"))
+        .collect();
+    assert_eq!(merges.len(), 1, "{merges:?}");
+    assert!(merges[0].contains("Beta Technologies Inc."));
 }
 
 fn firm_key_of(s: &str) -> String {
@@ -679,4 +721,33 @@ fn shipped_aliases_and_country_names_are_valid() {
         p.resolve("Oak Ridge", "US", None),
         Ok(places::Resolved::Outside { .. })
     ));
+}
+
+/// Issue #11 point 1, hand-worked. Threshold = Share of the 200th (here the last ranked, D,
+/// 100). B's two sub-institutions are both in Wuhan: B is not split and counts once there by
+/// its rank. C's are in Beijing and Shanghai: C is represented by them; C-Beijing (150 > 100)
+/// counts, C-Shanghai (50) does not. Boston: A and D.
+#[test]
+fn nature_index_splits_only_institutions_spread_over_cities() {
+    let (_g, dir) = with_file("nature_index.csv", |_| {
+        "Position,Institution,Country/territory,Share,City,Parent,metro\n\
+         1,A,US,500,Boston,,\n\
+         2,B,CN,300,Wuhan,,\n\
+         ,B - east,CN,20,Wuhan,B,\n\
+         ,B - west,CN,10,Wuhan,B,\n\
+         3,C,CN,200,Beijing,,\n\
+         ,C - Beijing,CN,150,Beijing,C,\n\
+         ,C - Shanghai,CN,50,Shanghai,C,\n\
+         4,D,US,100,Boston,,\n"
+            .to_string()
+    });
+    let d = run(&dir).unwrap();
+    let v = |m: &str| cell(&d, m, "I04").value.unwrap();
+    assert_eq!(v("boston"), 2.0);
+    assert_eq!(v("wuhan"), 1.0);
+    assert_eq!(v("beijing"), 1.0);
+    assert_eq!(v("shanghai"), 0.0);
+    assert!(cell(&d, "wuhan", "I04").rows[0]
+        .note
+        .starts_with("B (Share 300"));
 }

@@ -42,9 +42,9 @@ fn companion_path(table: &Path, suffix: &str) -> PathBuf {
     table.with_file_name(format!("{stem}.{suffix}"))
 }
 
-/// The merge log (firm lists and unicorns) written beside an indicator table.
+/// The merge log (I11 list union, I12 unicorns) written beside an indicator table.
 fn merge_log_path(table: &Path) -> PathBuf {
-    companion_path(table, "unicorn-merges.txt")
+    companion_path(table, "merges.txt")
 }
 
 pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(), CliError> {
