@@ -25,6 +25,9 @@ pub const USER_ALIASES_FILE: &str = "place_aliases.csv";
 /// country name (one slip in a five-letter name).
 pub const CLOSE: f64 = 0.8;
 
+/// Chinese metros that are not in mainland China (Taipei): Zhaopin's figures do not cover it.
+pub const MAINLAND_CHINA_METROS_EXCLUDE: [&str; 1] = ["taipei"];
+
 /// Where a place lies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {

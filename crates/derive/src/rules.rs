@@ -89,6 +89,10 @@ pub struct Accumulator {
     labour: BTreeMap<String, (Vec<Contribution>, Vec<Contribution>)>,
     unicorns: Vec<Unicorn>,
     nature: Vec<NatureRow>,
+    /// Rows left out because they come after their source's cut-off date.
+    pub after_cutoff: Vec<Contribution>,
+    /// I28: the platform(s) behind each metro's figure.
+    platforms: BTreeMap<String, BTreeSet<String>>,
     /// Rows seen per file and place (for duplicates): key → (line, values).
     seen: BTreeMap<(String, String), (usize, String)>,
     pub merge_log: Vec<String>,
@@ -364,10 +368,76 @@ pub fn network(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), 
     Ok(())
 }
 
-/// I02: Nobel (not literature or peace), Fields and Turing laureates, counted in every metro
-/// where they currently work; a laureate with two rows in one metro counts once there.
+/// Cut-off dates of Appendix 2 (`data/derivation/cutoffs.toml`).
+pub const CUTOFFS_TOML: &str = include_str!("../../../data/derivation/cutoffs.toml");
+
+/// The cut-off date (`YYYY-MM-DD`) of a source, if Appendix 2 gives one.
+pub fn cutoff(source: &str) -> Option<String> {
+    let v: toml::Value =
+        toml::from_str(CUTOFFS_TOML).expect("built-in cut-offs are valid (tested)");
+    v.get(source).and_then(|x| x.as_str()).map(str::to_string)
+}
+
+/// Whether `s` is a date `YYYY-MM-DD` (so that dates compare as text).
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(k, c)| k == 4 || k == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
+}
+
+/// I02 (Appendix 2, indicator 2): Nobel (not literature or peace), Fields and Turing
+/// laureates, counted in every metro where they currently work ("部分获奖者在多个城市有兼职
+/// 工作，均计入统计"); a laureate with two rows in one metro counts once there. "数据统计截止到
+/// 2024 年 6 月 24 日": an award announced after the cut-off ([`CUTOFFS_TOML`]) does not count;
+/// an award of the cut-off year needs its announcement `date` to be placed.
 pub fn laureates(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    let cut = cutoff("laureates");
     for (line, row) in &t.rows {
+        if let Some(cut) = &cut {
+            let date = t.text(row, "date");
+            let after = if !date.is_empty() {
+                if !is_iso_date(date) {
+                    return Err(t.error(
+                        *line,
+                        "date",
+                        format!("expected a date YYYY-MM-DD, found `{date}`"),
+                    ));
+                }
+                date > cut.as_str()
+            } else {
+                let year: i32 = t.text(row, "year").parse().map_err(|_| {
+                    t.error(
+                        *line,
+                        "year",
+                        format!("expected an award year, found `{}`", t.text(row, "year")),
+                    )
+                })?;
+                let cut_year: i32 = cut[..4].parse().unwrap_or(i32::MAX);
+                if year == cut_year {
+                    return Err(t.error(*line, "date", format!("a {year} award needs its announcement date in the `date` column: the data cut-off is {cut}")));
+                }
+                year > cut_year
+            };
+            if after {
+                acc.after_cutoff.push(contribution(
+                    t,
+                    *line,
+                    format!(
+                        "{} ({}, after the cut-off {cut})",
+                        t.text(row, "laureate"),
+                        t.text(row, "prize")
+                    ),
+                    0.0,
+                ));
+                continue;
+            }
+        }
         let prize = t.text(row, "prize").to_lowercase();
         let counted = [
             "nobel physics",
@@ -1065,16 +1135,16 @@ fn counts_or_rates(
                     continue;
                 };
                 let v = t.required_number(*line, row, count_col)?;
-                acc.sum(
-                    &metro,
-                    ind,
-                    contribution(
-                        t,
-                        *line,
-                        format!("{} {count_col} {v}", t.text(row, "place")),
-                        v,
-                    ),
-                );
+                let mut note = format!("{} {count_col} {v}", t.text(row, "place"));
+                if ind == "I28" {
+                    let platform = talent_platform(t, *line, row, &metro)?;
+                    note.push_str(&format!(" ({platform})"));
+                    acc.platforms
+                        .entry(metro.clone())
+                        .or_default()
+                        .insert(platform);
+                }
+                acc.sum(&metro, ind, contribution(t, *line, note, v));
             }
             "state" | "country" => {
                 let m = t.text(row, "metro");
@@ -1136,8 +1206,58 @@ pub fn lawyers(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), 
     counts_or_rates(t, places, acc, "I23", "lawyers")
 }
 
-/// I28: professional inflow per million; national rates where the city's is unknown; the
-/// platform (LinkedIn, or Zhaopin for mainland China) may differ by city.
+/// Places of a Chinese metro that are not mainland China (the report counts them under
+/// China, but Zhaopin covers only the mainland).
+const NOT_MAINLAND: [&str; 8] = [
+    "hong kong",
+    "香港",
+    "macao",
+    "macau",
+    "澳门",
+    "taipei",
+    "台北",
+    "taiwan",
+];
+
+/// I28's platform of a city row (Appendix 2, indicator 28): LinkedIn, or Zhaopin (智联招聘)
+/// for mainland Chinese cities only.
+fn talent_platform(
+    t: &Table,
+    line: usize,
+    row: &[String],
+    metro: &str,
+) -> Result<String, DeriveError> {
+    let p = t.text(row, "platform").to_lowercase();
+    let place = t.text(row, "place").trim().to_lowercase();
+    let country = t.text(row, "country").trim().to_lowercase();
+    let mainland = crate::places::MAINLAND_CHINA_METROS_EXCLUDE
+        .iter()
+        .all(|m| *m != metro)
+        && ["cn", "chn", "china", "中国"].contains(&country.as_str())
+        && !NOT_MAINLAND.contains(&place.as_str());
+    match p.as_str() {
+        "linkedin" => Ok("LinkedIn".into()),
+        "zhaopin" if mainland => Ok("Zhaopin".into()),
+        "zhaopin" => Err(t.error(
+            line,
+            "platform",
+            format!(
+                "Zhaopin covers mainland Chinese cities only; `{}` ({}) needs LinkedIn",
+                t.text(row, "place"),
+                t.text(row, "country")
+            ),
+        )),
+        _ => Err(t.error(
+            line,
+            "platform",
+            format!("expected linkedin or zhaopin, found `{p}`"),
+        )),
+    }
+}
+
+/// I28 (Appendix 2, indicator 28): professional inflow per million; the national figure for
+/// the cities the report lists (`proxies.toml`); the platform (LinkedIn, or Zhaopin for
+/// mainland Chinese cities) is recorded in each cell's method.
 pub fn talent(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
         let p = t.text(row, "platform").to_lowercase();
@@ -1356,12 +1476,32 @@ pub fn finish(
                     }
                     if cell.value.is_none() {
                         if let Some((c, flag)) = acc.rates.get(&key) {
-                            cell.value = Some(c.amount);
-                            cell.method = format!("{} stands in", flag.as_str());
-                            cell.rows = vec![c.clone()];
-                            cell.flags.insert(*flag);
+                            if matches!(ind_s, "I23" | "I28") {
+                                // Only the cities the report lists may take a proxy (above).
+                                cell.method = format!(
+                                    "no city figure; the report lists no {} proxy for this city, so the {} row is not used",
+                                    ind_s,
+                                    flag.as_str()
+                                );
+                            } else {
+                                cell.value = Some(c.amount);
+                                cell.method = format!("{} stands in", flag.as_str());
+                                cell.rows = vec![c.clone()];
+                                cell.flags.insert(*flag);
+                            }
                         }
                     }
+                }
+            }
+            if ind_s == "I28" && cell.value.is_some() {
+                if let Some(p) = acc
+                    .platforms
+                    .get(city)
+                    .filter(|_| !cell.flags.contains(&Flag::ProxyNational))
+                {
+                    let list: Vec<&str> = p.iter().map(String::as_str).collect();
+                    cell.method
+                        .push_str(&format!("; platform {}", list.join(" and ")));
                 }
             }
             if let Some(y) = acc.years.get(&key) {

@@ -751,3 +751,65 @@ fn nature_index_splits_only_institutions_spread_over_cities() {
         .note
         .starts_with("B (Share 300"));
 }
+
+/// Issue #11 point 6, hand-worked: Munich's city row removed and a German national row
+/// added. The report lists no proxy for Munich (proxies.toml), so Munich's I23 is missing,
+/// not Germany's figure; a listed city (Toronto) still takes its state figure.
+#[test]
+fn only_listed_cities_take_a_proxy() {
+    let (_g, dir) = with_file("lawyers.csv", |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("Munich,"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\nGermany,country,DE,,,3500,2022\n"
+    });
+    let d = run(&dir).unwrap();
+    let munich = cell(&d, "munich", "I23");
+    assert_eq!(munich.value, None, "{munich:?}");
+    assert!(munich.flags.contains(&Flag::Missing));
+    assert!(munich.method.contains("lists no I23 proxy"), "{}", munich.method);
+    let toronto = cell(&d, "toronto", "I23");
+    assert!(toronto.flags.contains(&Flag::ProxyState));
+}
+
+/// Issue #11 point 10, hand-worked against the cut-off 2024-06-24: a 2023 award counts, a
+/// 2024 award announced on 2024-10-08 does not, one announced on 2024-04-10 does, and a 2024
+/// award without its date is an error (it cannot be placed).
+#[test]
+fn laureates_after_the_cut_off_do_not_count() {
+    let rows = "laureate,prize,year,date,city,country,metro\n\
+                A,Turing,2023,,Boston,US,\n\
+                B,Nobel Physics,2024,2024-10-08,Boston,US,\n\
+                C,Turing,2024,2024-04-10,Boston,US,\n";
+    let (_g, dir) = with_file("laureates.csv", |_| rows.to_string());
+    let d = run(&dir).unwrap();
+    let c = cell(&d, "boston", "I02");
+    assert_eq!(c.value, Some(2.0), "{c:?}");
+    assert!(!c.rows.iter().any(|r| r.note.starts_with("B ")));
+    let (_g, dir) = with_file("laureates.csv", |_| {
+        format!("{rows}D,Nobel Chemistry,2024,,Boston,US,\n")
+    });
+    assert!(error_of(&dir).contains("a 2024 award needs its announcement date"));
+    let (_g, dir) = with_file("laureates.csv", |_| {
+        format!("{rows}E,Nobel Chemistry,2025,,Boston,US,\n")
+    });
+    assert_eq!(cell(&run(&dir).unwrap(), "boston", "I02").value, Some(2.0));
+}
+
+/// Issue #11 point 12: the platform is recorded in the cell's method; Zhaopin is accepted
+/// for mainland Chinese cities only.
+#[test]
+fn talent_platform_is_recorded_and_zhaopin_is_mainland_only() {
+    let d = run(&example()).unwrap();
+    assert!(cell(&d, "beijing", "I28").method.contains("platform Zhaopin"));
+    assert!(cell(&d, "boston", "I28").method.contains("platform LinkedIn"));
+    for place in ["Boston,city,US", "Hong Kong,city,Hong Kong"] {
+        let (_g, dir) = append("talent.csv", &format!("{place},,zhaopin,100,"));
+        assert!(
+            error_of(&dir).contains("Zhaopin covers mainland Chinese cities only"),
+            "{place}: {}",
+            error_of(&dir)
+        );
+    }
+}
