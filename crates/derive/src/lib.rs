@@ -160,6 +160,11 @@ pub fn derive(
             })?;
     }
     let mut acc = rules::Accumulator::default();
+    let matches = dir.join(rules::HPC_MATCHES_FILE);
+    if matches.is_file() {
+        let table = sources::read(dir, &sources::HPC_MATCHES)?;
+        rules::hpc_matches(&table, &mut acc)?;
+    }
     let mut rows_read = Vec::new();
     for spec in sources::SOURCES {
         let table = sources::read(dir, spec)?;

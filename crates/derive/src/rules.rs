@@ -89,6 +89,9 @@ pub struct Accumulator {
     labour: BTreeMap<String, (Vec<Contribution>, Vec<Contribution>)>,
     unicorns: Vec<Unicorn>,
     nature: Vec<NatureRow>,
+    hpc: Vec<HpcRow>,
+    /// China HPC rank → (TOP500 rank, file, line), from `hpc_matches.csv`.
+    hpc_matches: BTreeMap<u32, (u32, String, usize)>,
     /// Rows left out because they come after their source's cut-off date.
     pub after_cutoff: Vec<Contribution>,
     /// I28: the platform(s) behind each metro's figure.
@@ -649,30 +652,164 @@ fn supercomputers(
             None => t.metro(places, *line, row, "City", "Country", "metro")?,
         };
         let Some(metro) = metro else { continue };
+        let rank_text = t.text(row, "Rank");
+        let rank: u32 = rank_text.trim().parse().map_err(|_| {
+            t.error(
+                *line,
+                "Rank",
+                format!("expected a whole-number rank, found `{rank_text}`"),
+            )
+        })?;
         let (name, site) = (t.text(row, "Name"), t.text(row, "Site"));
-        let key = format!("{}|{}", firm_key(name), firm_key(site));
-        acc.distinct
-            .entry((metro, "I06"))
-            .or_default()
-            .entry(key)
-            .or_insert_with(|| {
-                contribution(
-                    t,
-                    *line,
-                    format!("{name} at {site} ({list} rank {})", t.text(row, "Rank")),
-                    1.0,
-                )
-            });
+        acc.hpc.push(HpcRow {
+            list: if country.is_some() {
+                HpcList::China
+            } else {
+                HpcList::Top500
+            },
+            rank,
+            name: name.to_string(),
+            metro,
+            contribution: contribution(
+                t,
+                *line,
+                format!("{name} at {site} ({list} rank {rank})"),
+                1.0,
+            ),
+        });
     }
     Ok(())
 }
 
-/// I06: TOP500 systems by site city; each system counted once across both lists.
+/// The two supercomputer lists of I06.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum HpcList {
+    Top500,
+    China,
+}
+
+#[derive(Debug, Clone)]
+struct HpcRow {
+    list: HpcList,
+    rank: u32,
+    name: String,
+    metro: String,
+    contribution: Contribution,
+}
+
+/// The optional table of systems on both lists (`hpc_matches.csv` in the sources):
+/// `top500_rank,china_rank`, one line per system listed under different names.
+pub const HPC_MATCHES_FILE: &str = "hpc_matches.csv";
+
+/// `hpc_matches.csv` as a source rule (places are not needed).
+pub fn hpc_matches_rule(
+    t: &Table,
+    _places: &Places,
+    acc: &mut Accumulator,
+) -> Result<(), DeriveError> {
+    hpc_matches(t, acc)
+}
+
+/// Reads `hpc_matches.csv` into (China rank → TOP500 rank).
+pub fn hpc_matches(t: &Table, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    for (line, row) in &t.rows {
+        let num = |col: &str| -> Result<u32, DeriveError> {
+            t.text(row, col).trim().parse().map_err(|_| {
+                t.error(
+                    *line,
+                    col,
+                    format!("expected a whole-number rank, found `{}`", t.text(row, col)),
+                )
+            })
+        };
+        let (top, china) = (num("top500_rank")?, num("china_rank")?);
+        if let Some(prev) = acc.hpc_matches.insert(china, (top, t.file.clone(), *line)) {
+            return Err(t.error(
+                *line,
+                "china_rank",
+                format!(
+                    "China HPC rank {china} is already matched (line {})",
+                    prev.2
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// I06 rule (Appendix 2, indicator 6): every system of the TOP500 (November 2023) and of the
+/// China HPC TOP100 (2023) counts once in its site's metro. A system is identified by its
+/// rank within its list (so two systems with an empty name at one site are two systems,
+/// and a repeated rank is one system). A system on both lists counts once: it is matched
+/// through `hpc_matches.csv` (TOP500 rank, China rank; for systems listed under different
+/// names, e.g. English and Chinese), or by the same name (case, punctuation and legal forms
+/// aside) in the same metro. Every merge is logged.
+fn hpc_rule(acc: &mut Accumulator) {
+    let rows = std::mem::take(&mut acc.hpc);
+    let mut kept: BTreeMap<(HpcList, u32), HpcRow> = BTreeMap::new();
+    for r in rows {
+        match kept.get(&(r.list, r.rank)) {
+            Some(first) => acc.merge_log.push(format!(
+                "I06: {} ({} line {}) = {} ({} line {}): same rank {} of the same list",
+                r.name,
+                r.contribution.file,
+                r.contribution.line,
+                first.name,
+                first.contribution.file,
+                first.contribution.line,
+                r.rank
+            )),
+            None => {
+                kept.insert((r.list, r.rank), r);
+            }
+        }
+    }
+    let china: Vec<(u32, HpcRow)> = kept
+        .iter()
+        .filter(|((l, _), _)| *l == HpcList::China)
+        .map(|((_, k), r)| (*k, r.clone()))
+        .collect();
+    for (rank, r) in china {
+        let explicit = acc.hpc_matches.get(&rank).map(|m| m.0);
+        let same_name = || {
+            let key = firm_key(&r.name);
+            kept.iter()
+                .find(|((l, _), t)| {
+                    *l == HpcList::Top500
+                        && !key.is_empty()
+                        && firm_key(&t.name) == key
+                        && t.metro == r.metro
+                })
+                .map(|((_, k), _)| *k)
+        };
+        let (top, why) = match explicit {
+            Some(top) => (Some(top), "hpc_matches.csv"),
+            None => (same_name(), "same name in the same metro"),
+        };
+        if let Some(top) = top {
+            if let Some(t) = kept.get(&(HpcList::Top500, top)) {
+                acc.merge_log.push(format!(
+                    "I06: {} (China HPC TOP100 rank {rank}, {} line {}) = {} (TOP500 rank {top}, {} line {}): {why}; counted in {}",
+                    r.name, r.contribution.file, r.contribution.line, t.name, t.contribution.file, t.contribution.line, t.metro
+                ));
+                kept.remove(&(HpcList::China, rank));
+            }
+        }
+    }
+    for ((list, rank), r) in kept {
+        acc.distinct
+            .entry((r.metro, "I06"))
+            .or_default()
+            .insert(format!("{list:?} {rank:05}"), r.contribution);
+    }
+}
+
+/// I06: TOP500 systems by site city (gathered here, decided in [`hpc_rule`]).
 pub fn top500(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     supercomputers(t, places, acc, None, "TOP500")
 }
 
-/// I06: China HPC TOP100 systems (all in China), deduplicated with TOP500 by name and site.
+/// I06: China HPC TOP100 systems, all in China (gathered here, decided in [`hpc_rule`]).
 pub fn china_hpc(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     supercomputers(t, places, acc, Some("CN"), "China HPC TOP100")
 }
@@ -1382,6 +1519,7 @@ pub fn finish(
     indicators: &[String],
 ) -> (BTreeMap<(String, String), Cell>, Vec<String>) {
     nature_index_rule(&mut acc);
+    hpc_rule(&mut acc);
     unicorn_rule(&mut acc);
     let fallback: toml::Value =
         toml::from_str(FALLBACK_TOML).expect("built-in fallback years are valid (tested)");

@@ -39,6 +39,21 @@ macro_rules! cols {
     ($($c:expr),* $(,)?) => { &[PLACE[0], PLACE[1], PLACE[2], $($c),*] };
 }
 
+/// The optional table of supercomputers listed on both lists under different names (I06).
+pub const HPC_MATCHES: SourceSpec = SourceSpec {
+    file: rules::HPC_MATCHES_FILE,
+    year: None,
+    title: "Supercomputers on both the TOP500 and the China HPC TOP100 (optional)",
+    layout: "plain; one row per system listed on both",
+    columns: &[
+        ("top500_rank", "its TOP500 rank"),
+        ("china_rank", "its China HPC TOP100 rank"),
+    ],
+    required: &["top500_rank", "china_rank"],
+    feeds: &["I06"],
+    rule: rules::hpc_matches_rule,
+};
+
 /// Every source, in reading order.
 pub static SOURCES: &[SourceSpec] = &[
     SourceSpec { file: "population.csv", year: None, title: "Population of administrative cities or metros", layout: "plain", columns: cols!(("population", "inhabitants"), ("year", "data year")), required: &["city", "country", "population"], feeds: &["I01", "I09", "I23", "I26", "I28", "I30"], rule: rules::population },

@@ -768,7 +768,11 @@ fn only_listed_cities_take_a_proxy() {
     let munich = cell(&d, "munich", "I23");
     assert_eq!(munich.value, None, "{munich:?}");
     assert!(munich.flags.contains(&Flag::Missing));
-    assert!(munich.method.contains("lists no I23 proxy"), "{}", munich.method);
+    assert!(
+        munich.method.contains("lists no I23 proxy"),
+        "{}",
+        munich.method
+    );
     let toronto = cell(&d, "toronto", "I23");
     assert!(toronto.flags.contains(&Flag::ProxyState));
 }
@@ -802,8 +806,12 @@ fn laureates_after_the_cut_off_do_not_count() {
 #[test]
 fn talent_platform_is_recorded_and_zhaopin_is_mainland_only() {
     let d = run(&example()).unwrap();
-    assert!(cell(&d, "beijing", "I28").method.contains("platform Zhaopin"));
-    assert!(cell(&d, "boston", "I28").method.contains("platform LinkedIn"));
+    assert!(cell(&d, "beijing", "I28")
+        .method
+        .contains("platform Zhaopin"));
+    assert!(cell(&d, "boston", "I28")
+        .method
+        .contains("platform LinkedIn"));
     for place in ["Boston,city,US", "Hong Kong,city,Hong Kong"] {
         let (_g, dir) = append("talent.csv", &format!("{place},,zhaopin,100,"));
         assert!(
@@ -812,4 +820,37 @@ fn talent_platform_is_recorded_and_zhaopin_is_mainland_only() {
             error_of(&dir)
         );
     }
+}
+
+/// Issue #11 point 2, hand-worked. TOP500: ranks 1 and 2 are two systems with an empty name
+/// at one Boston site (2 systems); rank 2 repeated is one system. China HPC TOP100: rank 1 is
+/// TOP500 rank 3 under its Chinese name (one system, via hpc_matches.csv); ranks 2 and 3 are
+/// two identical entries, two systems. Beijing: 1 + 2 = 3 (4 without the match table).
+#[test]
+fn supercomputers_are_identified_by_rank_and_matched_explicitly() {
+    let (_g, dir) = with_file("top500.csv", |_| {
+        "Rank,Name,Computer,Site,Country,City,metro\n\
+         1,,Cray,Harvard,US,Boston,\n\
+         2,,Cray,Harvard,US,Boston,\n\
+         2,,Cray,Harvard,US,Boston,\n\
+         3,Sunway X,Sunway,NSC,China,Beijing,\n"
+            .to_string()
+    });
+    let china = dir.join("china_hpc_top100.csv");
+    std::fs::write(
+        &china,
+        "Rank,Name,Site,City,metro\n1,神威X,国家超算中心,Beijing,\n2,天河,NUDT,Beijing,\n3,天河,NUDT,Beijing,\n",
+    )
+    .unwrap();
+    let d = run(&dir).unwrap();
+    assert_eq!(cell(&d, "boston", "I06").value, Some(2.0));
+    assert_eq!(cell(&d, "beijing", "I06").value, Some(4.0), "no match table: 神威X counts twice");
+    assert!(d.merge_log.iter().any(|l| l.starts_with("I06:") && l.contains("same rank 2")));
+    std::fs::write(dir.join("hpc_matches.csv"), "top500_rank,china_rank\n3,1\n").unwrap();
+    let d = run(&dir).unwrap();
+    assert_eq!(cell(&d, "beijing", "I06").value, Some(3.0));
+    assert!(d
+        .merge_log
+        .iter()
+        .any(|l| l.contains("神威X (China HPC TOP100 rank 1") && l.contains("hpc_matches.csv")));
 }
