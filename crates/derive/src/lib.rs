@@ -32,6 +32,8 @@ pub enum Flag {
     FallbackYear,
     /// Estimated (e.g. working-age population from an age structure).
     Estimated,
+    /// Some member cities were left out (e.g. present in only one of the years compared).
+    MembersExcluded,
     /// No source value.
     Missing,
 }
@@ -44,6 +46,7 @@ impl Flag {
             Flag::ProxyState => "proxy-state",
             Flag::FallbackYear => "fallback-year",
             Flag::Estimated => "estimated",
+            Flag::MembersExcluded => "members-excluded",
             Flag::Missing => "missing",
         }
     }

@@ -84,7 +84,8 @@ pub struct Accumulator {
     /// World Bank series: (indicator code, series code) → year → value.
     wb: BTreeMap<(String, String), BTreeMap<i32, f64>>,
     /// Real GDP (constant 2015 PPP) contributions per metro and year.
-    gdp: BTreeMap<String, BTreeMap<i32, Vec<Contribution>>>,
+    /// metro → year → member place (lower-case city, ISO country) → contribution.
+    gdp: BTreeMap<String, BTreeMap<i32, BTreeMap<String, Contribution>>>,
     /// GDP and working-age population contributions per metro.
     labour: BTreeMap<String, (Vec<Contribution>, Vec<Contribution>)>,
     unicorns: Vec<Unicorn>,
@@ -1056,13 +1057,16 @@ pub fn gdp(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), Deri
         let year = t.required_number(*line, row, "year")? as i32;
         let nominal = t.required_number(*line, row, "nominal_gdp_lcu")?;
         let code = match t.text(row, "wb_code") {
-            "" => places.country3(t.text(row, "country")).ok_or_else(|| {
-                t.error(
-                    *line,
-                    "country",
-                    format!("unknown country `{}`", t.text(row, "country")),
-                )
-            })?,
+            "" => wb_series_of(t.text(row, "city"), t.text(row, "country"))
+                .map(str::to_string)
+                .or_else(|| places.country3(t.text(row, "country")))
+                .ok_or_else(|| {
+                    t.error(
+                        *line,
+                        "country",
+                        format!("unknown country `{}`", t.text(row, "country")),
+                    )
+                })?,
             c => c.to_uppercase(),
         };
         let series = |ind: &str, y: i32, file: &str| -> Result<f64, DeriveError> {
@@ -1090,7 +1094,12 @@ pub fn gdp(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), Deri
             continue;
         }
         let real = nominal / (deflator / deflator_2015) / ppp;
-        acc.gdp.entry(metro).or_default().entry(year).or_default().push(contribution(
+        let member = format!(
+            "{} ({})",
+            t.text(row, "city").trim().to_lowercase(),
+            places.country(t.text(row, "country")).unwrap_or_default()
+        );
+        acc.gdp.entry(metro).or_default().entry(year).or_default().insert(member, contribution(
             t,
             *line,
             format!("{} {year}: {nominal} LCU / ({deflator}/{deflator_2015} {code} deflator) / {ppp} {code} PPP 2015 = {real:.1} (2015 PPP $)", t.text(row, "city")),
@@ -1707,6 +1716,35 @@ fn per_million(acc: &Accumulator, key: &Key, population: f64, cell: &mut Cell) {
     }
 }
 
+/// The World Bank series of a member outside its metro's main currency area: Hong Kong and
+/// Macao are their own World Bank economies (HKG, MAC); Taipei has no World Bank series, so a
+/// producer-added `TWN` series is expected. `None`: the country's own series.
+fn wb_series_of(city: &str, country: &str) -> Option<&'static str> {
+    let (c, k) = (city.trim().to_lowercase(), country.trim().to_lowercase());
+    let any = |names: &[&str]| names.contains(&c.as_str()) || names.contains(&k.as_str());
+    if any(&[
+        "hong kong",
+        "香港",
+        "hong kong sar",
+        "hong kong sar, china",
+        "hkg",
+        "hk",
+    ]) {
+        Some("HKG")
+    } else if any(&["macao", "macau", "澳门", "macao sar, china", "mac", "mo"]) {
+        Some("MAC")
+    } else if any(&["taipei", "台北", "taiwan", "twn", "tw"]) {
+        Some("TWN")
+    } else {
+        None
+    }
+}
+
+/// I15 (Appendix 2, indicator 15): real GDP growth of `year` (the target year, or the city's
+/// listed fallback year, flagged) over the year before, both at constant 2015 PPP. Growth
+/// compares the same member cities: a member with GDP in only one of the two years is left
+/// out of both sums and the cell is flagged `members-excluded`, naming it; with no member in
+/// both years the cell is missing.
 fn growth(acc: &Accumulator, city: &str, target: i32, fallback: Option<i32>, cell: &mut Cell) {
     let year = fallback.unwrap_or(target);
     let Some(series) = acc.gdp.get(city) else {
@@ -1716,20 +1754,43 @@ fn growth(acc: &Accumulator, city: &str, target: i32, fallback: Option<i32>, cel
         cell.method = format!("no GDP for {} and {year}", year - 1);
         return;
     };
-    let (a, b): (f64, f64) = (
-        now.iter().map(|c| c.amount).sum(),
-        before.iter().map(|c| c.amount).sum(),
-    );
-    if b > 0.0 {
-        cell.value = Some(100.0 * (a / b - 1.0));
-        cell.method = format!("100 x (real GDP {year} {a:.1} / {} {b:.1} - 1)", year - 1);
-    }
+    let common: Vec<&String> = now.keys().filter(|m| before.contains_key(*m)).collect();
+    let excluded: Vec<String> = now
+        .keys()
+        .chain(before.keys())
+        .filter(|m| !(now.contains_key(*m) && before.contains_key(*m)))
+        .map(|m| {
+            let y = if now.contains_key(m) { year } else { year - 1 };
+            format!("{m} (only {y})")
+        })
+        .collect();
     cell.year = Some(year);
     if year != target {
         cell.flags.insert(Flag::FallbackYear);
     }
-    cell.rows.extend(now.iter().cloned());
-    cell.rows.extend(before.iter().cloned());
+    if common.is_empty() {
+        cell.method = format!("no member city has GDP in both {} and {year}", year - 1);
+        return;
+    }
+    let (a, b): (f64, f64) = (
+        common.iter().map(|m| now[*m].amount).sum(),
+        common.iter().map(|m| before[*m].amount).sum(),
+    );
+    if b > 0.0 {
+        cell.value = Some(100.0 * (a / b - 1.0));
+        cell.method = format!(
+            "100 x (real GDP {year} {a:.1} / {} {b:.1} - 1) over {} member(s) present in both years",
+            year - 1,
+            common.len()
+        );
+    }
+    if !excluded.is_empty() {
+        cell.flags.insert(Flag::MembersExcluded);
+        cell.method
+            .push_str(&format!("; left out: {}", excluded.join(", ")));
+    }
+    cell.rows.extend(common.iter().map(|m| now[*m].clone()));
+    cell.rows.extend(common.iter().map(|m| before[*m].clone()));
 }
 
 /// The `&'static str` of a GIHI indicator id (rules key on these); other ids map to "".

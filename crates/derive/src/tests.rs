@@ -844,8 +844,15 @@ fn supercomputers_are_identified_by_rank_and_matched_explicitly() {
     .unwrap();
     let d = run(&dir).unwrap();
     assert_eq!(cell(&d, "boston", "I06").value, Some(2.0));
-    assert_eq!(cell(&d, "beijing", "I06").value, Some(4.0), "no match table: 神威X counts twice");
-    assert!(d.merge_log.iter().any(|l| l.starts_with("I06:") && l.contains("same rank 2")));
+    assert_eq!(
+        cell(&d, "beijing", "I06").value,
+        Some(4.0),
+        "no match table: 神威X counts twice"
+    );
+    assert!(d
+        .merge_log
+        .iter()
+        .any(|l| l.starts_with("I06:") && l.contains("same rank 2")));
     std::fs::write(dir.join("hpc_matches.csv"), "top500_rank,china_rank\n3,1\n").unwrap();
     let d = run(&dir).unwrap();
     assert_eq!(cell(&d, "beijing", "I06").value, Some(3.0));
@@ -853,4 +860,36 @@ fn supercomputers_are_identified_by_rank_and_matched_explicitly() {
         .merge_log
         .iter()
         .any(|l| l.contains("神威X (China HPC TOP100 rank 1") && l.contains("hpc_matches.csv")));
+}
+
+/// Issue #11 point 3, hand-worked. Denver has GDP for Denver in 2021 and 2022; adding a
+/// member (Lakewood) for 2022 only must not raise the growth: it is left out and flagged.
+/// A Hong Kong member without `wb_code` uses the HKG series, not China's.
+#[test]
+fn growth_compares_the_same_members_and_series() {
+    let d = run(&example()).unwrap();
+    let before = cell(&d, "denver", "I15").value.unwrap();
+    let (_g, dir) = append("gdp.csv", "Lakewood,US,denver,2022,9000000000000,");
+    let d = run(&dir).unwrap();
+    let c = cell(&d, "denver", "I15");
+    assert_eq!(c.value.unwrap(), before, "{c:?}");
+    assert!(c.flags.contains(&Flag::MembersExcluded));
+    assert!(c.method.contains("left out: lakewood (US) (only 2022)"), "{}", c.method);
+
+    let gba = |d: &Derived| cell(d, "greater-bay-area", "I15").value.unwrap();
+    let with_code = gba(&run(&example()).unwrap());
+    let (_g, dir) = with_file("gdp.csv", |t| {
+        t.lines()
+            .map(|l| {
+                if l.starts_with("Hong Kong,") {
+                    l.trim_end_matches("HKG").to_string()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    assert_eq!(gba(&run(&dir).unwrap()), with_code, "HKG derived from the member");
 }
