@@ -236,12 +236,21 @@ for c in cities:
     if c["id"] in state:
         lawyers.append([f"{c['name_en']} state", "state", iso, c["id"], "", round(float(rng.uniform(500, 3000)), 1), 2022])
     elif iso not in national:
-        lawyers.append([name, "city", iso, place(c)[2], int(lognorm(4000, c, 0.5)), "", 2022])
+        # Over the same member cities as population.csv (a per-million numerator and its
+        # denominator must cover the same members): one draw, split as per_member_rows does.
+        v = int(lognorm(4000, c, 0.5))
+        parts = 2 if len(c["members"]) > 3 else 1
+        for k in range(parts):
+            lawyers.append([place(c, k)[0], "city", iso, place(c, k)[2], v // parts + (v % parts if k == 0 else 0), "", 2022])
     if c["id"] in proxies["I28"]["national"]:
         pass  # national LinkedIn rates below
     else:
-        platform = "zhaopin" if iso == "CN" and c["id"] != "taipei" else "linkedin"
-        talent.append([name, "city", iso, place(c)[2], platform, int(lognorm(5000, c, 0.6)), ""])
+        v = int(lognorm(5000, c, 0.6))
+        parts = 2 if len(c["members"]) > 3 else 1
+        for k in range(parts):
+            mname = place(c, k)[0]
+            mainland = iso == "CN" and c["id"] != "taipei" and mname not in ("Hong Kong", "Macao")
+            talent.append([mname, "city", iso, place(c, k)[2], "zhaopin" if mainland else "linkedin", v // parts + (v % parts if k == 0 else 0), ""])
 for iso in sorted(national):
     lawyers.append([iso, "country", iso, "", "", round(float(rng.uniform(300, 2000)), 1), 2022])
 for iso in ("KR", "AE", "QA", "RU", "IE"):

@@ -60,6 +60,10 @@ pub struct Contribution {
     /// What the row says, e.g. `Harvard University (ARWU rank 1)`.
     pub note: String,
     pub amount: f64,
+    /// The member place the row is about (`boston (US)`, or `the whole metro`), where the
+    /// rule needs it (per-million numerators and populations); empty otherwise.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub place: String,
 }
 
 /// A derived value and where it comes from.
@@ -176,7 +180,7 @@ pub fn derive(
     }
     let cities: Vec<String> = registry.cities.iter().map(|c| c.id.clone()).collect();
     let indicators: Vec<String> = framework.indicators().map(|i| i.id.clone()).collect();
-    let (cells, merge_log) = rules::finish(acc, &cities, &indicators);
+    let (cells, merge_log) = rules::finish(acc, &cities, &indicators)?;
     let outside = places.outside();
     let summary = Summary {
         sources: rows_read

@@ -28,6 +28,9 @@ pub const CLOSE: f64 = 0.8;
 /// Chinese metros that are not in mainland China (Taipei): Zhaopin's figures do not cover it.
 pub const MAINLAND_CHINA_METROS_EXCLUDE: [&str; 1] = ["taipei"];
 
+/// [`Places::member_label`] of a row about the whole metro (a total, not a member city).
+pub const WHOLE_METRO: &str = "the whole metro";
+
 /// Where a place lies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
@@ -221,6 +224,26 @@ impl<'a> Places<'a> {
         match self.resolve(m, "", Some(m))? {
             Resolved::Metro(id) => Ok(id),
             Resolved::Outside { label } => Err(format!("`{label}` is not an evaluated metro")),
+        }
+    }
+
+    /// The member place a row names, for comparing numerators with populations:
+    /// `the whole metro` when the place is the metro's own id or name and not also the name
+    /// of one of its members, else `<city> (<ISO>)`.
+    pub fn member_label(&self, city: &str, country: &str, metro: &str) -> String {
+        let k = key(city);
+        let iso = self.country(country).unwrap_or_default();
+        let is_member = self
+            .members
+            .get(&(k.clone(), iso.clone()))
+            .is_some_and(|v| v.iter().any(|m| m == metro));
+        let names_metro = self.registry.get(metro).is_some_and(|c| {
+            k.is_empty() || key(&c.id) == k || key(&c.name_en) == k || key(&c.name_zh) == k
+        });
+        if names_metro && !is_member {
+            WHOLE_METRO.to_string()
+        } else {
+            format!("{k} ({iso})")
         }
     }
 

@@ -108,6 +108,22 @@ fn contribution(t: &Table, line: usize, note: impl Into<String>, amount: f64) ->
         line,
         note: note.into(),
         amount,
+        place: String::new(),
+    }
+}
+
+/// A contribution that records the member place of its row (see [`Places::member_label`]).
+fn placed(
+    c: Contribution,
+    places: &Places,
+    t: &Table,
+    row: &[String],
+    city_col: &str,
+    metro: &str,
+) -> Contribution {
+    Contribution {
+        place: places.member_label(t.text(row, city_col), t.text(row, "country"), metro),
+        ..c
     }
 }
 
@@ -272,20 +288,17 @@ fn per_place_sums(
             continue;
         }
         for ((col, ind), v) in columns.iter().zip(values) {
-            acc.sum(
-                &metro,
-                ind,
-                contribution(
-                    t,
-                    *line,
-                    format!(
-                        "{} {}: {col} {v}",
-                        t.text(row, "city"),
-                        t.text(row, "country")
-                    ),
-                    v,
+            let c = contribution(
+                t,
+                *line,
+                format!(
+                    "{} {}: {col} {v}",
+                    t.text(row, "city"),
+                    t.text(row, "country")
                 ),
+                v,
             );
+            acc.sum(&metro, ind, placed(c, places, t, row, "city", &metro));
         }
     }
     Ok(())
@@ -300,12 +313,14 @@ pub fn population(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(
         if !acc.first_row(t, *line, &place_key(t, row), p.to_string())? {
             continue;
         }
-        acc.population.entry(metro).or_default().push(contribution(
+        let c = contribution(
             t,
             *line,
             format!("{} population {p}", t.text(row, "city")),
             p,
-        ));
+        );
+        let c = placed(c, places, t, row, "city", &metro);
+        acc.population.entry(metro).or_default().push(c);
     }
     Ok(())
 }
@@ -1290,7 +1305,15 @@ fn counts_or_rates(
                         .or_default()
                         .insert(platform);
                 }
-                acc.sum(&metro, ind, contribution(t, *line, note, v));
+                let c = placed(
+                    contribution(t, *line, note, v),
+                    places,
+                    t,
+                    row,
+                    "place",
+                    &metro,
+                );
+                acc.sum(&metro, ind, c);
             }
             "state" | "country" => {
                 let m = t.text(row, "metro");
@@ -1526,7 +1549,7 @@ pub fn finish(
     mut acc: Accumulator,
     cities: &[String],
     indicators: &[String],
-) -> (BTreeMap<(String, String), Cell>, Vec<String>) {
+) -> Result<(BTreeMap<(String, String), Cell>, Vec<String>), DeriveError> {
     nature_index_rule(&mut acc);
     hpc_rule(&mut acc);
     unicorn_rule(&mut acc);
@@ -1619,6 +1642,7 @@ pub fn finish(
                         cell.method = "no entry in the source lists".into();
                     }
                     if PER_MILLION.contains(&ind_s) {
+                        same_members(&acc, &key)?;
                         per_million(&acc, &key, population, &mut cell);
                     }
                     if cell.value.is_none() {
@@ -1676,7 +1700,53 @@ pub fn finish(
             out.insert((city.clone(), ind.clone()), cell);
         }
     }
-    (out, acc.merge_log)
+    Ok((out, acc.merge_log))
+}
+
+/// Per-million denominators (Appendix 2: indicators 1, 9, 23, 26, 28, 30 per million
+/// inhabitants): the member cities behind a numerator must be those behind the population
+/// it is divided by, and neither may mix a whole-metro total with member rows (counted
+/// twice). Any mismatch is an error naming both sets.
+fn same_members(acc: &Accumulator, key: &Key) -> Result<(), DeriveError> {
+    use crate::places::WHOLE_METRO;
+    let Some(rows) = acc.sums.get(key) else {
+        return Ok(());
+    };
+    let numerator: BTreeSet<&str> = rows.iter().map(|c| c.place.as_str()).collect();
+    let pop_rows = acc.population.get(&key.0).map(Vec::as_slice).unwrap_or(&[]);
+    let population: BTreeSet<&str> = pop_rows.iter().map(|c| c.place.as_str()).collect();
+    let list = |s: &BTreeSet<&str>| s.iter().copied().collect::<Vec<_>>().join(", ");
+    let at = |c: &Contribution| Location::new(c.file.clone(), c.line, 1);
+    for (what, set, first) in [
+        ("population", &population, pop_rows.first()),
+        (key.1, &numerator, rows.first()),
+    ] {
+        if set.contains(WHOLE_METRO) && set.len() > 1 {
+            if let Some(first) = first {
+                return Err(DeriveError::Invalid {
+                    at: at(first),
+                    message: format!(
+                        "{} {what}: a row for the whole metro and rows for its member cities ({}) would be counted twice",
+                        key.0,
+                        list(set)
+                    ),
+                });
+            }
+        }
+    }
+    if !population.is_empty() && numerator != population {
+        return Err(DeriveError::Invalid {
+            at: at(&rows[0]),
+            message: format!(
+                "{} {}: the numerator covers {{{}}} but the population covers {{{}}}; a per-million figure needs both over the same member cities",
+                key.0,
+                key.1,
+                list(&numerator),
+                list(&population)
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Indicators that count entries of lists (a city absent from every list scores 0).

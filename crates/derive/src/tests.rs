@@ -874,7 +874,11 @@ fn growth_compares_the_same_members_and_series() {
     let c = cell(&d, "denver", "I15");
     assert_eq!(c.value.unwrap(), before, "{c:?}");
     assert!(c.flags.contains(&Flag::MembersExcluded));
-    assert!(c.method.contains("left out: lakewood (US) (only 2022)"), "{}", c.method);
+    assert!(
+        c.method.contains("left out: lakewood (US) (only 2022)"),
+        "{}",
+        c.method
+    );
 
     let gba = |d: &Derived| cell(d, "greater-bay-area", "I15").value.unwrap();
     let with_code = gba(&run(&example()).unwrap());
@@ -891,5 +895,32 @@ fn growth_compares_the_same_members_and_series() {
             .join("\n")
             + "\n"
     });
-    assert_eq!(gba(&run(&dir).unwrap()), with_code, "HKG derived from the member");
+    assert_eq!(
+        gba(&run(&dir).unwrap()),
+        with_code,
+        "HKG derived from the member"
+    );
+}
+
+/// Issue #11 point 7, hand-worked. Chicago-Naperville-Elgin: researchers for Naperville and
+/// Chicago, population for Chicago only → error naming both sets. San Francisco-San Jose: a
+/// population row for the whole metro on top of its member rows → error (counted twice).
+#[test]
+fn per_million_numerators_and_populations_cover_the_same_members() {
+    let (_g, dir) = with_file("population.csv", |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("Naperville,"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    let e = error_of(&dir);
+    assert!(e.contains("dimensions.csv:17:1"), "{e}");
+    assert!(
+        e.contains("chicago-naperville-elgin I01: the numerator covers {chicago (US), naperville (US)} but the population covers {chicago (US)}"),
+        "{e}"
+    );
+    let (_g, dir) = append("population.csv", "San Francisco-San Jose,US,,7700000,2023");
+    let e = error_of(&dir);
+    assert!(e.contains("san-francisco-san-jose population: a row for the whole metro and rows for its member cities"), "{e}");
 }
