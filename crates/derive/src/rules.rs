@@ -8,6 +8,8 @@ use gihi_framework::Location;
 use std::collections::{BTreeMap, BTreeSet};
 
 type Key = (String, &'static str);
+/// Derived cells: (city, indicator) → cell.
+pub type Cells = BTreeMap<(String, String), Cell>;
 
 /// GICS lists of Appendix 2 (`data/derivation/gics.toml`).
 pub const GICS_TOML: &str = include_str!("../../../data/derivation/gics.toml");
@@ -1549,7 +1551,7 @@ pub fn finish(
     mut acc: Accumulator,
     cities: &[String],
     indicators: &[String],
-) -> Result<(BTreeMap<(String, String), Cell>, Vec<String>), DeriveError> {
+) -> Result<(Cells, Vec<String>), DeriveError> {
     nature_index_rule(&mut acc);
     hpc_rule(&mut acc);
     unicorn_rule(&mut acc);
