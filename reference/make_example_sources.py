@@ -207,10 +207,11 @@ labour = []
 for i, c in enumerate(cities):
     g = round(lognorm(2e11, c, 0.3), 0)
     if i % 4 == 0:
-        labour.append(place(c) + [2022, g, "", int(lognorm(2.5e6, c, 0.3) + 2e5), round(float(rng.uniform(0.6, 0.72)), 3), "national" if i % 8 == 0 else "state"])
+        labour.append(place(c) + [2022, "", int(lognorm(2.5e6, c, 0.3) + 2e5), round(float(rng.uniform(0.6, 0.72)), 3), "national" if i % 8 == 0 else "state"])
     else:
-        labour.append(place(c) + [2022, g, int(lognorm(1.7e6, c, 0.3) + 1e5), "", "", ""])
-write("labour.csv", ["city", "country", "metro", "year", "gdp_ppp_2015", "working_age_population", "total_population", "working_age_share", "share_level"], labour)
+        labour.append(place(c) + [2022, int(lognorm(1.7e6, c, 0.3) + 1e5), "", "", ""])
+# I16's GDP comes from gdp.csv (as for I15); `g` is still drawn to keep the random stream.
+write("labour.csv", ["city", "country", "metro", "year", "working_age_population", "total_population", "working_age_share", "share_level"], labour)
 
 fdi = []
 for k in range(400):

@@ -88,8 +88,8 @@ pub struct Accumulator {
     /// Real GDP (constant 2015 PPP) contributions per metro and year.
     /// metro → year → member place (lower-case city, ISO country) → contribution.
     gdp: BTreeMap<String, BTreeMap<i32, BTreeMap<String, Contribution>>>,
-    /// GDP and working-age population contributions per metro.
-    labour: BTreeMap<String, (Vec<Contribution>, Vec<Contribution>)>,
+    /// Working-age population: metro → year → member place → contribution.
+    labour: BTreeMap<String, BTreeMap<i32, BTreeMap<String, Contribution>>>,
     unicorns: Vec<Unicorn>,
     nature: Vec<NatureRow>,
     hpc: Vec<HpcRow>,
@@ -1111,11 +1111,7 @@ pub fn gdp(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), Deri
             continue;
         }
         let real = nominal / (deflator / deflator_2015) / ppp;
-        let member = format!(
-            "{} ({})",
-            t.text(row, "city").trim().to_lowercase(),
-            places.country(t.text(row, "country")).unwrap_or_default()
-        );
+        let member = places.member_label(t.text(row, "city"), t.text(row, "country"), &metro);
         acc.gdp.entry(metro).or_default().entry(year).or_default().insert(member, contribution(
             t,
             *line,
@@ -1126,15 +1122,25 @@ pub fn gdp(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), Deri
     Ok(())
 }
 
-/// I16 inputs: GDP (2015 PPP) and the working-age population, estimated from a national or
-/// state age structure when the city's is unknown (flagged estimated and proxy).
+/// I16 input (Appendix 2, indicator 16): the working-age population (15-64) by member city
+/// and year, estimated from a national or state age structure when the city's is unknown
+/// (flagged estimated and proxy). The GDP numerator is derived from `gdp.csv` as for I15.
 pub fn labour(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
     for (line, row) in &t.rows {
         let Some(metro) = t.metro(places, *line, row, "city", "country", "metro")? else {
             continue;
         };
-        let g = t.required_number(*line, row, "gdp_ppp_2015")?;
-        if !acc.first_row(t, *line, &place_key(t, row), format!("{:?}", row))? {
+        let year = t.required_number(*line, row, "year")?;
+        if year.fract() != 0.0 || !(1900.0..=2100.0).contains(&year) {
+            return Err(t.error(*line, "year", format!("expected a year, found {year}")));
+        }
+        let year = year as i32;
+        if !acc.first_row(
+            t,
+            *line,
+            &format!("{} in {year}", place_key(t, row)),
+            format!("{:?}", row),
+        )? {
             continue;
         }
         let wap = match t.number(*line, row, "working_age_population", false)? {
@@ -1179,14 +1185,13 @@ pub fn labour(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), D
                 contribution(t, *line, format!("{} working-age population estimated {total} x {share} ({level} age structure)", t.text(row, "city")), total * share)
             }
         };
-        let e = acc.labour.entry(metro).or_default();
-        e.0.push(contribution(
-            t,
-            *line,
-            format!("{} GDP {g} (2015 PPP)", t.text(row, "city")),
-            g,
-        ));
-        e.1.push(wap);
+        let member = places.member_label(t.text(row, "city"), t.text(row, "country"), &metro);
+        acc.labour
+            .entry(metro)
+            .or_default()
+            .entry(year)
+            .or_default()
+            .insert(member, wap);
     }
     Ok(())
 }
@@ -1582,20 +1587,7 @@ pub fn finish(
                         .map(|y| y as i32),
                     &mut cell,
                 ),
-                "I16" => {
-                    if let Some((g, w)) = acc.labour.get(city) {
-                        let (gs, ws): (f64, f64) = (
-                            g.iter().map(|c| c.amount).sum(),
-                            w.iter().map(|c| c.amount).sum(),
-                        );
-                        cell.rows.extend(g.iter().cloned());
-                        cell.rows.extend(w.iter().cloned());
-                        if ws > 0.0 {
-                            cell.value = Some(gs / ws);
-                            cell.method = format!("GDP {gs} / working-age population {ws}");
-                        }
-                    }
-                }
+                "I16" => productivity(&acc, city, target, &mut cell),
                 "I23" | "I28" if listed_proxy(city, ind_s).is_some() => {
                     // The report takes a national or state figure for this city (proxies.toml).
                     let level = listed_proxy(city, ind_s).expect("checked");
@@ -1785,6 +1777,70 @@ fn per_million(acc: &Accumulator, key: &Key, population: f64, cell: &mut Cell) {
     } else {
         cell.value = None;
         cell.method = format!("{}; no population for the metro", cell.method);
+    }
+}
+
+/// The year of a yearly series to use for `target`: the target itself, else the latest year
+/// before it, else the earliest after it (a fallback, flagged by the caller).
+fn nearest_year<T>(series: &BTreeMap<i32, T>, target: i32) -> Option<i32> {
+    if series.contains_key(&target) {
+        return Some(target);
+    }
+    series
+        .range(..target)
+        .next_back()
+        .or_else(|| series.range(target..).next())
+        .map(|(y, _)| *y)
+}
+
+/// I16 (Appendix 2, indicator 16): labour productivity = real GDP of the target year (2022)
+/// at constant 2015 PPP, derived from `gdp.csv` as for I15, divided by the working-age
+/// population (15-64) of the same year. Where a year is not available the nearest one is
+/// used (the latest before, else the earliest after) and the cell is flagged fallback-year;
+/// both years are stated. The sums run over the member cities present in both the GDP and
+/// the population of the years used; others are left out, flagged members-excluded.
+fn productivity(acc: &Accumulator, city: &str, target: i32, cell: &mut Cell) {
+    let (Some(gdp), Some(labour)) = (acc.gdp.get(city), acc.labour.get(city)) else {
+        cell.method = "no GDP or no working-age population rows".into();
+        return;
+    };
+    let (Some(gy), Some(ly)) = (nearest_year(gdp, target), nearest_year(labour, target)) else {
+        return;
+    };
+    let (g, w) = (&gdp[&gy], &labour[&ly]);
+    let common: Vec<&String> = g.keys().filter(|m| w.contains_key(*m)).collect();
+    let excluded: Vec<&String> = g
+        .keys()
+        .chain(w.keys())
+        .filter(|m| !(g.contains_key(*m) && w.contains_key(*m)))
+        .collect();
+    cell.year = Some(gy);
+    if gy != target || ly != target {
+        cell.flags.insert(Flag::FallbackYear);
+    }
+    if common.is_empty() {
+        cell.method =
+            format!("no member city has both GDP ({gy}) and working-age population ({ly})");
+        return;
+    }
+    let gs: f64 = common.iter().map(|m| g[*m].amount).sum();
+    let ws: f64 = common.iter().map(|m| w[*m].amount).sum();
+    cell.rows.extend(common.iter().map(|m| g[*m].clone()));
+    cell.rows.extend(common.iter().map(|m| w[*m].clone()));
+    if ws > 0.0 {
+        cell.value = Some(gs / ws);
+        cell.method = format!(
+            "real GDP {gy} {gs:.1} (2015 PPP $) / working-age population {ly} {ws} over {} member(s)",
+            common.len()
+        );
+    }
+    if !excluded.is_empty() {
+        cell.flags.insert(Flag::MembersExcluded);
+        let list: Vec<&str> = excluded.iter().map(|m| m.as_str()).collect();
+        cell.method.push_str(&format!(
+            "; left out (in one table only): {}",
+            list.join(", ")
+        ));
     }
 }
 

@@ -924,3 +924,38 @@ fn per_million_numerators_and_populations_cover_the_same_members() {
     let e = error_of(&dir);
     assert!(e.contains("san-francisco-san-jose population: a row for the whole metro and rows for its member cities"), "{e}");
 }
+
+/// Issue #11 point 4, hand-worked on Boston (member Lowell). I16's numerator is the real 2022
+/// GDP derived from gdp.csv exactly as I15's (so it equals the 2022 row's contribution), the
+/// denominator the 2022 working-age population. A 2019 population row instead is used but
+/// flagged fallback-year, and the method names both years.
+#[test]
+fn productivity_uses_the_i15_gdp_and_the_years_given() {
+    let d = run(&example()).unwrap();
+    let growth = cell(&d, "boston", "I15");
+    let gdp_2022 = growth
+        .rows
+        .iter()
+        .find(|r| r.note.starts_with("Lowell 2022"))
+        .unwrap()
+        .amount;
+    let c = cell(&d, "boston", "I16");
+    let wap = 9362572.0 * 0.632;
+    assert!(
+        (c.value.unwrap() - gdp_2022 / wap).abs() < 1e-6 * c.value.unwrap(),
+        "{c:?}"
+    );
+    assert!(!c.flags.contains(&Flag::FallbackYear));
+    let (_g, dir) = with_file("labour.csv", |t| {
+        t.replace("Lowell,US,,2022,", "Lowell,US,,2019,")
+    });
+    let d = run(&dir).unwrap();
+    let c = cell(&d, "boston", "I16");
+    assert!(c.flags.contains(&Flag::FallbackYear), "{c:?}");
+    assert!(
+        c.method.contains("real GDP 2022") && c.method.contains("working-age population 2019"),
+        "{}",
+        c.method
+    );
+    assert_eq!(c.year, Some(2022));
+}
