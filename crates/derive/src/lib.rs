@@ -96,6 +96,8 @@ pub struct Derived {
     pub merge_log: Vec<String>,
     /// Rows used and skipped per source; missing metros per indicator.
     pub summary: Summary,
+    /// The unit of each indicator, as the framework states it (values are in these units).
+    pub units: Vec<String>,
 }
 
 /// Why derivation failed.
@@ -214,12 +216,14 @@ pub fn derive(
             })
             .collect(),
     };
+    let units = framework.indicators().map(|i| i.unit.clone()).collect();
     Ok(Derived {
         cities,
         indicators,
         cells,
         merge_log,
         summary,
+        units,
     })
 }
 
@@ -246,13 +250,21 @@ pub struct SourceSummary {
 }
 
 impl Derived {
-    /// The indicator table as CSV (`city` then one column per indicator; empty = missing).
+    /// The indicator table as CSV (`city` then one column per indicator; empty = missing),
+    /// after a `# units:` comment line giving each indicator's unit.
     pub fn indicator_csv(&self, banner: Option<&str>) -> String {
         let mut out = String::new();
         if let Some(b) = banner {
             out.push_str(b);
             out.push('\n');
         }
+        let units: Vec<String> = self
+            .indicators
+            .iter()
+            .zip(&self.units)
+            .map(|(i, u)| format!("{i} {u}"))
+            .collect();
+        out.push_str(&format!("# units: {}\n", units.join("; ")));
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec!["city".to_string()];
         header.extend(self.indicators.iter().cloned());

@@ -324,7 +324,9 @@ fn provenance_explains_every_cell() {
     assert_eq!(p.lines().count(), 1 + 120 * 30);
     assert!(p.starts_with("city,indicator,value,files,rows,year,flags,method\n"));
     let csv = d.indicator_csv(Some("# SYNTHETIC"));
-    assert!(csv.starts_with("# SYNTHETIC\ncity,I01,"));
+    assert!(csv.starts_with("# SYNTHETIC\n# units: I01 researchers per million inhabitants; "));
+    assert!(csv.contains("; I13 USD billion (market value, Forbes Global 2000); I14 USD million (2023 revenue); "));
+    assert!(csv.contains("\ncity,I01,"));
 }
 
 #[test]
