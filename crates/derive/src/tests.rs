@@ -325,7 +325,9 @@ fn provenance_explains_every_cell() {
     assert!(p.starts_with("city,indicator,value,files,rows,year,flags,method\n"));
     let csv = d.indicator_csv(Some("# SYNTHETIC"));
     assert!(csv.starts_with("# SYNTHETIC\n# units: I01 researchers per million inhabitants; "));
-    assert!(csv.contains("; I13 USD billion (market value, Forbes Global 2000); I14 USD million (2023 revenue); "));
+    assert!(csv.contains(
+        "; I13 USD billion (market value, Forbes Global 2000); I14 USD million (2023 revenue); "
+    ));
     assert!(csv.contains("\ncity,I01,"));
 }
 
