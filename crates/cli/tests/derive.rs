@@ -34,6 +34,21 @@ fn derive_then_compute_carries_the_flags() {
             .count()
             > 10
     );
+    // The summary: every source's rows, those outside the registry, missing metros.
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("indicators-synthetic.summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary["synthetic"], true);
+    assert_eq!(summary["sources"].as_array().unwrap().len(), 29);
+    assert_eq!(summary["missing_by_indicator"]["I01"], 0);
+    assert!(
+        err.contains("un_egov.csv: 1 of 39 rows outside the 120 metros"),
+        "{err}"
+    );
+    assert!(std::fs::read_to_string(&table)
+        .unwrap()
+        .contains("\n# units: I01 "));
     let run = dir.path().join("run-synthetic");
     let (code, _, err) = gihi(&[
         "compute",

@@ -963,3 +963,27 @@ fn productivity_uses_the_i15_gdp_and_the_years_given() {
     );
     assert_eq!(c.year, Some(2022));
 }
+
+/// Issue #11 point 5: a side of an FDI project that is ambiguous (Arlington, US, without
+/// `metro`) or misspelled (Bostn) is an error, not silently dropped; a side outside every
+/// metro (Riyadh) is skipped and counted while the other side counts.
+#[test]
+fn fdi_sides_are_resolved_or_reported() {
+    let (_g, dir) = append("fdi_markets.csv", "London,GB,Arlington,US,50,,");
+    assert!(
+        error_of(&dir).contains("member of 2 metros"),
+        "{}",
+        error_of(&dir)
+    );
+    let (_g, dir) = append("fdi_markets.csv", "London,GB,Bostn,US,50,,");
+    assert!(
+        error_of(&dir).contains("close to boston"),
+        "{}",
+        error_of(&dir)
+    );
+    let base = run(&example()).unwrap();
+    let (_g, dir) = append("fdi_markets.csv", "London,GB,Riyadh,Saudi Arabia,50,,");
+    let d = run(&dir).unwrap();
+    let out = |d: &Derived| cell(d, "london", "I20").value.unwrap();
+    assert_eq!(out(&d), out(&base) + 50.0);
+}
