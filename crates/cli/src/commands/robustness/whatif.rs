@@ -24,6 +24,15 @@ fn city_index(l: &Loaded, city: &str) -> Result<(Group, usize), CliError> {
         .ok_or_else(|| CliError::Input(format!("{}: {} is not in the table", l.table.origin, c.id)))
 }
 
+/// The table of one evaluation group (present: `city_index` found the city in it).
+fn group_table(l: &Loaded, group: Group) -> &gihi_scores::GroupTable {
+    &l.groups
+        .iter()
+        .find(|(g, _)| *g == group)
+        .expect("city_index returns a loaded group")
+        .1
+}
+
 pub fn run_whatif(
     data: &Path,
     framework: Option<&Path>,
@@ -34,7 +43,7 @@ pub fn run_whatif(
 ) -> Result<(), CliError> {
     let l = load(data, framework)?;
     let (group, j) = city_index(&l, city)?;
-    let t = &l.groups.iter().find(|(g, _)| *g == group).expect("group").1;
+    let t = group_table(&l, group);
     let ids: Vec<String> = l.framework.indicators().map(|i| i.id.clone()).collect();
     let mut changes = Vec::new();
     for s in sets {
@@ -115,7 +124,7 @@ pub fn run_target(
 ) -> Result<(), CliError> {
     let l = load(data, framework)?;
     let (group, j) = city_index(&l, city)?;
-    let t = &l.groups.iter().find(|(g, _)| *g == group).expect("group").1;
+    let t = group_table(&l, group);
     let node = if level == "composite" {
         gihi_framework::COMPOSITE_ID
     } else {
