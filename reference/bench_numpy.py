@@ -1,21 +1,38 @@
 #!/usr/bin/env python3
-"""Vectorised numpy baseline for `gihi bench`: the same computation, for the speed ratio.
+"""The strongest numpy baseline we could write for `gihi bench` / `gihi uncertainty --vary weights`.
 
-Weight-perturbation Monte Carlo on the main group: z-scores once (population sd); per
-replication, every node weight (3 pillars, 12 sub-pillars, 30 indicators) times a factor
-uniform on 1 +- 0.25, renormalised within its parent; composite and pillar scores as weighted
-sums; competition-free ranks (argsort of argsort; ties have probability zero here); then
-median, p05 and p95 of every city's rank at every level (np.percentile, linear). Replications
-run in vectorised blocks of 10,000. The random numbers come from numpy's PCG64 rather than a
-Sobol sequence: the computation per replication is the same.
+Weight-perturbation Monte Carlo on the main group, the same work per replication as gihi:
+z-scores once (population sd); per replication every node weight (3 pillars, 12 sub-pillars,
+30 indicators) times a factor uniform on 1 +- 0.25, renormalised within its parent; the three
+pillar scores and the composite (their sum); each city's rank at the four levels; and the
+median, 5th and 95th percentile rank of every city at every level (linear interpolation,
+numpy's default).
+
+How it is made fast (each measured; see BENCHMARKS.md):
+- blocks of replications (default 5,000: measured fastest here, the block stays in cache),
+  everything vectorised over the block;
+- scores by BLAS: for each pillar, (block x its indicators) @ (its indicators x cities) gives a
+  contiguous block x cities matrix; the composite is the sum of the pillars (no fourth product);
+- ranks without inverting permutations: one argsort per level along the contiguous city axis
+  gives, for every replication, the city at each rank; a per-level histogram
+  counts[city, rank] is accumulated with one np.bincount of city * n + rank;
+- quantiles read off the cumulative histogram (the same linear interpolation as np.percentile
+  on all the ranks, without storing them);
+- both cores: `--workers` processes (default: the CPU count), each with its own random stream,
+  histograms summed.
+Random numbers come from numpy's PCG64 rather than a Sobol sequence: the work per replication
+is the same, so intervals agree with gihi's statistically, not digit for digit.
+`--check-against FILE` compares the intervals with gihi's rank_intervals.csv (same data).
 
   python3 reference/bench_numpy.py DATA.csv --reps 100000
 """
 import argparse
-import io
+import csv
 import json
+import os
 import time
 import tomllib
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -23,70 +40,130 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("data")
-    ap.add_argument("--reps", type=int, default=100000)
-    ap.add_argument("--block", type=int, default=10000)
-    a = ap.parse_args()
+def load(data):
     reg = tomllib.load(open(ROOT / "data/registry/cities.toml", "rb"))
     fw = tomllib.load(open(ROOT / "data/framework/gihi-2024.toml", "rb"))
     main_ids = [c["id"] for c in reg["city"] if c["group"] == "main"]
-    lines = [l for l in Path(a.data).read_text(encoding="utf-8").splitlines() if not l.startswith("#")]
-    header = lines[0].split(",")
+    lines = [l for l in Path(data).read_text(encoding="utf-8").splitlines() if not l.startswith("#")]
     rows = {l.split(",")[0]: [float(v) for v in l.split(",")[1:]] for l in lines[1:]}
-    x = np.array([rows[c] for c in main_ids if c in rows])
-    n, m = x.shape
+    ids = [c for c in main_ids if c in rows]
+    x = np.array([rows[c] for c in ids])
     z = (x - x.mean(axis=0)) / x.std(axis=0)
-    # Tree: pillar of each sub-pillar, sub-pillar of each indicator, base weights.
     pw, sw, iw, sub_of, pil_of_sub = [], [], [], [], []
     for p in fw["pillar"]:
         pw.append(p["weight"])
         for s in p["subpillar"]:
             pil_of_sub.append(len(pw) - 1)
             sw.append(s["weight"])
-            for i in s["indicator"]:
+            for _ in s["indicator"]:
                 sub_of.append(len(sw) - 1)
                 iw.append(1.0 / len(s["indicator"]))
-    pw, sw, iw = np.array(pw), np.array(sw), np.array(iw)
-    sub_of, pil_of_sub = np.array(sub_of), np.array(pil_of_sub)
+    return ids, z, np.array(pw), np.array(sw), np.array(iw), np.array(sub_of), np.array(pil_of_sub)
+
+
+def histograms(args):
+    """Rank histograms (levels x n x n) of `reps` replications with random stream `seed`."""
+    data, reps, block, seed, blas_threads = args
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(blas_threads)
+    except ImportError:
+        pass
+    _, z, pw, sw, iw, sub_of, pil_of_sub = load(data)
+    n, m = z.shape
     pil_of_ind = pil_of_sub[sub_of]
+    pillars = [np.flatnonzero(pil_of_ind == p) for p in range(len(pw))]
+    zt = [np.ascontiguousarray(z[:, idx].T) for idx in pillars]   # per pillar: its indicators x n
+    sub_sums = np.zeros(len(sw))
+    rng = np.random.default_rng(seed)
     levels = 1 + len(pw)
-    rng = np.random.default_rng(1)
-    start = time.perf_counter()
-    ranks_all = [[] for _ in range(levels)]
+    counts = np.zeros((levels, n * n), dtype=np.int64)
+    rank_index = np.arange(n)
     done = 0
-    while done < a.reps:
-        r = min(a.block, a.reps - done)
+    while done < reps:
+        r = min(block, reps - done)
         fp = pw * rng.uniform(0.75, 1.25, (r, len(pw)))
         fs = sw * rng.uniform(0.75, 1.25, (r, len(sw)))
         fi = iw * rng.uniform(0.75, 1.25, (r, m))
         fp /= fp.sum(axis=1, keepdims=True)
-        fs /= _group_sums(fs, pil_of_sub)
-        fi /= _group_sums(fi, sub_of)
-        w = fi * fs[:, sub_of] * fp[:, pil_of_ind]            # r x m effective weights
-        for level in range(levels):
-            wl = w if level == 0 else w * (pil_of_ind == level - 1)
-            scores = z @ wl.T                                     # n x r
-            order = np.argsort(-scores, axis=0)
-            ranks = np.empty_like(order)
-            np.put_along_axis(ranks, order, np.arange(1, n + 1)[:, None].repeat(r, axis=1), axis=0)
-            ranks_all[level].append(ranks)
+        s_tot = np.zeros((r, len(pw)))
+        np.add.at(s_tot.T, pil_of_sub, fs.T)
+        fs /= s_tot[:, pil_of_sub]
+        i_tot = np.zeros((r, len(sw)))
+        np.add.at(i_tot.T, sub_of, fi.T)
+        fi /= i_tot[:, sub_of]
+        w = fi * fs[:, sub_of] * fp[:, pil_of_ind]                 # r x m effective weights
+        composite = np.zeros((r, n))
+        for p, idx in enumerate(pillars):
+            s = w[:, idx] @ zt[p]                                   # r x n, contiguous by city
+            composite += s
+            order = np.argsort(-s, axis=1)                          # city at each rank
+            counts[1 + p] += np.bincount((order * n + rank_index).ravel(), minlength=n * n)
+        order = np.argsort(-composite, axis=1)
+        counts[0] += np.bincount((order * n + rank_index).ravel(), minlength=n * n)
         done += r
-    stats = []
-    for level in range(levels):
-        rk = np.concatenate(ranks_all[level], axis=1)
-        stats.append(np.percentile(rk, [5, 50, 95], axis=1))
+    del sub_sums
+    return counts
+
+
+def quantile(cum, total, q):
+    """numpy's linear percentile of a rank sample given by its cumulative histogram."""
+    pos = q * (total - 1)
+    lo = int(np.floor(pos))
+    hi = min(lo + 1, total - 1)
+    r_lo = int(np.searchsorted(cum, lo, side="right")) + 1
+    r_hi = int(np.searchsorted(cum, hi, side="right")) + 1
+    return r_lo + (r_hi - r_lo) * (pos - lo)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("--reps", type=int, default=100000)
+    ap.add_argument("--block", type=int, default=5000)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--check-against", help="gihi's rank_intervals.csv of the same data")
+    a = ap.parse_args()
+    ids, z, pw, *_ = load(a.data)
+    n = len(ids)
+    levels = 1 + len(pw)
+    start = time.perf_counter()
+    shares = [a.reps // a.workers + (1 if k < a.reps % a.workers else 0) for k in range(a.workers)]
+    # With several workers each runs single-threaded BLAS (the cores are the workers').
+    blas_threads = 1 if a.workers > 1 else (os.cpu_count() or 1)
+    jobs = [(a.data, s, a.block, 1000 + k, blas_threads) for k, s in enumerate(shares) if s > 0]
+    if len(jobs) == 1:
+        parts = [histograms(jobs[0])]
+    else:
+        with ProcessPoolExecutor(len(jobs)) as ex:
+            parts = list(ex.map(histograms, jobs))
+    counts = sum(parts).reshape(levels, n, n)
+    stats = np.zeros((levels, n, 3))
+    for l in range(levels):
+        for c in range(n):
+            cum = np.cumsum(counts[l, c])
+            stats[l, c] = [quantile(cum, a.reps, q) for q in (0.05, 0.5, 0.95)]
     secs = time.perf_counter() - start
-    print(json.dumps({"tool": "numpy", "numpy": np.__version__, "cities": n, "indicators": m, "replications": a.reps,
-                      "seconds": round(secs, 4), "replications_per_second": round(a.reps / secs),
-                      "check_median_rank_of_first_city": float(stats[0][1][0])}))
-
-
-def _group_sums(f, groups):
-    sums = np.zeros((f.shape[0], groups.max() + 1))
-    np.add.at(sums.T, groups, f.T)
-    return sums[:, groups]
+    out = {"tool": "numpy", "numpy": np.__version__, "workers": len(jobs), "blas_threads_per_worker": blas_threads, "block": a.block, "cities": n,
+           "indicators": z.shape[1], "replications": a.reps, "seconds": round(secs, 4),
+           "replications_per_second": round(a.reps / secs),
+           "check_median_rank_of_first_city": float(stats[0][0][1])}
+    try:
+        from threadpoolctl import threadpool_info
+        out["blas"] = [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} threads={i.get('num_threads')}" for i in threadpool_info()]
+    except ImportError:
+        pass
+    if a.check_against:
+        names = ["composite", "A", "B", "C"]
+        worst = 0.0
+        for r in csv.DictReader(l for l in open(a.check_against, encoding="utf-8") if not l.startswith("#")):
+            if r["group"] != "main":
+                continue
+            l, c = names.index(r["node"] if r["level"] != "composite" else "composite"), ids.index(r["city"])
+            for k, col in enumerate(["p05", "median_rank", "p95"]):
+                worst = max(worst, abs(stats[l, c, k] - float(r[col])))
+        out["largest_interval_difference_vs_gihi"] = worst
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

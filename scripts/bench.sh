@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Benchmark of the uncertainty engine against a vectorised numpy baseline, in one session:
-#   ./scripts/bench.sh [REPS] [ROUNDS]   (defaults 100000 and 5)
-# Runs gihi and numpy alternately ROUNDS times each on the same synthetic table and prints
-# the median, minimum and maximum replications per second of each and the ratio of medians.
-# numpy runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they slow a current numpy on
-# this machine kind; see the environment notes). Results are recorded in BENCHMARKS.md.
+# Benchmark of the uncertainty engine against the strongest numpy baseline we could write
+# (reference/bench_numpy.py), in one session:
+#   ./scripts/bench.sh [REPS] [ROUNDS]   (defaults 100000 and 7)
+# Records the CPU (model, SIMD flags, cores), then runs gihi and numpy alternately ROUNDS
+# times each on the same synthetic table and prints the median, minimum and maximum
+# replications per second of each, the ratio of medians, and gihi's what-if time. numpy runs
+# with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they slow a current numpy on this
+# machine kind; see the environment notes) and on every core. Results go in BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-100000}"
-rounds="${2:-5}"
-python3 -c 'import numpy' 2>/dev/null || python3 -m pip install --quiet numpy
+rounds="${2:-7}"
+python3 -c 'import numpy, threadpoolctl' 2>/dev/null || python3 -m pip install --quiet numpy threadpoolctl
+cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+flags="$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|avx512vl|fma)$' | tr '\n' ' ')"
+echo "CPU: $cpu; $(nproc) cores; SIMD: $flags"
 cargo build --release --locked --bin gihi
 mkdir -p target/bench
 data=target/bench/bench-synthetic-seed2024.csv
@@ -27,6 +32,10 @@ for tool in ("gihi", "numpy"):
     r = sorted(x["replications_per_second"] for x in runs if x["tool"] == tool)
     out[tool] = statistics.median(r)
     print(f"{tool:6s} median {statistics.median(r):>9.0f}  min {r[0]:>9.0f}  max {r[-1]:>9.0f} replications/s over {len(r)} runs")
+numpy_run = next(x for x in runs if x["tool"] == "numpy")
+print(f"numpy: {numpy_run['workers']} worker processes, blocks of {numpy_run['block']}; BLAS {numpy_run.get('blas')}")
+w = sorted(x["whatif_median_microseconds"] for x in runs if x["tool"] == "gihi")
+print(f"gihi what-if (one city's value changed, every score and rank recomputed): median {statistics.median(w):.0f} microseconds")
 checks = {x["check_median_rank_of_first_city"] for x in runs}
 print(f"same output check (median composite rank of the first city): {sorted(checks)}")
 print(f"speed ratio of medians gihi/numpy: {out['gihi'] / out['numpy']:.1f}x "

@@ -200,3 +200,40 @@ fn bad_robustness_input_exits_2() {
     }
     assert!(!plain.exists());
 }
+
+/// The uncertainty outputs are unchanged by the engine's optimisations: the rank intervals of
+/// 20,000 replications (weights only, and every choice) equal byte for byte those that the
+/// engine wrote before the AVX-512 kernels (commit 00f0fe8), kept as fixtures.
+#[test]
+fn uncertainty_intervals_match_the_golden_files() {
+    for vary in ["weights", "all"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join(format!("mc-{vary}-synthetic"));
+        let (code, _, err) = gihi(&[
+            "uncertainty",
+            "--data",
+            fixture("synthetic-seed1.csv").to_str().unwrap(),
+            "--runs",
+            "20000",
+            "--vary",
+            vary,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let body = |t: String| -> String {
+            t.lines()
+                .filter(|l| !l.starts_with('#'))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let got = body(std::fs::read_to_string(out.join("rank_intervals.csv")).unwrap());
+        let want = body(
+            std::fs::read_to_string(fixture(&format!(
+                "synthetic-seed1.uncertainty-{vary}-20000.rank_intervals.csv"
+            )))
+            .unwrap(),
+        );
+        assert!(got == want, "--vary {vary}: rank intervals changed");
+    }
+}

@@ -2,6 +2,7 @@
 //! ranks to methodological choices, what-if and target search for a city.
 
 pub mod model;
+pub mod ranks;
 pub mod sensitivity;
 pub mod stats;
 pub mod uncertainty;

@@ -263,12 +263,15 @@ impl Model {
     ) {
         // Under geometric aggregation the normalised matrix already holds logarithms, so the
         // same weighted sum serves both aggregations.
-        self.scores_into(normalised, weights, scratch);
+        crate::ranks::dispatch_wide(|| self.scores_into(normalised, weights, scratch));
         for (l, out) in ranks.iter_mut().enumerate() {
             competition_ranks(&scratch.scores[l], out, &mut scratch.buf);
         }
     }
 
+    /// Pillar and composite scores. Multiplications and additions are separate roundings
+    /// (Rust never fuses them into FMA unasked), so wider vectors give identical results.
+    #[inline(always)]
     fn scores_into(&self, normalised: &[f64], weights: &[f64], scratch: &mut Scratch) {
         let n = self.n();
         // Column by column, so the inner loop runs over all cities (vectorised); each city's
@@ -329,72 +332,7 @@ impl Scratch {
     }
 }
 
-/// Competition ranks (higher score first, ties share the better rank), exactly those of
-/// `gihi_scores::competition_ranks`: `rank_j = 1 + #{k : score_k > score_j + tol}` with the
-/// tie tolerance `tol = TIE_TOLERANCE × (max − min)`. For a hundred cities counting is
-/// faster than sorting (no branches; the loop vectorises).
-///
-/// The count runs first in `f32` (twice the lanes) without tolerance. Rounding to f32
-/// preserves order, so when the f32 scores are all distinct (the counts form a permutation
-/// of 0..n) their order is exactly the f64 order; if, in that order, every gap between
-/// neighbours exceeds `tol`, no pair is tied and the ranks are final. Otherwise (a
-/// collision, a real tie, or a gap within tolerance) the count is redone in f64 with the
-/// tolerance. `buf` is scratch.
-pub fn competition_ranks(scores: &[f64], out: &mut [u32], buf: &mut Vec<f32>) {
-    let tol = gihi_scores::tie_tolerance(scores);
-    buf.clear();
-    buf.extend(scores.iter().map(|&x| x as f32));
-    dispatch(|| count_ranks(buf, out));
-    let n = scores.len();
-    let mut by_rank = [usize::MAX; 128];
-    let distinct = n <= 128
-        && out.iter().enumerate().all(|(j, &r)| {
-            let slot = &mut by_rank[r as usize - 1];
-            let fresh = *slot == usize::MAX;
-            *slot = j;
-            fresh
-        });
-    let separated = distinct
-        && by_rank[..n]
-            .windows(2)
-            .all(|w| scores[w[0]] - scores[w[1]] > tol);
-    if !separated {
-        dispatch(|| count_ranks_within(scores, tol, out));
-    }
-}
-
-#[inline(always)]
-fn count_ranks_within(scores: &[f64], tol: f64, out: &mut [u32]) {
-    for (r, &sj) in out.iter_mut().zip(scores) {
-        let bar = sj + tol;
-        *r = 1 + scores.iter().map(|&sk| (sk > bar) as u32).sum::<u32>();
-    }
-}
-
-/// Runs `f` compiled for AVX2 when the CPU has it.
-#[inline(always)]
-fn dispatch(f: impl FnOnce()) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe { with_avx2(f) };
-        return;
-    }
-    f();
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn with_avx2(f: impl FnOnce()) {
-    f();
-}
-
-#[inline(always)]
-fn count_ranks<T: PartialOrd + Copy>(scores: &[T], out: &mut [u32]) {
-    for (r, &sj) in out.iter_mut().zip(scores) {
-        *r = 1 + scores.iter().map(|&sk| (sk > sj) as u32).sum::<u32>();
-    }
-}
+pub use crate::ranks::competition_ranks;
 
 fn observed(col: &[Option<f64>]) -> Vec<f64> {
     col.iter().flatten().copied().collect()
