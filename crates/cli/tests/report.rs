@@ -184,3 +184,48 @@ fn synthetic_run_report_is_labelled_everywhere() {
         .to_string()
         .contains("SYNTHETIC"));
 }
+
+/// Every figure carries its title once, as the SVG's accessible `<title>` (the page's caption
+/// shows it), and a Chinese figure has no Latin-only label where a Chinese one exists (axis
+/// titles such as "rank 排名" were mixed).
+#[test]
+fn figures_have_one_title_and_the_page_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rep");
+    assert_eq!(gihi(&["report", "--out", out.to_str().unwrap()]).0, 0);
+    let mut checked = 0;
+    for e in std::fs::read_dir(out.join("figures")).unwrap() {
+        let path = e.unwrap().path();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        let title = svg
+            .split("<title>")
+            .nth(1)
+            .and_then(|t| t.split("</title>").next())
+            .unwrap_or_else(|| panic!("{}: no <title>", path.display()));
+        let texts: Vec<&str> = svg
+            .split("<text")
+            .skip(1)
+            .filter_map(|t| t.split('>').nth(1))
+            .map(|t| t.split('<').next().unwrap_or(""))
+            .collect();
+        assert!(
+            !texts.contains(&title),
+            "{}: title drawn again",
+            path.display()
+        );
+        if path.to_string_lossy().ends_with("-zh.svg") {
+            for t in &texts {
+                let latin = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
+                let cjk = t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                // City ids or codes are short; a Latin word of 5+ letters is an untranslated label.
+                assert!(
+                    cjk || latin < 5 || t.contains("SYNTHETIC"),
+                    "{}: Latin-only label `{t}` on the Chinese page",
+                    path.display()
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30, "{checked} figures");
+}

@@ -434,8 +434,8 @@ fn quartile_figure(
     let t2 = title.clone();
     ctx.figure(slug, title, source, move |_| {
         (
-            charts::box_plots(&t2.zh, &gz, size as f64, synthetic),
-            charts::box_plots(&t2.en, &ge, size as f64, synthetic),
+            charts::box_plots(&t2.zh, &gz, size as f64, "排名", synthetic),
+            charts::box_plots(&t2.en, &ge, size as f64, "rank", synthetic),
         )
     })
 }
@@ -527,8 +527,8 @@ fn history_blocks(
     let ft2 = ft.clone();
     let fig = ctx.figure(&format!("{slug}-trend"), ft, source, move |_| {
         (
-            charts::rank_trends(&ft2.zh, &sz, synthetic),
-            charts::rank_trends(&ft2.en, &se, synthetic),
+            charts::rank_trends(&ft2.zh, &sz, "排名", synthetic),
+            charts::rank_trends(&ft2.en, &se, "rank", synthetic),
         )
     });
     vec![table, fig]

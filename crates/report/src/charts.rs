@@ -30,7 +30,8 @@ fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-/// Renders into an SVG string; a drawing error yields a small SVG saying so (never a panic).
+/// Renders into an SVG string whose `<title>` is `title` (not drawn: the page shows it as the
+/// caption); a drawing error yields a small SVG saying so (never a panic).
 fn render(
     size: (u32, u32),
     title: &str,
@@ -42,13 +43,7 @@ fn render(
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         (|| -> Fallible {
             root.fill(&WHITE)?;
-            let (body, header) = (root.margin(34, 6, 6, 6), &root);
-            header.draw(&Text::new(
-                title.to_string(),
-                (10, 8),
-                (FONT, 17).into_font().color(&BLACK),
-            ))?;
-            draw(&body)?;
+            draw(&root.margin(8, 6, 6, 6))?;
             if synthetic {
                 let (w, h) = root.dim_in_pixel();
                 root.draw(&Text::new(
@@ -65,7 +60,12 @@ fn render(
         })()
     };
     match result {
-        Ok(()) => svg,
+        // The title is the SVG's accessible <title> (screen readers, a file opened alone);
+        // the page's caption shows it once.
+        Ok(()) => match svg.find('>') {
+            Some(end) => format!("{}<title>{}</title>{}", &svg[..=end], escape(title), &svg[end + 1..]),
+            None => svg,
+        },
         Err(e) => format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"60\"><text x=\"10\" y=\"30\">{}: chart could not be drawn ({})</text></svg>",
             size.0,
@@ -197,6 +197,7 @@ pub fn box_plots(
     title: &str,
     groups: &[(String, [f64; 5], usize)],
     axis_max: f64,
+    rank_axis: &str,
     synthetic: bool,
 ) -> String {
     render((760, 420), title, synthetic, |area| {
@@ -210,7 +211,7 @@ pub fn box_plots(
             .configure_mesh()
             .disable_x_mesh()
             .disable_x_axis()
-            .y_desc("rank 排名")
+            .y_desc(rank_axis)
             .label_style((FONT, 12))
             .draw()?;
         for (i, (name, q, n)) in groups.iter().enumerate() {
@@ -291,7 +292,12 @@ pub fn small_multiples(
 }
 
 /// Rank histories across editions (1 at the top).
-pub fn rank_trends(title: &str, series: &[(String, Vec<(u16, u32)>)], synthetic: bool) -> String {
+pub fn rank_trends(
+    title: &str,
+    series: &[(String, Vec<(u16, u32)>)],
+    rank_axis: &str,
+    synthetic: bool,
+) -> String {
     render((900, 520), title, synthetic, |area| {
         let years: Vec<u16> = series
             .iter()
@@ -316,7 +322,7 @@ pub fn rank_trends(title: &str, series: &[(String, Vec<(u16, u32)>)], synthetic:
             .configure_mesh()
             .x_labels((y1 - y0 + 1) as usize)
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_desc("rank 排名")
+            .y_desc(rank_axis)
             .label_style((FONT, 12))
             .draw()?;
         for (i, (name, pts)) in series.iter().enumerate() {
@@ -460,6 +466,7 @@ pub fn heatmap(
 pub fn rank_intervals(
     title: &str,
     rows: &[(String, f64, f64, f64, f64)],
+    rank_axis: &str,
     synthetic: bool,
 ) -> String {
     let h = 70 + 14 * rows.len() as u32;
@@ -475,7 +482,7 @@ pub fn rank_intervals(
             .configure_mesh()
             .disable_y_mesh()
             .disable_y_axis()
-            .x_desc("rank 排名 (p05–p95, • median, × nominal)")
+            .x_desc(rank_axis)
             .x_label_formatter(&|v| format!("{v:.0}"))
             .label_style((FONT, 11))
             .draw()?;

@@ -96,7 +96,13 @@ pub fn run_uncertainty(
     );
     dir.write(
         "rank_intervals.svg",
-        gihi_report::charts::rank_intervals(&title, &plot_rows, l.table.synthetic).as_bytes(),
+        gihi_report::charts::rank_intervals(
+            &title,
+            &plot_rows,
+            "rank (p05–p95, • median, × nominal)",
+            l.table.synthetic,
+        )
+        .as_bytes(),
     )?;
     dir.write(
         "summary.json",
