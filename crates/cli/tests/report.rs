@@ -18,7 +18,7 @@ fn published_report_has_every_table_in_the_workbook() {
         "report.xlsx",
         "manifest.json",
         "tables/table-02-composite.csv",
-        "figures/figure-01-composite-top20-zh.svg",
+        "figures/figure-39-composite-top20-zh.svg",
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
@@ -110,7 +110,7 @@ fn single_language_report() {
     assert!(!html.contains("class=\"l-zh\""));
     assert!(!html.contains("data-lang=\"zh\""));
     assert!(!out
-        .join("figures/figure-01-composite-top20-zh.svg")
+        .join("figures/figure-39-composite-top20-zh.svg")
         .exists());
 }
 

@@ -31,6 +31,9 @@ struct Ctx<'a> {
     table_no: usize,
 }
 
+/// The report's last numbered figure (图 38); figures it does not have are numbered after it.
+const LAST_PRINTED_FIGURE: usize = 38;
+
 /// The report's last numbered table (表 10); tables it does not have are numbered after it.
 const LAST_PRINTED_TABLE: usize = 10;
 
@@ -112,10 +115,23 @@ impl Ctx<'_> {
         source: Text,
         draw: impl Fn(&str) -> (String, String),
     ) -> Block {
-        self.figure_no += 1;
+        // Figures the report has keep its number (图 N); the others are numbered after its last
+        // figure (图 38), in order of appearance.
+        let printed = title
+            .zh
+            .strip_prefix("图 ")
+            .and_then(|t| t.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        let no = match printed {
+            Some(n) => n,
+            None => {
+                self.figure_no += 1;
+                LAST_PRINTED_FIGURE + self.figure_no
+            }
+        };
         let (zh, en) = draw(slug);
         Block::Figure(Figure {
-            id: format!("figure-{:02}-{slug}", self.figure_no),
+            id: format!("figure-{no:02}-{slug}"),
             title,
             source,
             svg_zh: zh,
@@ -1025,13 +1041,31 @@ fn indicator_pairs(ctx: &mut Ctx, g: &GroupStanding, pillar: &str) -> Vec<Block>
             format!("{} {} ({})", a.id, a.name_en, a.unit),
             format!("{} {} ({})", b.id, b.name_en, b.unit),
         );
+        // The report's own figures of two indicators of one sub-pillar (GIHI 2024 framework).
+        let printed = if ctx.framework.id.starts_with("gihi-2024") {
+            match s.id.as_str() {
+                "A2" => Some(9),
+                "A3" => Some(10),
+                "A4" => Some(11),
+                "B1" => Some(21),
+                "B2" => Some(22),
+                "B3" => Some(23),
+                "B4" => Some(24),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let (zh_no, en_no) = printed.map_or((String::new(), String::new()), |n| {
+            (format!("图 {n} "), format!("Figure {n} "))
+        });
         let title = Text::new(
             format!(
-                "{} {}前 20 城市：{} 与 {}",
+                "{zh_no}{} {}前 20 城市：{} 与 {}",
                 s.id, s.name_zh, a.name_zh, b.name_zh
             ),
             format!(
-                "{} {} top 20: {} and {}",
+                "{en_no}{} {} top 20: {} and {}",
                 s.id, s.name_en, a.name_en, b.name_en
             ),
         );
