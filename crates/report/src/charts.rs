@@ -298,7 +298,7 @@ pub fn rank_trends(
     rank_axis: &str,
     synthetic: bool,
 ) -> String {
-    render((900, 520), title, synthetic, |area| {
+    render((980, 560), title, synthetic, |area| {
         let years: Vec<u16> = series
             .iter()
             .flat_map(|s| s.1.iter().map(|p| p.0))
@@ -307,32 +307,73 @@ pub fn rank_trends(
             years.iter().min().copied().unwrap_or(2022),
             years.iter().max().copied().unwrap_or(2024),
         );
+        // The axis covers the ranks of the latest year; an earlier rank far below (one city
+        // at 95 would squeeze the other 19 into a strip) is drawn at the axis' bottom edge,
+        // marked with its value.
+        let latest_worst = series
+            .iter()
+            .filter_map(|s| s.1.iter().max_by_key(|p| p.0).map(|p| p.1))
+            .max()
+            .unwrap_or(20);
+        let cut = (latest_worst + 5).max(25);
         let worst = series
             .iter()
             .flat_map(|s| s.1.iter().map(|p| p.1))
             .max()
-            .unwrap_or(20) as f64;
+            .unwrap_or(20)
+            .min(cut) as f64;
         let mut chart = ChartBuilder::on(area)
             .margin(10)
-            .margin_right(200)
+            .margin_right(300)
             .x_label_area_size(30)
             .y_label_area_size(40)
-            .build_cartesian_2d(y0 as f64 - 0.1..y1 as f64 + 0.1, worst + 1.0..0.0)?;
+            .build_cartesian_2d(y0 as f64 - 0.1..y1 as f64 + 0.1, worst + 0.5..0.5)?;
         chart
             .configure_mesh()
             .x_labels((y1 - y0 + 1) as usize)
             .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
             .y_desc(rank_axis)
             .label_style((FONT, 12))
             .draw()?;
-        for (i, (name, pts)) in series.iter().enumerate() {
-            let line: Vec<(f64, f64)> = pts.iter().map(|(y, r)| (*y as f64, *r as f64)).collect();
+        let mut ends: Vec<(i32, i32, usize)> = Vec::new();
+        for (i, (_, pts)) in series.iter().enumerate() {
+            let line: Vec<(f64, f64)> = pts
+                .iter()
+                .map(|(y, r)| (*y as f64, (*r).min(cut) as f64))
+                .collect();
             chart.draw_series(LineSeries::new(line.clone(), colour(i).stroke_width(2)))?;
             chart.draw_series(line.iter().map(|p| Circle::new(*p, 3, colour(i).filled())))?;
+            for (y, r) in pts.iter().filter(|(_, r)| *r > cut) {
+                let (px, py) = chart.backend_coord(&(*y as f64, cut as f64));
+                label(
+                    area,
+                    &format!("↓{r}"),
+                    (px + 5, py - 2),
+                    (HPos::Left, VPos::Bottom),
+                    10,
+                )?;
+            }
             if let Some(last) = line.last() {
                 let (px, py) = chart.backend_coord(last);
-                label(area, name, (px + 8, py), (HPos::Left, VPos::Center), 11)?;
+                ends.push((px, py, i));
             }
+        }
+        // End labels: in rank order, each at least LINE_GAP below the previous, joined to its
+        // line's end by a leader where it had to move.
+        const LINE_GAP: i32 = 14;
+        ends.sort_by_key(|e| (e.1, e.2));
+        let mut next_free = i32::MIN;
+        for (px, py, i) in ends {
+            let y = py.max(next_free);
+            next_free = y + LINE_GAP;
+            let lx = px + 30;
+            let (bx, by) = area.get_base_pixel();
+            area.draw(&PathElement::new(
+                vec![(px + 4 - bx, py - by), (lx - 4 - bx, y - by)],
+                colour(i).mix(if y == py { 0.3 } else { 0.7 }),
+            ))?;
+            label(area, &series[i].0, (lx, y), (HPos::Left, VPos::Center), 11)?;
         }
         Ok(())
     })
@@ -575,4 +616,49 @@ pub fn network(
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The y position of the text element holding exactly `text`.
+    fn text_y(svg: &str, text: &str) -> i32 {
+        let tag = svg
+            .split("<text")
+            .skip(1)
+            .find(|t| {
+                t.split_once('>')
+                    .and_then(|(_, rest)| rest.split("</text>").next())
+                    .is_some_and(|c| c.trim() == text)
+            })
+            .expect(text);
+        let y = tag
+            .split(" y=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        y.parse::<f64>().unwrap() as i32
+    }
+
+    /// End labels of a bump chart never collide, even when every line ends at the same rank,
+    /// and a far earlier rank is marked instead of stretching the axis.
+    #[test]
+    fn trend_labels_are_separated_and_outliers_marked() {
+        let series: Vec<(String, Vec<(u16, u32)>)> = (0..6)
+            .map(|k| {
+                (
+                    format!("City {k}"),
+                    vec![(2022, if k == 0 { 95 } else { k + 1 }), (2024, 1)],
+                )
+            })
+            .collect();
+        let svg = rank_trends("t", &series, "rank", false);
+        let mut ys: Vec<i32> = (0..6).map(|k| text_y(&svg, &format!("City {k}"))).collect();
+        ys.sort();
+        assert!(ys.windows(2).all(|w| w[1] - w[0] >= 14), "{ys:?}");
+        assert!(svg.contains("↓95"));
+    }
 }
