@@ -96,6 +96,70 @@ fn label(area: &Area, text: &str, at: (i32, i32), anchor: (HPos, VPos), size: u3
     Ok(())
 }
 
+/// A label's box in backend pixels: (left, top, width, height).
+type Rect = (i32, i32, i32, i32);
+
+/// Estimated width of a label at `size` px (CJK characters are about twice as wide).
+fn text_width(s: &str, size: u32) -> i32 {
+    s.chars()
+        .map(|c| {
+            if c as u32 >= 0x2E80 {
+                size as f64
+            } else {
+                size as f64 * 0.56
+            }
+        })
+        .sum::<f64>()
+        .ceil() as i32
+}
+
+fn overlaps(a: Rect, b: Rect) -> bool {
+    a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3
+}
+
+/// The first spot for a `size` label around bubble `(x, y, r)`, inside `bounds`, that overlaps
+/// no placed label and no bubble's centre: right, left, above, below, then diagonals, ring
+/// after ring (24 rings of 12 px).
+fn label_spot(
+    bubble: (i32, i32, i32),
+    size: (i32, i32),
+    bounds: Rect,
+    placed: &[Rect],
+    marks: &[(i32, i32, i32)],
+) -> Rect {
+    let (x, y, r) = bubble;
+    let (w, h) = size;
+    let inside = |(lx, ly, lw, lh): Rect| {
+        lx >= bounds.0
+            && ly >= bounds.1
+            && lx + lw <= bounds.0 + bounds.2
+            && ly + lh <= bounds.1 + bounds.3
+    };
+    for ring in 0..24 {
+        let d = r + 2 + ring * 12;
+        let candidates = [
+            (x + d, y - h / 2),
+            (x - d - w, y - h / 2),
+            (x - w / 2, y - d - h),
+            (x - w / 2, y + d),
+            (x + d, y - d - h),
+            (x + d, y + d),
+            (x - d - w, y - d - h),
+            (x - d - w, y + d),
+        ];
+        for (lx, ly) in candidates {
+            let rect = (lx, ly, w, h);
+            let clear_of_marks = marks
+                .iter()
+                .all(|(mx, my, _)| !overlaps(rect, (mx - 3, my - 3, 6, 6)));
+            if inside(rect) && clear_of_marks && placed.iter().all(|p| !overlaps(rect, *p)) {
+                return rect;
+            }
+        }
+    }
+    (x + r + 2, y - h / 2, w, h)
+}
+
 fn max_of(v: impl Iterator<Item = f64>) -> f64 {
     let m = v.fold(0.0f64, f64::max);
     if m > 0.0 {
@@ -403,7 +467,9 @@ pub fn bubbles(
             .y_desc(axes[1])
             .label_style((FONT, 12))
             .draw()?;
-        for (name, x, y, s, g) in points {
+        let mut placed: Vec<Rect> = Vec::new();
+        let mut marks: Vec<(i32, i32, i32)> = Vec::new();
+        for (_, x, y, s, g) in points {
             let r = (6.0 + 16.0 * (s / smax).max(0.0)) as i32;
             chart.draw_series(std::iter::once(Circle::new(
                 (*x, *y),
@@ -411,7 +477,43 @@ pub fn bubbles(
                 colour(*g).mix(0.55).filled(),
             )))?;
             let (px, py) = chart.backend_coord(&(*x, *y));
-            label(area, name, (px + r + 2, py), (HPos::Left, VPos::Center), 10)?;
+            marks.push((px, py, r));
+        }
+        // Labels without collisions: the biggest bubbles first, each at the first free spot of
+        // a ring of candidates around its bubble (further rings if needed), with a leader line
+        // when it had to move away.
+        let mut order: Vec<usize> = (0..points.len()).collect();
+        order.sort_by(|a, b| points[*b].3.total_cmp(&points[*a].3).then(a.cmp(b)));
+        for i in order {
+            let (px, py, r) = marks[i];
+            let name = &points[i].0;
+            let (w, h) = (text_width(name, 10), 12);
+            let (xr, yr) = area.get_pixel_range();
+            // Labels stay left of the legend column (the right margin's last 225 px).
+            let bounds = (
+                xr.start,
+                yr.start,
+                xr.end - 225 - xr.start,
+                yr.end - yr.start,
+            );
+            let spot = label_spot((px, py, r), (w, h), bounds, &placed, &marks);
+            placed.push(spot);
+            let near = (spot.0 - (px + r + 2)).abs() + (spot.1 + h / 2 - py).abs() < 4;
+            if !near {
+                let (bx, by) = area.get_base_pixel();
+                let to = (spot.0.max(px.min(spot.0 + w)), spot.1 + h / 2);
+                area.draw(&PathElement::new(
+                    vec![(px - bx, py - by), (to.0 - bx, to.1 - by)],
+                    BLACK.mix(0.35),
+                ))?;
+            }
+            label(
+                area,
+                name,
+                (spot.0, spot.1 + h / 2),
+                (HPos::Left, VPos::Center),
+                10,
+            )?;
         }
         let (w, _) = area.dim_in_pixel();
         let (bx, by) = area.get_base_pixel();
@@ -641,6 +743,55 @@ mod tests {
             .next()
             .unwrap();
         y.parse::<f64>().unwrap() as i32
+    }
+
+    fn text_x(svg: &str, text: &str) -> i32 {
+        let tag = svg
+            .split("<text")
+            .skip(1)
+            .find(|t| {
+                t.split_once('>')
+                    .and_then(|(_, rest)| rest.split("</text>").next())
+                    .is_some_and(|c| c.trim() == text)
+            })
+            .expect(text);
+        let x = tag
+            .split(" x=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        x.parse::<f64>().unwrap() as i32
+    }
+
+    /// Bubble labels are placed without overlaps even when every bubble is at one spot.
+    #[test]
+    fn bubble_labels_do_not_overlap() {
+        let points: Vec<(String, f64, f64, f64, usize)> = (0..12)
+            .map(|k| {
+                (
+                    format!("城市 {k}"),
+                    20.0 + (k % 3) as f64,
+                    20.0,
+                    1.0 + k as f64,
+                    k % 4,
+                )
+            })
+            .collect();
+        let svg = bubbles("t", &points, ["A", "B"], &["g".into()], false);
+        let boxes: Vec<Rect> = points
+            .iter()
+            .map(|p| {
+                let (x, y) = (text_x(&svg, &p.0), text_y(&svg, &p.0));
+                (x, y - 6, text_width(&p.0, 10), 12)
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(!overlaps(*a, *b), "{a:?} and {b:?} in {boxes:?}");
+            }
+        }
     }
 
     /// End labels of a bump chart never collide, even when every line ends at the same rank,
