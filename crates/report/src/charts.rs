@@ -664,19 +664,23 @@ pub fn network(
     render((900, 760), title, synthetic, |area| {
         let (w, h) = area.dim_in_pixel();
         let (bx, by) = area.get_base_pixel();
-        // Room for labels of about 200 px on both sides; the legend sits bottom-left.
-        let (cx, cy) = (w as f64 / 2.0, h as f64 / 2.0 - 30.0);
-        let r = (w as f64 / 2.0 - 230.0).min(cy - 40.0).max(50.0);
-        let n = nodes.len().max(1) as f64;
+        // The layout fills a box with room for labels at its sides and the legend below.
+        let (left, top) = (bx as f64 + 150.0, by as f64 + 30.0);
+        let (bw, bh) = (
+            w as f64 - 300.0,
+            h as f64 - 60.0 - 24.0 * groups.len() as f64,
+        );
+        let pos = force_layout(nodes.len(), edges);
         let at = |i: usize| {
-            let a = std::f64::consts::TAU * i as f64 / n - std::f64::consts::FRAC_PI_2;
-            ((cx + r * a.cos()) as i32, (cy + r * a.sin()) as i32)
+            let (x, y) = pos[i];
+            ((left + x * bw) as i32, (top + y * bh) as i32)
         };
         let wmax = edges.iter().map(|e| e.2).fold(1e-12, f64::max);
         for &(a, b, weight) in edges {
             let width = 1 + (3.0 * weight / wmax).round() as u32;
+            let (pa, pb) = (at(a), at(b));
             area.draw(&PathElement::new(
-                vec![at(a), at(b)],
+                vec![(pa.0 - bx, pa.1 - by), (pb.0 - bx, pb.1 - by)],
                 RGBColor(120, 130, 145).mix(0.6).stroke_width(width),
             ))?;
         }
@@ -685,7 +689,8 @@ pub fn network(
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), n| {
                 (lo.min(n.1), hi.max(n.1))
             });
-        for (i, (name, value, group)) in nodes.iter().enumerate() {
+        let mut marks = Vec::new();
+        for (i, (_, value, group)) in nodes.iter().enumerate() {
             let size = if vmax > vmin {
                 6.0 + 12.0 * (value - vmin) / (vmax - vmin)
             } else {
@@ -693,21 +698,23 @@ pub fn network(
             };
             let (x, y) = at(i);
             area.draw(&Circle::new(
-                (x, y),
+                (x - bx, y - by),
                 size as i32,
                 colour(*group).mix(0.8).filled(),
             ))?;
-            let right = x as f64 >= cx;
-            let dx = if right {
-                size as i32 + 4
-            } else {
-                -(size as i32) - 4
-            };
+            marks.push((x, y, size as i32));
+        }
+        let bounds = (bx, by, w as i32, h as i32 - 24 * groups.len() as i32 - 10);
+        let mut placed: Vec<Rect> = Vec::new();
+        for (i, (name, ..)) in nodes.iter().enumerate() {
+            let size = (text_width(name, 10), 12);
+            let spot = label_spot(marks[i], size, bounds, &placed, &marks);
+            placed.push(spot);
             label(
                 area,
                 name,
-                (bx + x + dx, by + y),
-                (if right { HPos::Left } else { HPos::Right }, VPos::Center),
+                (spot.0, spot.1 + 6),
+                (HPos::Left, VPos::Center),
                 10,
             )?;
         }
@@ -718,6 +725,73 @@ pub fn network(
         }
         Ok(())
     })
+}
+
+/// Node positions in [0, 1]² by the Fruchterman–Reingold force model (linked nodes attract,
+/// all repel), from a circle, 300 iterations with a cooling step, then rescaled to fill the
+/// square. Deterministic (fixed start and order; no fused arithmetic). A few lines here
+/// rather than a layout crate: those bring a GUI or a large graph stack for this one step.
+fn force_layout(n: usize, edges: &[(usize, usize, f64)]) -> Vec<(f64, f64)> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut p: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let a = std::f64::consts::TAU * i as f64 / n as f64;
+            (0.5 + 0.4 * a.cos(), 0.5 + 0.4 * a.sin())
+        })
+        .collect();
+    let k = (1.0 / n as f64).sqrt();
+    let mut step = 0.1;
+    for _ in 0..300 {
+        let mut d = vec![(0.0f64, 0.0f64); n];
+        for i in 0..n {
+            for j in 0..n {
+                if i == j {
+                    continue;
+                }
+                let (dx, dy) = (p[i].0 - p[j].0, p[i].1 - p[j].1);
+                let dist = (dx * dx + dy * dy).sqrt().max(1e-6);
+                let f = k * k / dist;
+                d[i].0 += dx / dist * f;
+                d[i].1 += dy / dist * f;
+            }
+        }
+        for &(a, b, _) in edges {
+            let (dx, dy) = (p[a].0 - p[b].0, p[a].1 - p[b].1);
+            let dist = (dx * dx + dy * dy).sqrt().max(1e-6);
+            let f = dist * dist / k;
+            d[a].0 -= dx / dist * f;
+            d[a].1 -= dy / dist * f;
+            d[b].0 += dx / dist * f;
+            d[b].1 += dy / dist * f;
+        }
+        for i in 0..n {
+            let len = (d[i].0 * d[i].0 + d[i].1 * d[i].1).sqrt().max(1e-9);
+            let m = len.min(step);
+            p[i].0 += d[i].0 / len * m;
+            p[i].1 += d[i].1 / len * m;
+        }
+        step *= 0.985;
+    }
+    let (x0, x1) = p
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), q| {
+            (a.min(q.0), b.max(q.0))
+        });
+    let (y0, y1) = p
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), q| {
+            (a.min(q.1), b.max(q.1))
+        });
+    p.iter()
+        .map(|q| {
+            (
+                if x1 > x0 { (q.0 - x0) / (x1 - x0) } else { 0.5 },
+                if y1 > y0 { (q.1 - y0) / (y1 - y0) } else { 0.5 },
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
