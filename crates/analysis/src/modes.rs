@@ -216,6 +216,8 @@ pub enum ModeError {
     },
     #[error("k must be at least 1")]
     ZeroK,
+    #[error("development modes (Appendix 6) are defined on the three pillars (science centre, innovation highland, innovation ecosystem); this framework has {0}")]
+    NotThreePillars(usize),
 }
 
 /// Mode scores of every city with pillar z-values: `100 (Z − min) / (max − min)`.
@@ -261,6 +263,9 @@ pub fn development_modes(
 ) -> Result<Modes, ModeError> {
     if options.k == 0 {
         return Err(ModeError::ZeroK);
+    }
+    if pillars.len() != 3 {
+        return Err(ModeError::NotThreePillars(pillars.len()));
     }
     if group.pillar_z.is_empty() {
         return Err(ModeError::NoPillarValues);
