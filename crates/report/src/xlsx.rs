@@ -60,7 +60,13 @@ pub fn workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let mut used = vec!["About".to_string()];
-    let names: Vec<String> = r.tables().map(|t| sheet_name(&t.id, &mut used)).collect();
+    // Sheets in the order of the report's table numbers (ids are `table-NN-...`).
+    let mut tables: Vec<&crate::Table> = r.tables().collect();
+    tables.sort_by(|a, b| a.id.cmp(&b.id));
+    let names: Vec<String> = tables
+        .iter()
+        .map(|t| sheet_name(&t.id, &mut used))
+        .collect();
     {
         let about = wb.add_worksheet().set_name("About")?;
         about.write_string_with_format(0, 0, both(&r.title), &bold)?;
@@ -74,7 +80,7 @@ pub fn workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
             )?;
         }
         about.write_string_with_format(3, 0, "目录 Contents", &bold)?;
-        for (i, (t, name)) in r.tables().zip(&names).enumerate() {
+        for (i, (t, name)) in tables.iter().zip(&names).enumerate() {
             let row = 4 + i as u32;
             about.write_url(
                 row,
@@ -88,7 +94,7 @@ pub fn workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
         about.set_column_width(1, 80)?;
         about.set_column_width(2, 60)?;
     }
-    for (t, name) in r.tables().zip(&names) {
+    for (t, name) in tables.iter().zip(&names) {
         let ws = wb.add_worksheet().set_name(name)?;
         let mut widths: Vec<f64> = t.columns.iter().map(|c| width(&both(c))).collect();
         for (j, c) in t.columns.iter().enumerate() {
