@@ -798,8 +798,8 @@ fn force_layout(n: usize, edges: &[(usize, usize, f64)]) -> Vec<(f64, f64)> {
 mod tests {
     use super::*;
 
-    /// The y position of the text element holding exactly `text`.
-    fn text_y(svg: &str, text: &str) -> i32 {
+    /// The (x, y) position of the text element holding exactly `text`.
+    fn text_at(svg: &str, text: &str) -> (i32, i32) {
         let tag = svg
             .split("<text")
             .skip(1)
@@ -809,34 +809,11 @@ mod tests {
                     .is_some_and(|c| c.trim() == text)
             })
             .expect(text);
-        let y = tag
-            .split(" y=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
-        y.parse::<f64>().unwrap() as i32
-    }
-
-    fn text_x(svg: &str, text: &str) -> i32 {
-        let tag = svg
-            .split("<text")
-            .skip(1)
-            .find(|t| {
-                t.split_once('>')
-                    .and_then(|(_, rest)| rest.split("</text>").next())
-                    .is_some_and(|c| c.trim() == text)
-            })
-            .expect(text);
-        let x = tag
-            .split(" x=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
-        x.parse::<f64>().unwrap() as i32
+        let attr = |name: &str| -> i32 {
+            let v = tag.split(&format!(" {name}=\"")).nth(1).unwrap();
+            v.split('"').next().unwrap().parse::<f64>().unwrap() as i32
+        };
+        (attr("x"), attr("y"))
     }
 
     /// Bubble labels are placed without overlaps even when every bubble is at one spot.
@@ -857,7 +834,7 @@ mod tests {
         let boxes: Vec<Rect> = points
             .iter()
             .map(|p| {
-                let (x, y) = (text_x(&svg, &p.0), text_y(&svg, &p.0));
+                let (x, y) = text_at(&svg, &p.0);
                 (x, y - 6, text_width(&p.0, 10), 12)
             })
             .collect();
@@ -881,7 +858,9 @@ mod tests {
             })
             .collect();
         let svg = rank_trends("t", &series, "rank", false);
-        let mut ys: Vec<i32> = (0..6).map(|k| text_y(&svg, &format!("City {k}"))).collect();
+        let mut ys: Vec<i32> = (0..6)
+            .map(|k| text_at(&svg, &format!("City {k}")).1)
+            .collect();
         ys.sort();
         assert!(ys.windows(2).all(|w| w[1] - w[0] >= 14), "{ys:?}");
         assert!(svg.contains("↓95"));
