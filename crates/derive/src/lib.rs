@@ -162,9 +162,9 @@ pub fn derive(
                 message: e.to_string(),
             })?;
         places
-            .add_aliases(&text, &user_aliases.display().to_string())
-            .map_err(|message| DeriveError::Read {
-                path: user_aliases.display().to_string(),
+            .add_aliases(&text)
+            .map_err(|(line, column, message)| DeriveError::Invalid {
+                at: Location::new(user_aliases.display().to_string(), line, column),
                 message,
             })?;
     }

@@ -100,7 +100,7 @@ impl<'a> Places<'a> {
             outside: RefCell::new(BTreeMap::new()),
         };
         places
-            .add_aliases(PLACE_ALIASES_CSV, "data/derivation/place-aliases.csv")
+            .add_aliases(PLACE_ALIASES_CSV)
             .expect("the built-in aliases are valid (tested)");
         places
     }
@@ -121,30 +121,60 @@ impl<'a> Places<'a> {
         self.outside.borrow().clone()
     }
 
-    /// Adds alias lines (`place,country,metro[,note]`; `#` lines are comments).
-    pub fn add_aliases(&mut self, text: &str, origin: &str) -> Result<(), String> {
+    /// Adds alias lines: a header `place,country,metro[,note]`, then one line per place;
+    /// `#` lines are comments. An error gives its (line, column, message).
+    pub fn add_aliases(&mut self, text: &str) -> Result<(), (usize, usize, String)> {
+        let (filtered, lines) = gihi_input::CommentFilter::new(text.as_bytes());
         let mut rdr = csv::ReaderBuilder::new()
-            .comment(Some(b'#'))
+            .has_headers(false)
             .flexible(true)
-            .from_reader(text.as_bytes());
-        for (k, rec) in rdr.records().enumerate() {
-            let rec = rec.map_err(|e| format!("{origin}: {e}"))?;
-            let at = rec.position().map_or(k + 2, |p| p.line() as usize);
-            let (place, country, metro) = (
-                rec.get(0).unwrap_or("").trim(),
-                rec.get(1).unwrap_or("").trim(),
-                rec.get(2).unwrap_or("").trim(),
-            );
-            let iso = self
-                .country(country)
-                .ok_or_else(|| format!("{origin}: line {at}: unknown country `{country}`"))?;
-            let m = self
-                .registry
-                .get(metro)
-                .ok_or_else(|| format!("{origin}: line {at}: unknown metro `{metro}`"))?;
-            if place.is_empty() {
-                return Err(format!("{origin}: line {at}: empty place"));
+            .from_reader(filtered);
+        let line_of = |r: &csv::StringRecord| {
+            lines
+                .borrow()
+                .real_line(r.position().map_or(0, |p| p.line() as usize))
+        };
+        let mut header_seen = false;
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| (0, 0, e.to_string()))?;
+            let at = line_of(&rec);
+            let cell = |k: usize| rec.get(k).unwrap_or("").trim();
+            if !header_seen {
+                let names: Vec<String> = rec.iter().map(key).collect();
+                if names.len() < 3 || names[..3] != ["place", "country", "metro"] {
+                    return Err((
+                        at,
+                        1,
+                        format!(
+                            "expected the header `place,country,metro[,note]`, found `{}`",
+                            rec.iter().collect::<Vec<_>>().join(",")
+                        ),
+                    ));
+                }
+                header_seen = true;
+                continue;
             }
+            let (place, country, metro) = (cell(0), cell(1), cell(2));
+            if place.is_empty() {
+                return Err((at, 1, "expected a place name, found an empty cell".into()));
+            }
+            let iso = self.country(country).ok_or_else(|| {
+                (
+                    at,
+                    2,
+                    format!("unknown country `{country}`: expected one of the registry's"),
+                )
+            })?;
+            let m = self.registry.get(metro).ok_or_else(|| {
+                (
+                    at,
+                    3,
+                    format!(
+                        "unknown metro `{metro}`; did you mean {}?",
+                        self.registry.suggest(metro).join(", ")
+                    ),
+                )
+            })?;
             self.aliases.insert((key(place), iso), m.id.clone());
         }
         Ok(())

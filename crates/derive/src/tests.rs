@@ -857,6 +857,8 @@ fn supercomputers_are_identified_by_rank_and_matched_explicitly() {
         .merge_log
         .iter()
         .any(|l| l.starts_with("I06:") && l.contains("same rank 2")));
+    std::fs::write(dir.join("hpc_matches.csv"), "top500_rank,china_rank\n9,1\n").unwrap();
+    assert!(error_of(&dir).contains("hpc_matches.csv:2:1: TOP500 rank 9 is not on the list read"));
     std::fs::write(dir.join("hpc_matches.csv"), "top500_rank,china_rank\n3,1\n").unwrap();
     let d = run(&dir).unwrap();
     assert_eq!(cell(&d, "beijing", "I06").value, Some(3.0));

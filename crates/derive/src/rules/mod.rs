@@ -102,6 +102,8 @@ pub struct Accumulator {
     unicorns: Vec<Unicorn>,
     nature: Vec<NatureRow>,
     hpc: Vec<HpcRow>,
+    /// Every (list, rank) read from the two supercomputer lists, in a metro or not.
+    hpc_ranks_read: BTreeSet<(HpcList, u32)>,
     /// China HPC rank → (TOP500 rank, file, line), from `hpc_matches.csv`.
     hpc_matches: BTreeMap<u32, (u32, String, usize)>,
     /// Rows left out because they come after their source's cut-off date.
@@ -256,7 +258,7 @@ pub fn finish(
     indicators: &[String],
 ) -> Result<(Cells, Vec<String>), DeriveError> {
     nature_index_rule(&mut acc);
-    hpc_rule(&mut acc);
+    hpc_rule(&mut acc)?;
     unicorn_rule(&mut acc);
     let fallback: toml::Value =
         toml::from_str(FALLBACK_TOML).expect("built-in fallback years are valid (tested)");

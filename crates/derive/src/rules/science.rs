@@ -284,7 +284,21 @@ pub(super) fn supercomputers(
     country: Option<&str>,
     list: &str,
 ) -> Result<(), DeriveError> {
+    let which = if country.is_some() {
+        HpcList::China
+    } else {
+        HpcList::Top500
+    };
     for (line, row) in &t.rows {
+        let rank_text = t.text(row, "Rank");
+        let rank: u32 = rank_text.trim().parse().map_err(|_| {
+            t.error(
+                *line,
+                "Rank",
+                format!("expected a whole-number rank, found `{rank_text}`"),
+            )
+        })?;
+        acc.hpc_ranks_read.insert((which, rank));
         let metro = match country {
             Some(c) => {
                 let m = t.text(row, "metro");
@@ -302,14 +316,6 @@ pub(super) fn supercomputers(
             None => t.metro(places, *line, row, "City", "Country", "metro")?,
         };
         let Some(metro) = metro else { continue };
-        let rank_text = t.text(row, "Rank");
-        let rank: u32 = rank_text.trim().parse().map_err(|_| {
-            t.error(
-                *line,
-                "Rank",
-                format!("expected a whole-number rank, found `{rank_text}`"),
-            )
-        })?;
         let (name, site) = (t.text(row, "Name"), t.text(row, "Site"));
         acc.hpc.push(HpcRow {
             list: if country.is_some() {
@@ -396,7 +402,25 @@ pub fn hpc_matches(t: &Table, acc: &mut Accumulator) -> Result<(), DeriveError> 
 /// through `hpc_matches.csv` (TOP500 rank, China rank; for systems listed under different
 /// names, e.g. English and Chinese), or by the same name (case, punctuation and legal forms
 /// aside) in the same metro. Every merge is logged.
-pub(super) fn hpc_rule(acc: &mut Accumulator) {
+pub(super) fn hpc_rule(acc: &mut Accumulator) -> Result<(), DeriveError> {
+    // Every line of the match table names a system on each list.
+    for (china, (top, file, line)) in &acc.hpc_matches {
+        for (list, rank, name) in [
+            (HpcList::Top500, *top, "TOP500"),
+            (HpcList::China, *china, "China HPC TOP100"),
+        ] {
+            if !acc.hpc_ranks_read.contains(&(list, rank)) {
+                return Err(DeriveError::Invalid {
+                    at: Location::new(
+                        file.clone(),
+                        *line,
+                        if list == HpcList::Top500 { 1 } else { 2 },
+                    ),
+                    message: format!("{name} rank {rank} is not on the list read"),
+                });
+            }
+        }
+    }
     let rows = std::mem::take(&mut acc.hpc);
     let mut kept: BTreeMap<(HpcList, u32), HpcRow> = BTreeMap::new();
     for r in rows {
@@ -454,6 +478,7 @@ pub(super) fn hpc_rule(acc: &mut Accumulator) {
             .or_default()
             .insert(format!("{list:?} {rank:05}"), r.contribution);
     }
+    Ok(())
 }
 
 /// I06: TOP500 systems by site city (gathered here, decided in [`hpc_rule`]).
