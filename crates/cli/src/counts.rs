@@ -4,7 +4,7 @@
 use gihi_robustness::uncertainty::MAX_RUNS;
 
 fn whole(text: &str, what: &str, lo: u64, hi: u64) -> Result<u64, String> {
-    let shown = crate::commands::clip(text, 30);
+    let shown = gihi_input::clip(text, 30);
     match text.trim().parse::<u64>() {
         Ok(v) if (lo..=hi).contains(&v) => Ok(v),
         _ => Err(format!(

@@ -331,15 +331,6 @@ fn next_row<R: Read>(
     Ok(Some((line, cells)))
 }
 
-/// `text` cut to `max` characters (with `…`), for echoing input in messages.
-pub(crate) fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        text.chars().take(max).collect::<String>() + "…"
-    }
-}
-
 fn read_workbook(bytes: Vec<u8>, file: &str) -> Result<Grid, DataError> {
     use calamine::{open_workbook_auto_from_rs, Data, Reader};
     let wb_err = |message: String| DataError::Workbook {
@@ -375,7 +366,7 @@ fn read_workbook(bytes: Vec<u8>, file: &str) -> Result<Grid, DataError> {
                 {
                     return Err(DataError::UncomputedFormula {
                         at: Location::new(label.clone(), at.0 as usize + 1, at.1 as usize + 1),
-                        formula: clip(f, 60),
+                        formula: gihi_input::clip(f, 60),
                     });
                 }
             }
@@ -555,7 +546,7 @@ fn check_cell_lengths(file: &str, line: usize, cells: &[Cell]) -> Result<(), Dat
                 return Err(DataError::CellTooLong {
                     at: Location::new(file, line, k + 1),
                     limit: MAX_CELL_BYTES,
-                    found: clip(t, 40),
+                    found: gihi_input::clip(t, 40),
                     bytes: t.len(),
                 });
             }

@@ -109,6 +109,15 @@ pub fn leading_comments(path: &std::path::Path) -> std::io::Result<Vec<String>> 
     Ok(out)
 }
 
+/// `text` cut to at most `max` characters (with `…`), for echoing user input in messages.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars().take(max).collect::<String>() + "…"
+    }
+}
+
 /// Whether an I/O error is the size limit of [`Limited`].
 pub fn is_too_large(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::FileTooLarge

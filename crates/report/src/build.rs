@@ -31,6 +31,21 @@ struct Ctx<'a> {
     table_no: usize,
 }
 
+/// The number of a table or figure: the report's own (`表 7`, `图 19` opening the Chinese
+/// title, marked by `label`) where it has one; otherwise the next number after the report's
+/// last (`last`), counting such extras in `extras`, in order of appearance.
+fn report_number(title: &Text, label: &str, extras: &mut usize, last: usize) -> usize {
+    let printed = title
+        .zh
+        .strip_prefix(label)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    printed.unwrap_or_else(|| {
+        *extras += 1;
+        last + *extras
+    })
+}
+
 /// The report's last numbered figure (图 38); figures it does not have are numbered after it.
 const LAST_PRINTED_FIGURE: usize = 38;
 
@@ -85,20 +100,7 @@ impl Ctx<'_> {
         columns: Vec<Text>,
         rows: Vec<Vec<Cell>>,
     ) -> Block {
-        // Printed tables keep the report's own number (表 N); the others are numbered after
-        // the report's last table, in order of appearance.
-        let printed = title
-            .zh
-            .strip_prefix("表 ")
-            .and_then(|t| t.split(' ').next())
-            .and_then(|n| n.parse::<usize>().ok());
-        let no = match printed {
-            Some(n) => n,
-            None => {
-                self.table_no += 1;
-                LAST_PRINTED_TABLE + self.table_no
-            }
-        };
+        let no = report_number(&title, "表 ", &mut self.table_no, LAST_PRINTED_TABLE);
         Block::Table(Table {
             id: format!("table-{no:02}-{slug}"),
             title,
@@ -115,20 +117,7 @@ impl Ctx<'_> {
         source: Text,
         draw: impl Fn(&str) -> (String, String),
     ) -> Block {
-        // Figures the report has keep its number (图 N); the others are numbered after its last
-        // figure (图 38), in order of appearance.
-        let printed = title
-            .zh
-            .strip_prefix("图 ")
-            .and_then(|t| t.split(' ').next())
-            .and_then(|n| n.parse::<usize>().ok());
-        let no = match printed {
-            Some(n) => n,
-            None => {
-                self.figure_no += 1;
-                LAST_PRINTED_FIGURE + self.figure_no
-            }
-        };
+        let no = report_number(&title, "图 ", &mut self.figure_no, LAST_PRINTED_FIGURE);
         let (zh, en) = draw(slug);
         Block::Figure(Figure {
             id: format!("figure-{no:02}-{slug}"),
@@ -619,16 +608,16 @@ fn composite_section(ctx: &mut Ctx) -> Section {
 
 fn modes_blocks(ctx: &mut Ctx, g: &GroupStanding) -> Vec<Block> {
     let pillars: Vec<String> = ctx.framework.pillars.iter().map(|p| p.id.clone()).collect();
-    // Appendix 6 places cities by their three pillar scores (science centre, innovation
-    // highland, innovation ecosystem); another framework has no development modes.
-    if pillars.len() != 3 {
-        return vec![Block::Paragraph(Text::new(
-            format!("发展模式（附录六）按三大一级指标划分；本框架有 {} 个一级指标，故不作划分。", pillars.len()),
-            format!("Development modes (Appendix 6) are defined on three pillars; this framework has {}, so none are shown.", pillars.len()),
-        ))];
-    }
-    let Ok(m) = development_modes(g, &pillars, ModeOptions::default()) else {
-        return Vec::new();
+    let m = match development_modes(g, &pillars, ModeOptions::default()) {
+        Ok(m) => m,
+        // Appendix 6 places cities by their three pillar scores; another framework has none.
+        Err(gihi_analysis::modes::ModeError::NotThreePillars(n)) => {
+            return vec![Block::Paragraph(Text::new(
+                format!("发展模式（附录六）按三大一级指标划分；本框架有 {n} 个一级指标，故不作划分。"),
+                format!("Development modes (Appendix 6) are defined on three pillars; this framework has {n}, so none are shown."),
+            ))]
+        }
+        Err(_) => return Vec::new(),
     };
     let printed = |c: &str| {
         ctx.inputs.edition.and_then(|e| {

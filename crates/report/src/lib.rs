@@ -213,6 +213,10 @@ pub fn render(report: &Report, langs: &[Lang]) -> Result<Vec<(String, Vec<u8>)>,
     Ok(files)
 }
 
+/// The first line of every CSV made from synthetic data (gihi's readers skip `#` lines).
+pub const SYNTHETIC_CSV_BANNER: &str =
+    "# SYNTHETIC DATA: computed from an invented table; NOT real GIHI results\n";
+
 /// A table as CSV, with bilingual headers (`中文 English`) when both languages are wanted;
 /// a table of a synthetic run opens with a `#` line saying so. For machines: a `city`
 /// column of registry ids precedes each city-name column, numbers are written without
@@ -225,11 +229,7 @@ fn table_csv(t: &Table, langs: &[Lang], synthetic: bool) -> String {
         _ if x.zh == x.en => x.en.clone(),
         _ => format!("{} {}", x.zh, x.en),
     };
-    let banner = if synthetic {
-        "# SYNTHETIC DATA: computed from an invented table; NOT real GIHI results\n"
-    } else {
-        ""
-    };
+    let banner = if synthetic { SYNTHETIC_CSV_BANNER } else { "" };
     let city_cols: Vec<bool> = (0..t.columns.len())
         .map(|k| {
             t.rows

@@ -27,7 +27,7 @@ pub const WEAK: f64 = 0.3;
 /// The values divided by the power of two at or below the largest |value| (exact), and
 /// that power: sums of squares and higher powers of the scaled values cannot overflow.
 fn scaled(v: &[f64]) -> (Vec<f64>, f64) {
-    let (_, _, scale) = gihi_scores::mean_and_std(v);
+    let scale = gihi_scores::power_of_two_scale(v);
     (v.iter().map(|x| x / scale).collect(), scale)
 }
 

@@ -257,18 +257,23 @@ pub fn z_scores(x: &[Option<f64>]) -> Option<Vec<f64>> {
     )
 }
 
-/// Mean and population standard deviation of `values / scale`, with `scale` the power of
-/// two at or below the largest |value|: scaling first keeps the squares finite for any
-/// finite input (1e200 included), and scaling by a power of two is exact, so z-scores are
-/// bit-identical to the unscaled formula wherever that does not overflow.
-/// Returns (mean, std, scale); z = (x / scale − mean) / std.
-pub fn mean_and_std(values: &[f64]) -> (f64, f64, f64) {
+/// The power of two at or below the largest |value| (1 for all zeros): dividing by it is exact
+/// and keeps squares and higher powers finite for any finite input.
+pub fn power_of_two_scale(values: &[f64]) -> f64 {
     let largest = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let scale = if largest > 0.0 && largest.is_finite() {
+    if largest > 0.0 && largest.is_finite() {
         2f64.powi(largest.log2().floor() as i32)
     } else {
         1.0
-    };
+    }
+}
+
+/// Mean and population standard deviation of `values / scale`, with `scale` from
+/// [`power_of_two_scale`]: z-scores are bit-identical to the unscaled formula wherever that
+/// does not overflow, and finite for 1e200 too.
+/// Returns (mean, std, scale); z = (x / scale − mean) / std.
+pub fn mean_and_std(values: &[f64]) -> (f64, f64, f64) {
+    let scale = power_of_two_scale(values);
     let n = values.len() as f64;
     let mean = values.iter().map(|v| v / scale).sum::<f64>() / n;
     let variance = values

@@ -1,9 +1,7 @@
 //! `gihi compute`: scores an indicator table by Appendix 3, each group separately, and
 //! writes `scores.csv`, `indicators.csv` and `manifest.json`.
 
-use super::{
-    csv_string, load_framework, load_indicator_table, require_synthetic_label, run_time, sha256_hex,
-};
+use super::{csv_string, load_framework, require_synthetic_label, run_time, sha256_hex};
 use crate::error::CliError;
 use crate::output::OutputDir;
 use gihi_registry::{Group, Registry};
@@ -118,7 +116,7 @@ pub fn run(
 ) -> Result<(), CliError> {
     let loaded = load_framework(framework)?;
     let registry = Registry::gihi_2024();
-    let (table, data_sha) = load_indicator_table(data, &loaded.framework, &registry)?;
+    let table = gihi_data::read_indicator_table(data, &loaded.framework, &registry)?;
     require_synthetic_label(
         table.synthetic,
         &format!("{}: the input is", data.display()),
@@ -180,7 +178,7 @@ pub fn run(
             path: loaded.path.clone(),
             sha256: loaded.sha256.clone(),
         },
-        inputs: std::iter::once(InputFile { role: "data", id: None, path: data.display().to_string(), sha256: data_sha })
+        inputs: std::iter::once(InputFile { role: "data", id: None, path: data.display().to_string(), sha256: table.sha256.clone() })
             .chain(provenance.as_ref().map(|(path, bytes, _)| InputFile { role: "provenance", id: None, path: path.clone(), sha256: sha256_hex(bytes) }))
             .collect(),
         flagged_cells: flags.len(),

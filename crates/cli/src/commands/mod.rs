@@ -51,17 +51,6 @@ pub fn load_framework(path: Option<&Path>) -> Result<LoadedFramework, CliError> 
     }
 }
 
-/// Reads an indicator table (CSV or Excel) and the SHA-256 of its file, for the manifest.
-pub fn load_indicator_table(
-    data: &Path,
-    framework: &Framework,
-    registry: &gihi_registry::Registry,
-) -> Result<(gihi_data::IndicatorTable, String), CliError> {
-    let table = gihi_data::read_indicator_table(data, framework, registry)?;
-    let sha = table.sha256.clone();
-    Ok((table, sha))
-}
-
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -141,7 +130,7 @@ pub fn run_time() -> Result<String, CliError> {
             _ => {
                 return Err(CliError::Input(format!(
                     "SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 from 0 to {MAX_SOURCE_DATE_EPOCH} (year 9999), found `{}`",
-                    clip(&s, 40)
+                    gihi_input::clip(&s, 40)
                 )))
             }
         },
@@ -188,15 +177,6 @@ pub fn json_text(value: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(value).expect("values built by gihi serialise") + "\n"
 }
 
-/// `text` cut to at most `max` characters (with `…`), for echoing user input in messages.
-pub fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        text.chars().take(max).collect::<String>() + "…"
-    }
-}
-
 /// A number for reading in a text table: four decimals, or scientific notation when it is
 /// huge or tiny (1e300 would print 300 digits).
 pub fn readable(x: f64) -> String {
@@ -211,7 +191,7 @@ pub fn readable(x: f64) -> String {
 /// CSV output says SYNTHETIC as every other output does.
 pub fn synthetic_csv_comment(synthetic: bool) -> String {
     if synthetic {
-        "# SYNTHETIC DATA: computed from an invented table; NOT real GIHI results\n".into()
+        gihi_report::SYNTHETIC_CSV_BANNER.into()
     } else {
         String::new()
     }

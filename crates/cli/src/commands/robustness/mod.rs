@@ -10,7 +10,7 @@ pub use montecarlo::{run_bench, run_sensitivity, run_uncertainty};
 pub use stats::run_stats;
 pub use whatif::{run_target, run_whatif};
 
-use super::{load_framework, load_indicator_table, require_synthetic_label, run_time};
+use super::{load_framework, require_synthetic_label, run_time};
 use crate::error::CliError;
 use crate::output::OutputDir;
 use gihi_data::IndicatorTable;
@@ -28,7 +28,6 @@ pub struct Loaded {
     pub framework: Framework,
     pub framework_sha: String,
     pub table: IndicatorTable,
-    pub data_sha: String,
     pub groups: Vec<(Group, GroupTable)>,
 }
 
@@ -47,7 +46,7 @@ impl Loaded {
 pub fn load(data: &Path, framework: Option<&Path>) -> Result<Loaded, CliError> {
     let fw = load_framework(framework)?;
     let registry = Registry::gihi_2024();
-    let (table, data_sha) = load_indicator_table(data, &fw.framework, &registry)?;
+    let table = gihi_data::read_indicator_table(data, &fw.framework, &registry)?;
     let groups = Group::ALL
         .iter()
         .filter_map(|g| {
@@ -70,7 +69,6 @@ pub fn load(data: &Path, framework: Option<&Path>) -> Result<Loaded, CliError> {
         framework: fw.framework,
         framework_sha: fw.sha256,
         table,
-        data_sha,
         groups,
     })
 }
@@ -144,7 +142,7 @@ fn finish(
         "tool": "gihi", "version": env!("CARGO_PKG_VERSION"), "created": run_time()?,
         "synthetic": l.table.synthetic,
         "framework": {"id": l.framework.id, "sha256": l.framework_sha},
-        "inputs": [{"role": "data", "path": l.table.origin, "sha256": l.data_sha}],
+        "inputs": [{"role": "data", "path": l.table.origin, "sha256": l.table.sha256}],
         "options": options,
     });
     let written = dir.commit(manifest)?;
