@@ -223,17 +223,37 @@ pub(super) fn gics_list(section: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// I13: market value of Forbes Global 2000 firms whose GICS code falls in a high-tech
-/// manufacturing class of Appendix 2 (a code matches a listed class it starts with).
-pub fn forbes(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
-    let classes = gics_list("high_tech_manufacturing");
+/// How a firm list feeds a GICS-filtered sum (I13, I14).
+struct GicsSum {
+    ind: &'static str,
+    /// Section of `data/derivation/gics.toml` listing the classes counted.
+    classes: &'static str,
+    code_col: &'static str,
+    /// Fewest digits a code must have.
+    min_digits: usize,
+    name_col: &'static str,
+    value_col: &'static str,
+    unit: &'static str,
+}
+
+/// Sums `value_col` per metro over the firms whose GICS code starts with a listed class.
+fn gics_sum(
+    t: &Table,
+    places: &Places,
+    acc: &mut Accumulator,
+    g: &GicsSum,
+) -> Result<(), DeriveError> {
+    let classes = gics_list(g.classes);
     for (line, row) in &t.rows {
-        let code = t.text(row, "GICS");
-        if code.is_empty() || !code.chars().all(|c| c.is_ascii_digit()) {
+        let code = t.text(row, g.code_col);
+        if code.len() < g.min_digits.max(1) || !code.chars().all(|c| c.is_ascii_digit()) {
             return Err(t.error(
                 *line,
-                "GICS",
-                format!("expected a numeric GICS code, found `{code}`"),
+                g.code_col,
+                format!(
+                    "expected a GICS code of at least {} digits, found `{code}`",
+                    g.min_digits.max(1)
+                ),
             ));
         }
         if !classes.iter().any(|c| code.starts_with(c.as_str())) {
@@ -242,52 +262,42 @@ pub fn forbes(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), D
         let Some(metro) = t.metro(places, *line, row, "City", "Country", "metro")? else {
             continue;
         };
-        let v = t.required_number(*line, row, "Market Value ($B)")?;
-        acc.sum(
-            &metro,
-            "I13",
-            contribution(
-                t,
-                *line,
-                format!("{} (GICS {code}) {v} USD bn", t.text(row, "Name")),
-                v,
-            ),
-        );
+        let v = t.required_number(*line, row, g.value_col)?;
+        let note = format!("{} (GICS {code}) {v} {}", t.text(row, g.name_col), g.unit);
+        acc.sum(&metro, g.ind, contribution(t, *line, note, v));
     }
     Ok(())
 }
 
-/// I14: 2023 revenue of listed firms in the new-economy GICS sub-industries of Appendix 2.
+/// I13 (Appendix 2, indicator 13): market value of Forbes Global 2000 firms whose GICS code
+/// falls in a high-tech manufacturing class of Appendix 2 (a code matches a listed class it
+/// starts with).
+pub fn forbes(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
+    let g = GicsSum {
+        ind: "I13",
+        classes: "high_tech_manufacturing",
+        code_col: "GICS",
+        min_digits: 1,
+        name_col: "Name",
+        value_col: "Market Value ($B)",
+        unit: "USD bn",
+    };
+    gics_sum(t, places, acc, &g)
+}
+
+/// I14 (Appendix 2, indicator 14): 2023 revenue of listed firms in the new-economy GICS
+/// sub-industries of Appendix 2 (6- or 8-digit codes).
 pub fn listed_firms(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
-    let codes = gics_list("new_economy");
-    for (line, row) in &t.rows {
-        let code = t.text(row, "GICS Sub-Industry");
-        if code.len() < 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-            return Err(t.error(
-                *line,
-                "GICS Sub-Industry",
-                format!("expected a 6- or 8-digit GICS code, found `{code}`"),
-            ));
-        }
-        if !codes.iter().any(|c| code.starts_with(c.as_str())) {
-            continue;
-        }
-        let Some(metro) = t.metro(places, *line, row, "City", "Country", "metro")? else {
-            continue;
-        };
-        let v = t.required_number(*line, row, "Revenue 2023 (USD m)")?;
-        acc.sum(
-            &metro,
-            "I14",
-            contribution(
-                t,
-                *line,
-                format!("{} (GICS {code}) {v} USD m", t.text(row, "Company")),
-                v,
-            ),
-        );
-    }
-    Ok(())
+    let g = GicsSum {
+        ind: "I14",
+        classes: "new_economy",
+        code_col: "GICS Sub-Industry",
+        min_digits: 6,
+        name_col: "Company",
+        value_col: "Revenue 2023 (USD m)",
+        unit: "USD m",
+    };
+    gics_sum(t, places, acc, &g)
 }
 
 pub(super) fn world_bank(
