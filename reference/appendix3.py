@@ -105,8 +105,8 @@ def compute(data_path, framework, registry, missing):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
-    ap.add_argument("--framework", default=ROOT / "data/framework/gihi-2024.toml")
-    ap.add_argument("--registry", default=ROOT / "data/registry/cities.toml")
+    ap.add_argument("--framework", default=ROOT / "data/editions/2024/framework.toml")
+    ap.add_argument("--registry", default=ROOT / "data/editions/2024/cities.toml")
     ap.add_argument("--missing", choices=["error", "mean"], default="error")
     ap.add_argument("--compare", help="a gihi scores.csv to check against this reference")
     ap.add_argument("--tolerance", type=float, default=1e-9)

@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load(data):
-    reg = tomllib.load(open(ROOT / "data/registry/cities.toml", "rb"))
-    fw = tomllib.load(open(ROOT / "data/framework/gihi-2024.toml", "rb"))
+    reg = tomllib.load(open(ROOT / "data/editions/2024/cities.toml", "rb"))
+    fw = tomllib.load(open(ROOT / "data/editions/2024/framework.toml", "rb"))
     main_ids = [c["id"] for c in reg["city"] if c["group"] == "main"]
     lines = [l for l in Path(data).read_text(encoding="utf-8").splitlines() if not l.startswith("#")]
     rows = {l.split(",")[0]: [float(v) for v in l.split(",")[1:]] for l in lines[1:]}

@@ -21,7 +21,7 @@ OUT = ROOT / "data/examples/sources-synthetic"
 BANNER = "# SYNTHETIC example source for gihi derive: invented values, NOT real data."
 
 rng = np.random.default_rng(20241128)
-reg = tomllib.load(open(ROOT / "data/registry/cities.toml", "rb"))
+reg = tomllib.load(open(ROOT / "data/editions/2024/cities.toml", "rb"))
 cities = reg["city"]
 fallback = tomllib.load(open(ROOT / "data/derivation/gdp-fallback-years.toml", "rb"))["fallback"]
 size = {c["id"]: float(np.exp(0.35 * np.log(len(c["members"])) + rng.normal(0, 0.7) - (1.0 if c["group"] == "mini" else 0.0))) for c in cities}

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main():
     data = Path(sys.argv[1])
-    reg = tomllib.load(open(ROOT / "data/registry/cities.toml", "rb"))
-    fw = tomllib.load(open(ROOT / "data/framework/gihi-2024.toml", "rb"))
+    reg = tomllib.load(open(ROOT / "data/editions/2024/cities.toml", "rb"))
+    fw = tomllib.load(open(ROOT / "data/editions/2024/framework.toml", "rb"))
     main_ids = [c["id"] for c in reg["city"] if c["group"] == "main"]
     text = "\n".join(l for l in data.read_text(encoding="utf-8").splitlines() if not l.startswith("#"))
     df = pd.read_csv(io.StringIO(text), dtype={"city": str}).set_index("city")

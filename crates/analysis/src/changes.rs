@@ -36,6 +36,24 @@ pub struct Changes {
     pub by_continent: Vec<(String, usize, usize, usize)>,
 }
 
+/// Metros of `after` that `before` does not have (added), and the reverse (dropped), by id
+/// (editions keep a metro's id, so a renamed metro is neither).
+pub fn registry_diff(before: &Registry, after: &Registry) -> (Vec<String>, Vec<String>) {
+    let added = after
+        .cities
+        .iter()
+        .filter(|c| before.get(&c.id).is_none())
+        .map(|c| c.id.clone())
+        .collect();
+    let dropped = before
+        .cities
+        .iter()
+        .filter(|c| after.get(&c.id).is_none())
+        .map(|c| c.id.clone())
+        .collect();
+    (added, dropped)
+}
+
 /// Compares two rank maps (city → rank) over the later top `top`.
 pub fn compare(
     before: &BTreeMap<String, u32>,

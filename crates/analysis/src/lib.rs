@@ -10,7 +10,7 @@ pub mod statements;
 
 pub use standing::{
     from_edition, from_results, Entry, GroupStanding, NodeStanding, Standing, StandingError,
-    RUN_FRAMEWORK,
+    RUN_FRAMEWORK, RUN_REGISTRY,
 };
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! Where every city stands at every level: one view built either from a computed run
 //! (`gihi compute` output) or from a published edition's printed tables.
 
-use gihi_edition::{Edition, Kind};
+use gihi_edition::{Edition, Kind, Setup};
 use gihi_framework::{Framework, Level, COMPOSITE_ID};
-use gihi_registry::Group;
+use gihi_registry::{Group, Registry};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -15,6 +15,8 @@ pub struct Standing {
     pub label: String,
     pub synthetic: bool,
     pub framework: Framework,
+    /// The cities evaluated (a run carries its registry, an edition has its own).
+    pub registry: Registry,
     pub groups: Vec<GroupStanding>,
     /// Substitutions and caveats a reader should know (e.g. printed values replaced).
     pub notes: Vec<String>,
@@ -123,6 +125,8 @@ fn level_of(name: &str) -> Level {
 
 /// The copy of the framework a run carries (`gihi compute` writes it).
 pub const RUN_FRAMEWORK: &str = "framework.toml";
+/// The copy of the registry a run carries (`gihi compute` writes it).
+pub const RUN_REGISTRY: &str = "cities.toml";
 
 /// Reads a `gihi compute` output directory, after checking that every file its manifest
 /// lists is present and unchanged (a truncated or edited run is refused). The framework is
@@ -145,6 +149,20 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
             format!("framework of the run: {e}"),
         )
     })?;
+    let registry_path = dir.join(RUN_REGISTRY);
+    if !verified.files.iter().any(|f| f.path == RUN_REGISTRY) {
+        return Err(read_err(
+            &registry_path,
+            "missing from the run (written by an earlier gihi): compute the run again",
+        ));
+    }
+    let registry =
+        gihi_input::read_text_limited(&registry_path, gihi_framework::MAX_FRAMEWORK_BYTES)
+            .map_err(|e| read_err(&registry_path, e))
+            .and_then(|text| {
+                Registry::from_toml_str(&text, &registry_path.display().to_string())
+                    .map_err(|e| read_err(&registry_path, format!("registry of the run: {e}")))
+            })?;
     let synthetic = manifest["synthetic"].as_bool().unwrap_or(false);
 
     let scores_path = dir.join("scores.csv");
@@ -259,6 +277,7 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
         ),
         synthetic,
         framework,
+        registry,
         groups,
         notes: Vec::new(),
     })
@@ -267,7 +286,8 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
 /// Builds the standing of a published edition from its printed tables. For each city and
 /// measure it takes the printed value; where the audit shows a printed value to be wrong and
 /// another table prints one that fits, it takes that one and says so in `notes`.
-pub fn from_edition(edition: &Edition, framework: &Framework) -> Standing {
+pub fn from_edition(edition: &Edition, setup: &Setup) -> Standing {
+    let framework = &setup.framework;
     let audit = gihi_audit::audit(edition, framework);
     let flagged: BTreeSet<(String, String, String)> = audit
         .findings
@@ -374,6 +394,7 @@ pub fn from_edition(edition: &Edition, framework: &Framework) -> Standing {
         label: format!("GIHI {} (published)", edition.year),
         synthetic: false,
         framework: framework.clone(),
+        registry: setup.registry.clone(),
         groups,
         notes,
     }

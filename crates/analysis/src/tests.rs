@@ -1,12 +1,11 @@
 use super::*;
 use gihi_edition::Edition;
-use gihi_framework::Framework;
 use gihi_registry::{Group, Registry};
 use modes::*;
 use std::collections::BTreeMap;
 
 fn published() -> Standing {
-    from_edition(&Edition::gihi_2024(), &Framework::gihi_2024())
+    from_edition(&Edition::gihi_2024(), &gihi_edition::Setup::gihi_2024())
 }
 
 fn pillars() -> Vec<String> {

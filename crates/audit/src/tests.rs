@@ -104,6 +104,10 @@ fn print_edition(dir: &Path, main: &Scores, mini: &Scores) {
         "figure3-development-modes.csv",
         "quoted-indicator-values.csv",
         "quoted-totals.csv",
+        "cities.toml",
+        "framework.toml",
+        "cutoffs.toml",
+        "place-aliases.csv",
     ];
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/editions/2024");
     for f in files {

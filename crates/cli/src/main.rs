@@ -20,6 +20,10 @@ use std::path::PathBuf;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The edition: a built-in year (2024, the default) or an edition directory (its
+    /// registry, framework, dates and any published tables; see `gihi edition new`).
+    #[arg(long, global = true, value_name = "YEAR|DIR")]
+    edition: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -41,6 +45,23 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Make or check an edition directory (registry, framework, dates as data).
+    Edition {
+        #[command(subcommand)]
+        what: EditionWhat,
+    },
+    /// Select the cities of an edition from four world rankings (Appendix 4).
+    Select {
+        /// Directory of rankings, one CSV per list (`rank,city,country`), named by its file.
+        #[arg(long)]
+        lists: PathBuf,
+        /// Inhabitants per metro (`city,country,population`): mini-hubs have under a million.
+        #[arg(long)]
+        population: Option<PathBuf>,
+        /// The candidate list to write (CSV; replaced only if it is this command's own).
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Source-file layouts.
     Sources {
@@ -102,9 +123,6 @@ enum Command {
     Published {
         #[command(subcommand)]
         query: PublishedQuery,
-        /// A built-in edition by year (2024, the default) or a directory of an edition's tables.
-        #[arg(long, global = true, value_name = "YEAR|DIR")]
-        edition: Option<String>,
     },
     /// Audit tables for inconsistencies.
     Audit {
@@ -113,10 +131,6 @@ enum Command {
     },
     /// Check the report's statements about its results against its tables.
     Statements {
-        /// A built-in edition by year (2024, the default) or a directory of an edition's
-        /// tables with its statements.toml.
-        #[arg(long, value_name = "YEAR|DIR")]
-        edition: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -168,8 +182,9 @@ enum Command {
         /// Earlier year of a published edition's history (default: the year before).
         #[arg(long)]
         from: Option<u16>,
-        /// An earlier `gihi compute` output to compare a run against.
-        #[arg(long)]
+        /// What the run is compared with: an earlier run (`gihi compute` output), or an
+        /// edition (built-in year or directory) whose printed ranks are taken.
+        #[arg(long, value_name = "DIR|YEAR")]
         against: Option<PathBuf>,
         /// Compare the cities of this top N.
         #[arg(long, default_value_t = 20)]
@@ -320,13 +335,34 @@ enum SourcesWhat {
 }
 
 #[derive(Subcommand)]
+enum EditionWhat {
+    /// Make edition YEAR's directory from an earlier edition, to edit.
+    New {
+        /// The new edition's year.
+        year: u16,
+        /// The edition it starts from: a built-in year or an edition directory.
+        #[arg(long, default_value = "2024", value_name = "YEAR|DIR")]
+        from: String,
+        /// Directory to create (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Validate an edition directory: files, totals, shared members, populations.
+    /// Exit status 2 when it finds a problem.
+    Check {
+        /// The edition directory (or a built-in year).
+        dir: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditWhat {
     /// Check the printed result tables against each other and against Appendix 3.
     /// Exit status 3 when it finds errors (0 when none), like a linter.
     Published {
-        /// A built-in edition by year (2024, the default) or a directory of an edition's tables.
-        #[arg(long, value_name = "YEAR|DIR")]
-        edition: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -445,20 +481,20 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 MissingArg::Mean => gihi_scores::MissingPolicy::MeanImpute,
             },
         ),
-        Command::Published { query, edition } => match query {
+        Command::Published { query } => match query {
             PublishedQuery::Ranking { level, top, format } => {
-                commands::published::run_ranking(edition.as_deref(), &level, top, format)
+                commands::published::run_ranking(&level, top, format)
             }
             PublishedQuery::Regions {
                 level,
                 top,
                 by,
                 format,
-            } => commands::published::run_regions(edition.as_deref(), &level, top, by, format),
+            } => commands::published::run_regions(&level, top, by, format),
         },
         Command::Audit {
-            what: AuditWhat::Published { edition, format },
-        } => commands::audit::run(edition.as_deref(), format),
+            what: AuditWhat::Published { format },
+        } => commands::audit::run(format),
         Command::Modes {
             source,
             top,
@@ -513,9 +549,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             source,
             format,
         } => commands::analysis::run_profile(&source, &city, format),
-        Command::Statements { edition, format } => {
-            commands::analysis::run_statements(edition.as_deref(), format)
-        }
+        Command::Statements { format } => commands::analysis::run_statements(format),
         Command::Report { results, out, lang } => {
             commands::report::run(results.as_deref(), out.as_deref(), lang)
         }
@@ -602,6 +636,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sources {
             what: SourcesWhat::Template { dir },
         } => commands::derive::run_template(&dir),
+        Command::Edition { what } => match what {
+            EditionWhat::New { year, from, out } => commands::edition::run_new(year, &from, &out),
+            EditionWhat::Check { dir, format } => commands::edition::run_check(&dir, format),
+        },
+        Command::Select {
+            lists,
+            population,
+            out,
+        } => commands::select::run(&lists, population.as_deref(), &out),
         Command::Synth {
             seed,
             out,
@@ -627,7 +670,8 @@ fn main() {
         eprintln!("error: interrupted; nothing was written");
         std::process::exit(130);
     });
-    let cli = parse_arguments();
+    let mut cli = parse_arguments();
+    commands::edition::choose(cli.edition.take());
     if let Err(e) = run(cli) {
         eprintln!("error: {e}");
         std::process::exit(e.exit_code());

@@ -151,7 +151,7 @@ fn bad_queries_exit_2() {
     let (code, _, err) = gihi(&["audit", "published", "--edition", "/nonexistent"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("/nonexistent/edition.toml: cannot read"),
+        err.contains("/nonexistent: cannot read: no such directory"),
         "{err}"
     );
 }

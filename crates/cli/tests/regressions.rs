@@ -43,7 +43,7 @@ fn a_run_is_replaced_by_the_same_command_and_carries_its_framework() {
     let dir = tempfile::tempdir().unwrap();
     let data = fixture("synthetic-seed1.csv");
     let fw = dir.path().join("fw.toml");
-    fs::copy(fixture("../../data/framework/gihi-2024.toml"), &fw).unwrap();
+    fs::copy(fixture("../../data/editions/2024/framework.toml"), &fw).unwrap();
     let run = dir.path().join("run-synthetic");
     for _ in 0..2 {
         let (code, _, err) = gihi(&[
@@ -234,7 +234,7 @@ fn target_values_reach_the_rank() {
 #[test]
 fn report_of_a_one_or_two_pillar_framework() {
     let dir = tempfile::tempdir().unwrap();
-    let fw = fs::read_to_string(fixture("../../data/framework/gihi-2024.toml")).unwrap();
+    let fw = fs::read_to_string(fixture("../../data/editions/2024/framework.toml")).unwrap();
     // Keep pillar A only, at weight 1.
     let head_and_a: String = fw
         .split("\n[[pillar]]\n")

@@ -277,7 +277,7 @@ fn cases() -> Vec<Case> {
                     ],
                 );
                 fs::copy(
-                    common::fixture("../../data/framework/gihi-2024.toml"),
+                    common::fixture("../../data/editions/2024/framework.toml"),
                     d.join("mc-synthetic/fw.toml"),
                 )
                 .unwrap();
@@ -760,8 +760,9 @@ fn cases() -> Vec<Case> {
             "bad framework weights",
             |d| {
                 base(d);
-                let f = fs::read_to_string(common::fixture("../../data/framework/gihi-2024.toml"))
-                    .unwrap();
+                let f =
+                    fs::read_to_string(common::fixture("../../data/editions/2024/framework.toml"))
+                        .unwrap();
                 write(d, "fw.toml", &f.replacen("weight = 0.3", "weight = 0.4", 1));
             },
             &[

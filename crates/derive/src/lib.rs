@@ -10,12 +10,12 @@
 //! divided by population (per million) or computed from several values (growth, productivity).
 //! Every cell keeps its contributing rows, data year and flags.
 
-pub mod places;
+pub use gihi_places as places;
 pub mod rules;
 pub mod sources;
 
-use gihi_framework::{Framework, Location};
-use gihi_registry::Registry;
+use gihi_edition::Setup;
+use gihi_framework::Location;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -115,12 +115,10 @@ pub enum DeriveError {
     },
 }
 
-/// Derives every indicator of the framework from the source files in `dir`.
-pub fn derive(
-    dir: &Path,
-    framework: &Framework,
-    registry: &Registry,
-) -> Result<Derived, DeriveError> {
+/// Derives every indicator of an edition's framework, for its registry's cities, from the
+/// source files in `dir`, with the edition's place aliases and source cut-off dates.
+pub fn derive(dir: &Path, edition: &Setup) -> Result<Derived, DeriveError> {
+    let (framework, registry) = (&edition.framework, &edition.registry);
     if !dir.is_dir() {
         return Err(DeriveError::Read {
             path: dir.display().to_string(),
@@ -153,7 +151,13 @@ pub fn derive(
             indicators: feeds.into_iter().collect::<Vec<_>>().join(", "),
         });
     }
-    let mut places = places::Places::new(registry);
+    let aliases_file = edition.path(&edition.files.aliases);
+    let mut places = places::Places::with_aliases(registry, &edition.aliases_text).map_err(
+        |(line, column, message)| DeriveError::Invalid {
+            at: Location::new(aliases_file, line, column),
+            message,
+        },
+    )?;
     let user_aliases = dir.join(places::USER_ALIASES_FILE);
     if user_aliases.is_file() {
         let text = gihi_input::read_text_limited(&user_aliases, sources::MAX_SOURCE_BYTES)
@@ -168,7 +172,7 @@ pub fn derive(
                 message,
             })?;
     }
-    let mut acc = rules::Accumulator::default();
+    let mut acc = rules::Accumulator::with_cutoffs(edition.cutoffs.clone());
     let matches = dir.join(rules::HPC_MATCHES_FILE);
     if matches.is_file() {
         let table = sources::read(dir, &sources::HPC_MATCHES)?;

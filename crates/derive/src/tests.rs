@@ -1,5 +1,4 @@
 use super::*;
-use gihi_framework::Framework;
 use gihi_registry::Registry;
 use std::path::PathBuf;
 
@@ -8,7 +7,7 @@ fn example() -> PathBuf {
 }
 
 fn run(dir: &Path) -> Result<Derived, DeriveError> {
-    derive(dir, &Framework::gihi_2024(), &Registry::gihi_2024())
+    derive(dir, &Setup::gihi_2024())
 }
 
 fn cell<'a>(d: &'a Derived, city: &str, ind: &str) -> &'a Cell {

@@ -1,27 +1,49 @@
-//! A published GIHI edition: the result tables exactly as printed, keyed by registry id,
-//! with the file, line and column of every printed number.
+//! A GIHI edition as data: its setup ([`Setup`]: registry, framework, dates, cut-offs,
+//! aliases) and, once published, its result tables exactly as printed ([`Edition`]), keyed
+//! by registry id, with the file, line and column of every printed number.
 //!
-//! The 2024 edition ships in `data/editions/2024/` and is built in ([`Edition::gihi_2024`]);
-//! another edition's tables load from a directory with the same layout
-//! ([`Edition::load_dir`]): an `edition.toml` naming each table's file, group and measure.
+//! The 2024 edition ships in `data/editions/2024/` and is built in ([`Setup::gihi_2024`],
+//! [`Edition::gihi_2024`]); another edition loads from a directory with the same layout:
+//! an `edition.toml` naming its setup files and each printed table's file, group and measure.
 
 use gihi_framework::Location;
 use gihi_registry::{Group, Registry};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Largest file of an edition read (a printed table of a hundred rows is a few kilobytes).
 pub const MAX_EDITION_FILE_BYTES: u64 = 16 << 20;
 
 mod queries;
+mod scaffold;
+pub mod select;
+mod setup;
 pub use queries::{Ranking, RankingRow};
+pub use scaffold::POPULATION_FILE;
+pub use setup::{is_iso_date, Check, Dates, Population, Setup, SetupFiles, MINI_HUB_POPULATION};
+
+/// Years of the editions built into gihi.
+pub const BUILT_IN_EDITIONS: [&str; 1] = ["2024"];
+
+/// The edition's own description of itself, read first.
+pub const EDITION_FILE: &str = "edition.toml";
 
 /// The built-in GIHI 2024 files: (file name, text).
-const GIHI_2024_FILES: [(&str, &str); 13] = [
+const GIHI_2024_FILES: [(&str, &str); 17] = [
     (
         "edition.toml",
         include_str!("../../../data/editions/2024/edition.toml"),
+    ),
+    ("cities.toml", gihi_registry::GIHI_2024_TOML),
+    ("framework.toml", gihi_framework::GIHI_2024_TOML),
+    (
+        "cutoffs.toml",
+        include_str!("../../../data/editions/2024/cutoffs.toml"),
+    ),
+    (
+        "place-aliases.csv",
+        include_str!("../../../data/editions/2024/place-aliases.csv"),
     ),
     (
         "table2-composite.csv",
@@ -203,17 +225,109 @@ pub enum EditionError {
     Read { file: String, message: String },
     #[error("{at}: {message}")]
     Invalid { at: Location, message: String },
+    /// The registry or framework of the edition is invalid (the message names its file).
+    #[error("{0}")]
+    Setup(String),
 }
 
+/// `edition.toml`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Manifest {
+pub(crate) struct Manifest {
     year: u16,
     source: String,
-    #[serde(rename = "table")]
+    setup: SetupFiles,
+    dates: Dates,
+    /// Printed tables: none until the edition is published.
+    #[serde(rename = "table", default)]
     tables: Vec<TableSpec>,
-    modes: ModesSpec,
-    quoted: QuotedSpec,
+    modes: Option<ModesSpec>,
+    quoted: Option<QuotedSpec>,
+}
+
+/// Where an edition's files are read from: the built-in 2024 edition or a directory.
+pub(crate) enum Files {
+    Builtin(BTreeMap<&'static str, &'static str>),
+    Dir(PathBuf),
+}
+
+impl Files {
+    pub(crate) fn builtin_2024() -> Files {
+        Files::Builtin(GIHI_2024_FILES.into_iter().collect())
+    }
+
+    /// `--edition`: a built-in edition by year (default 2024) or a directory.
+    pub(crate) fn resolve(arg: Option<&str>) -> Result<Files, EditionError> {
+        match arg {
+            None => Ok(Files::builtin_2024()),
+            Some(a) if BUILT_IN_EDITIONS.contains(&a) => Ok(Files::builtin_2024()),
+            Some(a) if a.len() == 4 && a.chars().all(|c| c.is_ascii_digit()) => {
+                Err(EditionError::Read {
+                    file: format!("--edition {a}"),
+                    message: format!(
+                        "no built-in edition {a} (built in: {}); give the edition's directory instead (`gihi edition new` makes one)",
+                        BUILT_IN_EDITIONS.join(", ")
+                    ),
+                })
+            }
+            Some(a) => {
+                let dir = PathBuf::from(a);
+                if !dir.is_dir() {
+                    return Err(EditionError::Read {
+                        file: a.to_string(),
+                        message: format!(
+                            "{}; expected a built-in year ({}) or an edition directory",
+                            if dir.exists() { "not a directory" } else { "no such directory" },
+                            BUILT_IN_EDITIONS.join(", ")
+                        ),
+                    });
+                }
+                if !dir.join(EDITION_FILE).is_file() {
+                    return Err(EditionError::Read {
+                        file: dir.join(EDITION_FILE).display().to_string(),
+                        message: "no such file: an edition directory holds edition.toml (`gihi edition new` makes one)".into(),
+                    });
+                }
+                Ok(Files::Dir(dir))
+            }
+        }
+    }
+
+    pub(crate) fn origin(&self) -> String {
+        match self {
+            Files::Builtin(_) => "builtin:data/editions/2024".into(),
+            Files::Dir(d) => d.display().to_string(),
+        }
+    }
+
+    pub(crate) fn path(&self, name: &str) -> String {
+        format!("{}/{name}", self.origin())
+    }
+
+    /// A file of the edition (each at most [`MAX_EDITION_FILE_BYTES`]).
+    pub(crate) fn read(&self, name: &str) -> Result<String, EditionError> {
+        let text = match self {
+            Files::Builtin(files) => files
+                .get(name)
+                .map(|s| s.to_string())
+                .ok_or_else(|| format!("no built-in file {name}")),
+            Files::Dir(dir) => {
+                gihi_input::read_text_limited(&dir.join(name), MAX_EDITION_FILE_BYTES)
+                    .map_err(|e| e.to_string())
+            }
+        };
+        text.map_err(|message| EditionError::Read {
+            file: self.path(name),
+            message,
+        })
+    }
+
+    pub(crate) fn manifest(&self) -> Result<Manifest, EditionError> {
+        toml::from_str(&self.read(EDITION_FILE)?).map_err(|e| EditionError::Invalid {
+            at: Location::new(self.path(EDITION_FILE), 0, 0),
+            message: e.to_string(),
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -246,72 +360,51 @@ struct QuotedSpec {
 impl Edition {
     /// The GIHI 2024 edition as printed, built into the binary.
     pub fn gihi_2024() -> Edition {
-        let files: BTreeMap<&str, &str> = GIHI_2024_FILES.into_iter().collect();
-        Edition::from_files("builtin:data/editions/2024", &|name| {
-            files
-                .get(name)
-                .map(|s| s.to_string())
-                .ok_or_else(|| format!("no built-in file {name}"))
-        })
-        .expect("the built-in edition is valid (tested)")
+        Edition::from_files(&Files::builtin_2024()).expect("the built-in edition is valid (tested)")
     }
 
-    /// Loads an edition from a directory holding `edition.toml` and its CSV files (each at
-    /// most [`MAX_EDITION_FILE_BYTES`]: printed tables are small).
+    /// Loads an edition from a directory holding `edition.toml`, its setup and its CSV
+    /// files (each at most [`MAX_EDITION_FILE_BYTES`]: printed tables are small).
     pub fn load_dir(dir: &Path) -> Result<Edition, EditionError> {
-        Edition::from_files(&dir.display().to_string(), &|name| {
-            gihi_input::read_text_limited(&dir.join(name), MAX_EDITION_FILE_BYTES)
-                .map_err(|e| e.to_string())
-        })
+        Edition::from_files(&Files::Dir(dir.to_path_buf()))
     }
 
-    fn from_files(
-        origin: &str,
-        read: &dyn Fn(&str) -> Result<String, String>,
-    ) -> Result<Edition, EditionError> {
-        let registry = Registry::gihi_2024();
-        let path = |name: &str| format!("{origin}/{name}");
-        let fetch = |name: &str| {
-            read(name).map_err(|message| EditionError::Read {
-                file: path(name),
-                message,
-            })
-        };
-        let manifest: Manifest =
-            toml::from_str(&fetch("edition.toml")?).map_err(|e| EditionError::Invalid {
-                at: Location::new(path("edition.toml"), 0, 0),
-                message: e.to_string(),
-            })?;
+    /// The edition named on the command line: a built-in year (`2024`) or a directory.
+    pub fn resolve(arg: Option<&str>) -> Result<Edition, EditionError> {
+        Edition::from_files(&Files::resolve(arg)?)
+    }
+
+    fn from_files(files: &Files) -> Result<Edition, EditionError> {
+        let setup = Setup::from_files(files)?;
+        let registry = &setup.registry;
+        let manifest = files.manifest()?;
+        let path = |name: &str| files.path(name);
         let mut tables = Vec::new();
         for spec in manifest.tables {
-            let text = fetch(&spec.file)?;
+            let text = files.read(&spec.file)?;
             tables.push(parse_table(
                 &text,
                 &path(&spec.file),
                 spec,
                 manifest.year,
-                &registry,
+                registry,
             )?);
         }
-        let modes = parse_records(
-            &fetch(&manifest.modes.file)?,
-            &path(&manifest.modes.file),
-            &registry,
-        )?;
-        let quoted_values = parse_records(
-            &fetch(&manifest.quoted.values)?,
-            &path(&manifest.quoted.values),
-            &registry,
-        )?;
-        let quoted_totals: Vec<QuotedTotal> = parse_records(
-            &fetch(&manifest.quoted.totals)?,
-            &path(&manifest.quoted.totals),
-            &registry,
-        )?;
+        let modes = match &manifest.modes {
+            Some(m) => parse_records(&files.read(&m.file)?, &path(&m.file), registry)?,
+            None => Vec::new(),
+        };
+        let (quoted_values, quoted_totals) = match &manifest.quoted {
+            Some(q) => (
+                parse_records(&files.read(&q.values)?, &path(&q.values), registry)?,
+                parse_records(&files.read(&q.totals)?, &path(&q.totals), registry)?,
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
         Ok(Edition {
             year: manifest.year,
             source: manifest.source,
-            origin: origin.to_string(),
+            origin: files.origin(),
             tables,
             modes,
             quoted_values,
@@ -436,7 +529,7 @@ fn parse_table(
 }
 
 /// Deserialises every row; a `city` column must hold registry ids.
-fn parse_records<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_records<T: serde::de::DeserializeOwned>(
     text: &str,
     file: &str,
     registry: &Registry,
@@ -476,5 +569,7 @@ fn parse_records<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
+#[cfg(test)]
+mod select_tests;
 #[cfg(test)]
 mod tests;

@@ -256,3 +256,180 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// SHA-256 of every field of a registry except `shared_members` (added with editions as
+/// data), in Debug form.
+fn registry_digest(r: &gihi_registry::Registry) -> String {
+    use sha2::{Digest, Sha256};
+    let text = format!("{:?}", (&r.source, &r.countries, &r.cities));
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// [`registry_digest`] of the registry compiled into gihi before editions became data
+/// (`data/registry/cities.toml` at commit f05a7b0).
+const REGISTRY_2024_BEFORE_EDITIONS: &str =
+    "ef7792e4af9d50e001742632bc6380f4b75ca4dccdc75ddd3cb3dea5308f8a78";
+
+fn repo_edition_2024() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/editions/2024")
+}
+
+#[test]
+fn the_2024_registry_loaded_from_data_is_todays() {
+    let dir = repo_edition_2024();
+    let from_dir = Setup::resolve(Some(&dir.display().to_string())).unwrap();
+    let built_in = Setup::gihi_2024();
+    // Every field, the shared-member rules included.
+    assert_eq!(from_dir.registry, gihi_registry::Registry::gihi_2024());
+    assert_eq!(built_in.registry, gihi_registry::Registry::gihi_2024());
+    assert_eq!(
+        registry_digest(&from_dir.registry),
+        REGISTRY_2024_BEFORE_EDITIONS
+    );
+    assert_eq!(from_dir.framework, gihi_framework::Framework::gihi_2024());
+    assert_eq!(from_dir.cutoffs, built_in.cutoffs);
+    assert_eq!(from_dir.cutoffs["laureates"], "2024-06-24");
+    assert_eq!(from_dir.aliases_text, built_in.aliases_text);
+    assert_eq!(from_dir.dates, built_in.dates);
+    assert_eq!(built_in.dates.valid_on, "2023-01-01");
+    assert_eq!(built_in.dates.pct_year, 2023);
+    assert!(built_in.published && built_in.population.is_none());
+    // The published tables load the same from the directory and from the binary.
+    let rows = |e: &Edition| -> Vec<(String, Vec<Row>)> {
+        e.tables
+            .iter()
+            .map(|t| (t.id.clone(), t.rows.clone()))
+            .collect()
+    };
+    assert_eq!(
+        rows(&Edition::load_dir(&dir).unwrap()),
+        rows(&Edition::gihi_2024())
+    );
+}
+
+#[test]
+fn the_2024_edition_passes_its_check() {
+    let c = Setup::gihi_2024().check();
+    assert_eq!(c.problems, Vec::<String>::new());
+    assert_eq!(
+        (c.cities, c.main, c.mini, c.countries, c.members),
+        (120, 108, 12, 38, 374)
+    );
+    assert_eq!(c.shared_members, 4);
+    assert_eq!(c.with_population, None);
+}
+
+/// A copy of the 2024 edition's setup (no tables) in a temporary directory, with `edit`
+/// applied to one of its files.
+fn edited(
+    year: u16,
+    file: &str,
+    edit: impl Fn(&str) -> String,
+) -> (tempfile::TempDir, Result<Setup, EditionError>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("e");
+    std::fs::create_dir(&dir).unwrap();
+    for (name, bytes) in Setup::gihi_2024().scaffold(year) {
+        let text = String::from_utf8(bytes).unwrap();
+        let text = if name == file { edit(&text) } else { text };
+        std::fs::write(dir.join(&name), text).unwrap();
+    }
+    let s = Setup::resolve(Some(&dir.display().to_string()));
+    (tmp, s)
+}
+
+fn fill_population(text: &str) -> String {
+    let reg = gihi_registry::Registry::gihi_2024();
+    text.lines()
+        .map(|l| match reg.get(l.trim_end_matches(',')) {
+            Some(c) if l.ends_with(",,,") => format!(
+                "{},{},2024,synthetic",
+                c.id,
+                if c.group == gihi_registry::Group::Mini {
+                    500_000
+                } else {
+                    2_000_000
+                }
+            ),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn a_new_edition_is_checked() {
+    // As made: every population is missing and the laureates cut-off is last year's.
+    let (_t, s) = edited(2025, "", |t| t.to_string());
+    let s = s.unwrap();
+    assert_eq!(s.year, 2025);
+    assert_eq!(s.dates.valid_on, "2024-01-01");
+    assert_eq!(s.dates.active_researchers, [2020, 2024]);
+    assert!(!s.published);
+    let p = s.check().problems;
+    assert_eq!(p.len(), 2, "{p:#?}");
+    assert!(
+        p.iter()
+            .any(|x| x.contains("laureates = \"2024-06-24\" is before the edition's year 2025")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter()
+            .any(|x| x.contains("no population for 120 of 120 metros (montreal, toronto,")),
+        "{p:#?}"
+    );
+    // Filled in: no problem left but the cut-off.
+    let (_t, s) = edited(2025, "population.csv", fill_population);
+    let p = s.unwrap().check().problems;
+    assert_eq!(p.len(), 1, "{p:#?}");
+    // A main-group metro under a million inhabitants.
+    let (_t, s) = edited(2025, "population.csv", |t| {
+        fill_population(t).replace("boston,2000000", "boston,999999")
+    });
+    let p = s.unwrap().check().problems;
+    assert!(
+        p.iter()
+            .any(|x| x.contains("boston is in group `main` but has 999999 inhabitants")),
+        "{p:#?}"
+    );
+}
+
+#[test]
+fn a_broken_edition_is_refused_with_its_file() {
+    // A member under two cities without a rule.
+    let (_t, s) = edited(2025, "cities.toml", |t| {
+        let i = t.find("[[shared_member]]\nname_en = \"Aurora\"").unwrap();
+        let j = t[i + 5..].find("[[shared_member]]").unwrap() + i + 5;
+        format!("{}{}", &t[..i], &t[j..])
+    });
+    let e = s.expect_err("refused").to_string();
+    assert!(e.contains("/e/cities.toml: city chicago-naperville-elgin, denver: ") && e.contains("member \"aurora\" (US) is listed under chicago-naperville-elgin and denver: declare it in a [[shared_member]] entry"), "{e}");
+    // A framework that does not parse.
+    let (_t, s) = edited(2025, "framework.toml", |t| format!("{t}\n[[[\n"));
+    let e = s.expect_err("refused").to_string();
+    assert!(e.contains("/e/framework.toml"), "{e}");
+    // A date that is not one.
+    let (_t, s) = edited(2025, "edition.toml", |t| {
+        t.replace("2024-01-01", "2024-13-01")
+    });
+    let e = s.expect_err("refused").to_string();
+    assert!(
+        e.contains("edition.toml")
+            && e.contains("valid_on: expected a date YYYY-MM-DD, found `2024-13-01`"),
+        "{e}"
+    );
+    // An alias to a metro the edition does not have.
+    let (_t, s) = edited(2025, "place-aliases.csv", |t| {
+        t.replacen("san-francisco-san-jose", "atlantis", 1)
+    });
+    let p = s.unwrap().check().problems;
+    assert!(
+        p.iter()
+            .any(|x| x.contains("place-aliases.csv:") && x.contains("unknown metro `atlantis`")),
+        "{p:#?}"
+    );
+}

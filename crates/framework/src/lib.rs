@@ -1,7 +1,7 @@
 //! The index framework as data: pillars → sub-pillars → indicators, with their weights.
 //!
 //! GIHI 2024 (report Table 1, definitions from Appendix 2) ships in
-//! `data/framework/gihi-2024.toml` and is built in ([`Framework::gihi_2024`]). Any framework
+//! `data/editions/2024/framework.toml` and is built in ([`Framework::gihi_2024`]). Any framework
 //! file of the same shape can be loaded with [`Framework::load`]; loading validates it and
 //! names the offending node, with its line and column, in every error.
 
@@ -11,7 +11,7 @@ use std::path::Path;
 use toml::Spanned;
 
 /// Text of the built-in GIHI 2024 framework (Table 1: indicator 27 in C4).
-pub const GIHI_2024_TOML: &str = include_str!("../../../data/framework/gihi-2024.toml");
+pub const GIHI_2024_TOML: &str = include_str!("../../../data/editions/2024/framework.toml");
 /// Text of the variant that counts indicator 27 in C3, as the text of section 5.4 does.
 pub const GIHI_2024_EGOV_IN_C3_TOML: &str =
     include_str!("../../../data/framework/gihi-2024-egov-in-c3.toml");
@@ -186,7 +186,7 @@ pub const COMPOSITE_ID: &str = "GIHI";
 impl Framework {
     /// The built-in GIHI 2024 framework (Table 1).
     pub fn gihi_2024() -> Framework {
-        Framework::from_toml_str(GIHI_2024_TOML, "data/framework/gihi-2024.toml")
+        Framework::from_toml_str(GIHI_2024_TOML, "data/editions/2024/framework.toml")
             .expect("the built-in framework is valid (tested)")
     }
 

@@ -1,15 +1,16 @@
 //! The registry of evaluated cities (metropolitan areas) and their member administrative
 //! cities, with the report's continent, country and evaluation group.
 //!
-//! The GIHI 2024 registry (report Appendices 4–5, mini-hubs from Table 4) ships in
-//! `data/registry/cities.toml` and is built in ([`Registry::gihi_2024`]).
+//! An edition's registry is a data file (`cities.toml` of the edition directory); the GIHI
+//! 2024 registry (report Appendices 4–5, mini-hubs from Table 4) is the shipped 2024
+//! edition's, `data/editions/2024/cities.toml`, built in ([`Registry::gihi_2024`]).
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// Text of the built-in GIHI 2024 registry.
-pub const GIHI_2024_TOML: &str = include_str!("../../../data/registry/cities.toml");
+pub const GIHI_2024_TOML: &str = include_str!("../../../data/editions/2024/cities.toml");
 
 /// The cities an edition evaluates.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -21,6 +22,26 @@ pub struct Registry {
     pub countries: Vec<Country>,
     #[serde(rename = "city")]
     pub cities: Vec<City>,
+    /// Member names that appear in more than one city, each with the rule that allows it.
+    #[serde(
+        rename = "shared_member",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub shared_members: Vec<SharedMember>,
+}
+
+/// A member name listed under several cities, allowed by a stated rule (e.g. two places of
+/// the same name: Arlington, Virginia and Arlington, Texas).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedMember {
+    pub name_en: String,
+    pub country: String,
+    /// The ids of the cities that list it.
+    pub cities: Vec<String>,
+    /// Why it may appear in each of them.
+    pub rule: String,
 }
 
 /// A country, by ISO 3166-1 alpha-2 code as the report assigns cities to it.
@@ -162,7 +183,7 @@ pub enum RegistryError {
 impl Registry {
     /// The built-in GIHI 2024 registry (120 cities).
     pub fn gihi_2024() -> Registry {
-        Registry::from_toml_str(GIHI_2024_TOML, "data/registry/cities.toml")
+        Registry::from_toml_str(GIHI_2024_TOML, "data/editions/2024/cities.toml")
             .expect("the built-in registry is valid (tested)")
     }
 
@@ -217,6 +238,57 @@ impl Registry {
             }
             if c.members.is_empty() {
                 return Err(invalid(&c.id, "has no member administrative city".into()));
+            }
+        }
+        self.check_shared_members(origin)
+    }
+
+    /// A member (English name, country) listed under two cities needs a `[[shared_member]]`
+    /// entry naming exactly those cities; an entry that matches nothing is an error too.
+    fn check_shared_members(&self, origin: &str) -> Result<(), RegistryError> {
+        let mut listed: BTreeMap<(String, &str), BTreeSet<&str>> = BTreeMap::new();
+        for c in &self.cities {
+            for m in &c.members {
+                listed
+                    .entry((normalise(&m.name_en), m.country.as_str()))
+                    .or_default()
+                    .insert(c.id.as_str());
+            }
+        }
+        let declared: BTreeMap<(String, &str), BTreeSet<&str>> = self
+            .shared_members
+            .iter()
+            .map(|s| {
+                (
+                    (normalise(&s.name_en), s.country.as_str()),
+                    s.cities.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        for ((name, country), cities) in &listed {
+            if cities.len() > 1 && declared.get(&(name.clone(), country)) != Some(cities) {
+                let ids: Vec<&str> = cities.iter().copied().collect();
+                return Err(RegistryError::Invalid {
+                    origin: origin.to_string(),
+                    city: ids.join(", "),
+                    problem: format!(
+                        "member {name:?} ({country}) is listed under {}: declare it in a [[shared_member]] entry with cities = {ids:?} and the rule that allows it (e.g. two places of the same name)",
+                        ids.join(" and ")
+                    ),
+                });
+            }
+        }
+        for s in &self.shared_members {
+            let key = (normalise(&s.name_en), s.country.as_str());
+            if listed.get(&key).is_none_or(|c| c.len() < 2) {
+                return Err(RegistryError::Invalid {
+                    origin: origin.to_string(),
+                    city: s.cities.join(", "),
+                    problem: format!(
+                        "[[shared_member]] {:?} ({}) is not listed under two or more cities: remove the entry",
+                        s.name_en, s.country
+                    ),
+                });
             }
         }
         Ok(())
@@ -291,7 +363,6 @@ fn normalise(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     #[test]
     fn appendix_4_totals() {

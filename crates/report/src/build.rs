@@ -147,7 +147,7 @@ pub fn build(inputs: &Inputs) -> Report {
     let s = inputs.standing;
     let mut ctx = Ctx {
         inputs,
-        registry: Registry::gihi_2024(),
+        registry: inputs.standing.registry.clone(),
         framework: &s.framework,
         synthetic: s.synthetic,
         figure_no: 0,

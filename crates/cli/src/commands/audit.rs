@@ -4,11 +4,10 @@ use super::published::load_edition;
 use super::{csv_string, print, text_table};
 use crate::{error::CliError, Format};
 use gihi_audit::audit;
-use gihi_framework::Framework;
 
-pub fn run(dir: Option<&str>, format: Format) -> Result<(), CliError> {
-    let edition = load_edition(dir)?;
-    let result = audit(&edition, &Framework::gihi_2024());
+pub fn run(format: Format) -> Result<(), CliError> {
+    let edition = load_edition()?;
+    let result = audit(&edition, &super::edition::setup()?.framework);
     let text = match format {
         Format::Json => super::json_text(&result.findings),
         Format::Csv => csv_string(

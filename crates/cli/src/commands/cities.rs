@@ -2,7 +2,7 @@
 
 use super::{csv_string, print, text_table};
 use crate::{error::CliError, Format};
-use gihi_registry::{Group, Registry};
+use gihi_registry::Group;
 
 const HEADER: [&str; 8] = [
     "city",
@@ -16,7 +16,7 @@ const HEADER: [&str; 8] = [
 ];
 
 pub fn run(format: Format, group: Option<Group>) -> Result<(), CliError> {
-    let registry = Registry::gihi_2024();
+    let registry = super::edition::registry()?;
     let cities: Vec<_> = registry
         .cities
         .iter()

@@ -4,13 +4,15 @@
 use super::{csv_string, load_framework, require_synthetic_label, run_time, sha256_hex};
 use crate::error::CliError;
 use crate::output::OutputDir;
-use gihi_registry::{Group, Registry};
+use gihi_registry::Group;
 use gihi_scores::{score, GroupTable, MissingPolicy, Scores};
 use serde::Serialize;
 use std::path::Path;
 
 /// The copy of the framework inside a run.
 pub const RUN_FRAMEWORK: &str = gihi_analysis::RUN_FRAMEWORK;
+/// The registry a run carries (`cities.toml`), so that it reads back with its own cities.
+pub const RUN_REGISTRY: &str = gihi_analysis::RUN_REGISTRY;
 
 /// Header of `scores.csv`.
 pub const SCORES_HEADER: [&str; 6] = ["city", "group", "level", "node", "score", "rank"];
@@ -62,6 +64,8 @@ struct Manifest {
     command: &'static str,
     created: String,
     synthetic: bool,
+    /// The edition whose registry the run evaluates (its `cities.toml` is copied in).
+    edition: EditionRef,
     framework: InputFile,
     inputs: Vec<InputFile>,
     options: Options,
@@ -102,6 +106,13 @@ struct GroupSummary {
 }
 
 #[derive(Serialize)]
+struct EditionRef {
+    year: u16,
+    origin: String,
+    registry_sha256: String,
+}
+
+#[derive(Serialize)]
 struct ImputedCell {
     group: &'static str,
     city: String,
@@ -115,8 +126,8 @@ pub fn run(
     missing: MissingPolicy,
 ) -> Result<(), CliError> {
     let loaded = load_framework(framework)?;
-    let registry = Registry::gihi_2024();
-    let table = gihi_data::read_indicator_table(data, &loaded.framework, &registry)?;
+    let registry = super::edition::registry()?;
+    let table = gihi_data::read_indicator_table(data, &loaded.framework, registry)?;
     require_synthetic_label(
         table.synthetic,
         &format!("{}: the input is", data.display()),
@@ -159,6 +170,10 @@ pub fn run(
     // The run carries the framework it was computed with, so reading it back never depends
     // on a file elsewhere that may have changed.
     dir.write(RUN_FRAMEWORK, loaded.text.as_bytes())?;
+    dir.write(
+        RUN_REGISTRY,
+        super::edition::setup()?.registry_text.as_bytes(),
+    )?;
     let provenance = read_provenance(data)?;
     let no_flags = Flags::new();
     let flags = provenance.as_ref().map_or(&no_flags, |p| &p.2);
@@ -172,6 +187,14 @@ pub fn run(
         command: "compute",
         created: run_time()?,
         synthetic: table.synthetic,
+        edition: {
+            let setup = super::edition::setup()?;
+            EditionRef {
+                year: setup.year,
+                origin: setup.origin.clone(),
+                registry_sha256: sha256_hex(setup.registry_text.as_bytes()),
+            }
+        },
         framework: InputFile {
             role: "framework",
             id: Some(loaded.framework.id.clone()),

@@ -5,8 +5,6 @@ use crate::error::CliError;
 use crate::output::{write_new_files, write_stamped_files};
 use gihi_derive::sources::{template, SOURCES};
 use gihi_derive::{derive, DeriveError};
-use gihi_framework::Framework;
-use gihi_registry::Registry;
 use std::path::{Path, PathBuf};
 
 impl From<DeriveError> for CliError {
@@ -48,8 +46,8 @@ fn merge_log_path(table: &Path) -> PathBuf {
 }
 
 pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(), CliError> {
-    let framework = Framework::gihi_2024();
-    let registry = Registry::gihi_2024();
+    let setup = super::edition::setup()?;
+    let registry = &setup.registry;
     // Derivation reads every source file whole; on a terminal a spinner shows it is working.
     let spinner = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
@@ -60,7 +58,7 @@ pub fn run(sources: &Path, out: &Path, explain: Option<&[String]>) -> Result<(),
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb
     });
-    let derived = derive(sources, &framework, &registry);
+    let derived = derive(sources, setup);
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }

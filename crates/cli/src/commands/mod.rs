@@ -5,10 +5,12 @@ pub mod audit;
 pub mod cities;
 pub mod compute;
 pub mod derive;
+pub mod edition;
 pub mod framework;
 pub mod published;
 pub mod report;
 pub mod robustness;
+pub mod select;
 pub mod synth;
 
 use crate::error::CliError;
@@ -26,15 +28,18 @@ pub struct LoadedFramework {
     pub text: String,
 }
 
-/// The framework file given, or the built-in GIHI 2024 framework.
+/// The framework file given, or the chosen edition's framework (`--edition`, default 2024).
 pub fn load_framework(path: Option<&Path>) -> Result<LoadedFramework, CliError> {
     match path {
-        None => Ok(LoadedFramework {
-            framework: Framework::gihi_2024(),
-            path: "builtin:data/framework/gihi-2024.toml".into(),
-            sha256: sha256_hex(gihi_framework::GIHI_2024_TOML.as_bytes()),
-            text: gihi_framework::GIHI_2024_TOML.to_string(),
-        }),
+        None => {
+            let setup = edition::setup()?;
+            Ok(LoadedFramework {
+                framework: setup.framework.clone(),
+                path: setup.path(&setup.files.framework),
+                sha256: sha256_hex(setup.framework_text.as_bytes()),
+                text: setup.framework_text.clone(),
+            })
+        }
         Some(p) => {
             let text = gihi_input::read_text_limited(p, gihi_framework::MAX_FRAMEWORK_BYTES)
                 .map_err(|e| {

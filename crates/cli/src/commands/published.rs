@@ -3,34 +3,18 @@
 use super::{csv_string, print, text_table};
 use crate::{error::CliError, Format};
 use gihi_edition::{Edition, Ranking};
-use gihi_registry::Registry;
-use std::path::Path;
 
-/// Years of the editions built into gihi.
-pub const BUILT_IN_EDITIONS: [&str; 1] = ["2024"];
-
-/// What `--edition` names: a built-in edition by its year (default 2024), or a directory of
-/// an edition's tables. Every command that reads an edition takes it the same way.
-pub fn edition_dir(arg: Option<&str>) -> Result<Option<&Path>, CliError> {
-    match arg {
-        None => Ok(None),
-        Some(a) if BUILT_IN_EDITIONS.contains(&a) => Ok(None),
-        Some(a) if a.len() == 4 && a.chars().all(|c| c.is_ascii_digit()) => {
-            Err(CliError::Input(format!(
-                "--edition {a}: no built-in edition {a} (built in: {}); give the directory of its tables instead",
-                BUILT_IN_EDITIONS.join(", ")
-            )))
-        }
-        Some(a) => Ok(Some(Path::new(a))),
+/// The published tables of the chosen edition (`--edition`); an edition not yet published
+/// (no printed tables) is refused with a pointer to `--results`.
+pub fn load_edition() -> Result<Edition, CliError> {
+    let edition = Edition::resolve(super::edition::arg())?;
+    if edition.tables.is_empty() {
+        return Err(CliError::Input(format!(
+            "edition {} ({}) has no published tables yet: this command reads printed results; give a computed run with --results DIR where the command takes one",
+            edition.year, edition.origin
+        )));
     }
-}
-
-/// The edition `--edition` names (see [`edition_dir`]).
-pub fn load_edition(arg: Option<&str>) -> Result<Edition, CliError> {
-    match edition_dir(arg)? {
-        None => Ok(Edition::gihi_2024()),
-        Some(d) => Edition::load_dir(d).map_err(|e| CliError::Input(e.to_string())),
-    }
+    Ok(edition)
 }
 
 /// The ranking at a level, or a message listing the levels there are.
@@ -53,25 +37,21 @@ fn check_top(r: &Ranking, top: u32) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn run_ranking(
-    dir: Option<&str>,
-    level: &str,
-    top: Option<u32>,
-    format: Format,
-) -> Result<(), CliError> {
-    let edition = load_edition(dir)?;
+pub fn run_ranking(level: &str, top: Option<u32>, format: Format) -> Result<(), CliError> {
+    let edition = load_edition()?;
     let r = ranking(&edition, level)?;
     let top = top.unwrap_or(u32::MAX);
     if top != u32::MAX {
         check_top(&r, top)?;
     }
-    let registry = Registry::gihi_2024();
+    let setup = super::edition::setup()?;
+    let registry = &setup.registry;
     // Values the audit proves wrong (severity error) in this ranking's score column.
     let node = match r.level.as_str() {
         "composite" | "mini" => gihi_framework::COMPOSITE_ID.to_string(),
         l => l.strip_prefix("mini-").unwrap_or(l).to_string(),
     };
-    let findings = gihi_audit::audit(&edition, &gihi_framework::Framework::gihi_2024()).findings;
+    let findings = gihi_audit::audit(&edition, &setup.framework).findings;
     let flag = |city: &str| {
         findings
             .iter()
@@ -155,17 +135,12 @@ pub enum RegionBy {
     Country,
 }
 
-pub fn run_regions(
-    dir: Option<&str>,
-    level: &str,
-    top: u32,
-    by: RegionBy,
-    format: Format,
-) -> Result<(), CliError> {
-    let edition = load_edition(dir)?;
+pub fn run_regions(level: &str, top: u32, by: RegionBy, format: Format) -> Result<(), CliError> {
+    let edition = load_edition()?;
     let r = ranking(&edition, level)?;
     check_top(&r, top)?;
-    let registry = Registry::gihi_2024();
+    let setup = super::edition::setup()?;
+    let registry = &setup.registry;
     let mut counts: Vec<(String, usize)> = Vec::new();
     for row in r.top(top) {
         let c = registry.get(&row.city).expect("registry city");

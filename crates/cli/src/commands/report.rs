@@ -6,8 +6,6 @@ use crate::error::CliError;
 use crate::output::OutputDir;
 use gihi_analysis::{from_edition, from_results};
 use gihi_audit::audit;
-use gihi_edition::Edition;
-use gihi_framework::Framework;
 use gihi_report::build::{build, Inputs};
 use gihi_report::{render, Lang};
 use std::path::{Path, PathBuf};
@@ -44,10 +42,10 @@ pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<
             )
         }
         None => {
-            let edition = Edition::gihi_2024();
-            let framework = Framework::gihi_2024();
-            let findings = audit(&edition, &framework);
-            let standing = from_edition(&edition, &framework);
+            let edition = super::published::load_edition()?;
+            let setup = super::edition::setup()?;
+            let findings = audit(&edition, &setup.framework);
+            let standing = from_edition(&edition, setup);
             (
                 build(&Inputs {
                     standing: &standing,

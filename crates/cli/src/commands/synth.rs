@@ -4,7 +4,6 @@ use super::load_framework;
 use crate::error::CliError;
 use crate::output::write_stamped_files;
 use gihi_data::{synthetic_banner, synthetic_table, write_csv};
-use gihi_registry::Registry;
 use std::path::Path;
 
 pub fn run(seed: u64, out: &Path, framework: Option<&Path>) -> Result<(), CliError> {
@@ -25,7 +24,7 @@ pub fn run(seed: u64, out: &Path, framework: Option<&Path>) -> Result<(), CliErr
         )));
     }
     let loaded = load_framework(framework)?;
-    let table = synthetic_table(&loaded.framework, &Registry::gihi_2024(), seed);
+    let table = synthetic_table(&loaded.framework, super::edition::registry()?, seed);
     let mut bytes = Vec::new();
     write_csv(&table, Some(&synthetic_banner(seed)), &mut bytes)
         .map_err(|e| CliError::Failure(format!("{}: {e}", out.display())))?;

@@ -113,6 +113,9 @@ pub struct Accumulator {
     /// Rows seen per file and place (for duplicates): key → (line, values).
     seen: BTreeMap<(String, String), (usize, String)>,
     pub merge_log: Vec<String>,
+    /// The edition's source cut-off dates (source → `YYYY-MM-DD`), read by the rules that
+    /// apply one.
+    cutoffs: BTreeMap<String, String>,
 }
 
 fn contribution(t: &Table, line: usize, note: impl Into<String>, amount: f64) -> Contribution {
@@ -141,6 +144,19 @@ fn placed(
 }
 
 impl Accumulator {
+    /// An empty accumulator for an edition with these source cut-off dates.
+    pub fn with_cutoffs(cutoffs: BTreeMap<String, String>) -> Accumulator {
+        Accumulator {
+            cutoffs,
+            ..Accumulator::default()
+        }
+    }
+
+    /// The cut-off date (`YYYY-MM-DD`) of a source, if the edition sets one.
+    pub fn cutoff(&self, source: &str) -> Option<String> {
+        self.cutoffs.get(source).cloned()
+    }
+
     /// Refuses a second row for the same place in a per-place table unless it repeats the
     /// first exactly (then it is ignored: returns false).
     fn first_row(

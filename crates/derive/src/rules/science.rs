@@ -18,36 +18,15 @@ pub fn dimensions(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(
     )
 }
 
-/// Cut-off dates of Appendix 2 (`data/derivation/cutoffs.toml`).
-pub const CUTOFFS_TOML: &str = include_str!("../../../../data/derivation/cutoffs.toml");
-
-/// The cut-off date (`YYYY-MM-DD`) of a source, if Appendix 2 gives one.
-pub fn cutoff(source: &str) -> Option<String> {
-    let v: toml::Value =
-        toml::from_str(CUTOFFS_TOML).expect("built-in cut-offs are valid (tested)");
-    v.get(source).and_then(|x| x.as_str()).map(str::to_string)
-}
-
-/// Whether `s` is a date `YYYY-MM-DD` (so that dates compare as text).
-pub(super) fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(k, c)| k == 4 || k == 7 || c.is_ascii_digit())
-        && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
-}
+pub(super) use gihi_edition::is_iso_date;
 
 /// I02 (Appendix 2, indicator 2): Nobel (not literature or peace), Fields and Turing
 /// laureates, counted in every metro where they currently work ("部分获奖者在多个城市有兼职
 /// 工作，均计入统计"); a laureate with two rows in one metro counts once there. "数据统计截止到
-/// 2024 年 6 月 24 日": an award announced after the cut-off ([`CUTOFFS_TOML`]) does not count;
+/// 2024 年 6 月 24 日": an award announced after the edition's cut-off (`cutoffs.toml`) does not count;
 /// an award of the cut-off year needs its announcement `date` to be placed.
 pub fn laureates(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), DeriveError> {
-    let cut = cutoff("laureates");
+    let cut = acc.cutoff("laureates");
     for (line, row) in &t.rows {
         if let Some(cut) = &cut {
             let date = t.text(row, "date");

@@ -3,16 +3,47 @@
 use super::{check_top, header, level, node, Source};
 use crate::commands::{csv_string, print, text_table};
 use crate::{error::CliError, Format};
-use gihi_analysis::changes::{biggest_movers, compare};
+use gihi_analysis::changes::{biggest_movers, compare, registry_diff};
 use gihi_analysis::{from_results, NodeStanding};
-use gihi_edition::Kind;
-use gihi_registry::Registry;
+use gihi_edition::{Edition, Kind, Setup};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 fn ranks(n: &NodeStanding) -> BTreeMap<String, u32> {
     n.entries.iter().map(|e| (e.city.clone(), e.rank)).collect()
+}
+
+/// Whether `--against` names an edition (a built-in year or a directory with
+/// `edition.toml`) rather than an earlier run.
+fn is_edition(a: &Path) -> bool {
+    gihi_edition::BUILT_IN_EDITIONS.contains(&a.to_string_lossy().as_ref())
+        || a.join(gihi_edition::EDITION_FILE).is_file()
+        || (a.as_os_str().len() == 4 && a.to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The ranks of `year` that an edition prints for a level (its ranking tables, or the
+/// history tables for earlier years).
+fn printed_ranks(e: &Edition, lvl: &str, year: u16) -> Result<BTreeMap<String, u32>, CliError> {
+    let (group, id) = level(lvl);
+    let map: BTreeMap<String, u32> = e
+        .tables
+        .iter()
+        .filter(|t| t.node == id && t.group == group)
+        .flat_map(|t| {
+            t.rows.iter().filter_map(|r| {
+                r.cell(&id, Kind::Rank, year)
+                    .map(|c| (r.city.clone(), c.value as u32))
+            })
+        })
+        .collect();
+    if map.is_empty() {
+        return Err(CliError::Input(format!(
+            "GIHI {} ({}): no printed {year} ranks for level `{lvl}`",
+            e.year, e.origin
+        )));
+    }
+    Ok(map)
 }
 
 pub fn run_changes(
@@ -29,48 +60,45 @@ pub fn run_changes(
     check_top(top, g.size)?;
     let after = ranks(after_node);
     let mut synthetic = s.synthetic;
-    let (before, before_label) = match (against, &loaded.edition) {
+    let (before, before_label, before_registry) = match (against, &loaded.edition) {
         (Some(_), Some(_)) => {
             return Err(CliError::Input(
-                "--against compares two computed runs: give the later run with --results DIR (without it, the published edition would be compared with a run)".into(),
+                "--against compares a computed run with an earlier run or edition: give the later run with --results DIR".into(),
             ))
+        }
+        (Some(a), None) if is_edition(a) => {
+            let arg = a.to_string_lossy();
+            let e = Edition::resolve(Some(&arg))?;
+            let setup = Setup::resolve(Some(&arg))?;
+            let map = printed_ranks(&e, lvl, e.year)?;
+            (map, format!("GIHI {} (as printed)", e.year), setup.registry)
         }
         (Some(dir), None) => {
             let earlier = from_results(dir).map_err(|e| CliError::Input(e.to_string()))?;
             synthetic |= earlier.synthetic;
             let (_, n) = node(&earlier, lvl)?;
-            (ranks(n), earlier.label.clone())
+            (ranks(n), earlier.label.clone(), earlier.registry.clone())
         }
         (None, Some(e)) => {
             let year = from.unwrap_or(e.year - 1);
-            let (_, id) = level(lvl);
-            let map: BTreeMap<String, u32> = e
-                .tables
-                .iter()
-                .filter(|t| t.node == id)
-                .flat_map(|t| {
-                    t.rows.iter().filter_map(|r| {
-                        r.cell(&id, Kind::Rank, year)
-                            .map(|c| (r.city.clone(), c.value as u32))
-                    })
-                })
-                .collect();
-            if map.is_empty() || year == e.year {
-                return Err(CliError::Input(format!("GIHI {}: no printed {year} ranks for level `{lvl}` (the history tables cover composite, A, B and C)", e.year)));
+            if year == e.year {
+                return Err(CliError::Input(format!("--from {year}: the history tables compare earlier years with {}; give an earlier year", e.year)));
             }
             (
-                map,
+                printed_ranks(e, lvl, year)?,
                 format!("GIHI {year} (as printed in the {} history table)", e.year),
+                s.registry.clone(),
             )
         }
         (None, None) => {
             return Err(CliError::Input(
-                "changes of a computed run need --against DIR (an earlier run)".into(),
+                "changes of a computed run need --against DIR|YEAR (an earlier run, or an edition's printed ranks)".into(),
             ))
         }
     };
-    let registry = Registry::gihi_2024();
-    let ch = compare(&before, &after, top, &registry);
+    let (added, dropped) = registry_diff(&before_registry, &s.registry);
+    let registry = &s.registry;
+    let ch = compare(&before, &after, top, registry);
     let (risers, fallers) = biggest_movers(&ch, 5);
     let fmt_rank = |r: Option<u32>| r.map_or("-".to_string(), |v| v.to_string());
     let fmt_change = |c: Option<i64>| {
@@ -87,7 +115,8 @@ pub fn run_changes(
     let text = match format {
         Format::Json => {
             let v = json!({"before": before_label, "after": s.label, "synthetic": synthetic, "level": lvl, "changes": ch,
-                "biggest_risers": risers, "biggest_fallers": fallers});
+                "biggest_risers": risers, "biggest_fallers": fallers,
+                "cities_added": added, "cities_dropped": dropped});
             crate::commands::json_text(&v)
         }
         Format::Csv => csv_string(
@@ -144,6 +173,13 @@ pub fn run_changes(
                 out.push_str(&format!(
                     "Earlier top-{top} ranks not held by any listed city (left the top {top}, not named in the data): {}\n",
                     ch.unnamed_earlier_ranks.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if !added.is_empty() || !dropped.is_empty() {
+                out.push_str(&format!(
+                    "Cities evaluated now but not then: {}\nCities evaluated then but not now: {}\n",
+                    if added.is_empty() { "none".into() } else { added.join(", ") },
+                    if dropped.is_empty() { "none".into() } else { dropped.join(", ") }
                 ));
             }
             out.push_str("Risers / fallers / unchanged by continent:\n");

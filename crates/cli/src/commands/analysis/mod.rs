@@ -18,19 +18,17 @@ use super::published::load_edition;
 use crate::error::CliError;
 use gihi_analysis::{from_edition, from_results, GroupStanding, NodeStanding, Standing};
 use gihi_edition::Edition;
-use gihi_framework::{Framework, COMPOSITE_ID};
+use gihi_framework::COMPOSITE_ID;
 use gihi_registry::Group;
 use std::path::PathBuf;
 
-/// Where the results come from.
+/// Where the results come from: a computed run, or else the published edition chosen by
+/// `--edition` (default 2024).
 #[derive(clap::Args, Clone)]
 pub struct Source {
-    /// A `gihi compute` output directory.
-    #[arg(long, conflicts_with = "edition")]
+    /// A `gihi compute` output directory (it carries its own registry and framework).
+    #[arg(long)]
     pub results: Option<PathBuf>,
-    /// A built-in edition by year (2024, the default) or a directory of an edition's tables.
-    #[arg(long, value_name = "YEAR|DIR")]
-    pub edition: Option<String>,
 }
 
 /// A loaded source: the standing, plus the edition when it is a published one.
@@ -42,14 +40,20 @@ pub struct Loaded {
 impl Source {
     pub fn load(&self) -> Result<Loaded, CliError> {
         if let Some(dir) = &self.results {
+            if let Some(e) = super::edition::arg() {
+                return Err(CliError::Input(format!(
+                    "--results {} carries its own registry and framework; --edition {e} is not used with it (to compare a run with an edition: gihi changes --results DIR --against YEAR|DIR)",
+                    dir.display()
+                )));
+            }
             let standing = from_results(dir).map_err(|e| CliError::Input(e.to_string()))?;
             return Ok(Loaded {
                 standing,
                 edition: None,
             });
         }
-        let edition = load_edition(self.edition.as_deref())?;
-        let standing = from_edition(&edition, &Framework::gihi_2024());
+        let edition = load_edition()?;
+        let standing = from_edition(&edition, super::edition::setup()?);
         Ok(Loaded {
             standing,
             edition: Some(edition),

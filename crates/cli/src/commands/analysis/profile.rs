@@ -5,13 +5,13 @@ use crate::commands::{csv_string, print, text_table};
 use crate::{error::CliError, Format};
 use gihi_analysis::modes::{development_modes, ModeOptions};
 use gihi_analysis::profile;
-use gihi_registry::{Group, Registry};
+use gihi_registry::Group;
 use serde_json::json;
 
 pub fn run_profile(src: &Source, city: &str, format: Format) -> Result<(), CliError> {
     let loaded = src.load()?;
     let s = &loaded.standing;
-    let registry = Registry::gihi_2024();
+    let registry = &s.registry;
     let c = registry.resolve(city).ok_or_else(|| {
         let sug = registry.suggest(city);
         CliError::Input(format!(

@@ -4,7 +4,6 @@ use super::{check_top, header, node, Source};
 use crate::commands::{csv_string, print, text_table};
 use crate::{error::CliError, Format};
 use gihi_analysis::regions::{rank_quartiles, top_counts, By};
-use gihi_registry::Registry;
 use serde_json::json;
 
 pub fn run_regions(
@@ -20,12 +19,12 @@ pub fn run_regions(
     if let Some(t) = top {
         check_top(t, g.size)?;
     }
-    let registry = Registry::gihi_2024();
-    let q = rank_quartiles(n, &registry);
+    let registry = &s.registry;
+    let q = rank_quartiles(n, registry);
     let counts = top.map(|t| {
         top_counts(
             n,
-            &registry,
+            registry,
             t,
             if by_country {
                 By::Country

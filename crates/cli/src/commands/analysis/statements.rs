@@ -4,21 +4,19 @@ use crate::commands::published::load_edition;
 use crate::commands::{csv_string, print};
 use crate::{error::CliError, Format};
 use gihi_analysis::statements;
-use gihi_registry::Registry;
 
-pub fn run_statements(edition_arg: Option<&str>, format: Format) -> Result<(), CliError> {
-    let edition = load_edition(edition_arg)?;
-    let text = match crate::commands::published::edition_dir(edition_arg)? {
-        None => statements::GIHI_2024_STATEMENTS.to_string(),
-        Some(d) => gihi_input::read_text_limited(
-            &d.join("statements.toml"),
-            gihi_edition::MAX_EDITION_FILE_BYTES,
-        )
-        .map_err(|e| CliError::Input(format!("{}: {e}", d.join("statements.toml").display())))?,
+pub fn run_statements(format: Format) -> Result<(), CliError> {
+    let edition = load_edition()?;
+    let text = if edition.origin.starts_with("builtin:") {
+        statements::GIHI_2024_STATEMENTS.to_string()
+    } else {
+        let path = std::path::Path::new(&edition.origin).join("statements.toml");
+        gihi_input::read_text_limited(&path, gihi_edition::MAX_EDITION_FILE_BYTES)
+            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?
     };
     let list =
         statements::parse(&text).map_err(|e| CliError::Input(format!("statements.toml: {e}")))?;
-    let verdicts = statements::check(&list, &edition, &Registry::gihi_2024());
+    let verdicts = statements::check(&list, &edition, crate::commands::edition::registry()?);
     let holding = verdicts.iter().filter(|v| v.holds).count();
     let out = match format {
         Format::Json => crate::commands::json_text(&verdicts),

@@ -15,7 +15,7 @@ use crate::error::CliError;
 use crate::output::OutputDir;
 use gihi_data::IndicatorTable;
 use gihi_framework::Framework;
-use gihi_registry::{Group, Registry};
+use gihi_registry::Group;
 use gihi_robustness::Vary;
 use gihi_scores::GroupTable;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -45,8 +45,8 @@ impl Loaded {
 /// Reads the table and splits it by registry group (registry order).
 pub fn load(data: &Path, framework: Option<&Path>) -> Result<Loaded, CliError> {
     let fw = load_framework(framework)?;
-    let registry = Registry::gihi_2024();
-    let table = gihi_data::read_indicator_table(data, &fw.framework, &registry)?;
+    let registry = crate::commands::edition::registry()?;
+    let table = gihi_data::read_indicator_table(data, &fw.framework, registry)?;
     let groups = Group::ALL
         .iter()
         .filter_map(|g| {

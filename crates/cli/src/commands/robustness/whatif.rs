@@ -4,14 +4,14 @@ use super::{load, Loaded};
 use crate::commands::{csv_string, print, text_table};
 use crate::error::CliError;
 use crate::Format;
-use gihi_registry::{Group, Registry};
+use gihi_registry::Group;
 use gihi_robustness::whatif::{parse_change, target, whatif};
 use gihi_scores::MissingPolicy;
 use serde_json::json;
 use std::path::Path;
 
 fn city_index(l: &Loaded, city: &str) -> Result<(Group, usize), CliError> {
-    let registry = Registry::gihi_2024();
+    let registry = crate::commands::edition::registry()?;
     let c = registry.resolve(city).ok_or_else(|| {
         CliError::Input(format!(
             "unknown city `{city}`; did you mean {}?",

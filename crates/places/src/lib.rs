@@ -3,7 +3,7 @@
 //!
 //! Source exports are world lists, so a place may lie outside every metro. The rule:
 //! - a place that is a metro id or name, a member administrative city of its country
-//!   (Appendix 5) or an alias (`data/derivation/place-aliases.csv`, extended by the sources'
+//!   (Appendix 5) or an alias (the edition's `place-aliases.csv`, extended by the sources'
 //!   `place_aliases.csv`) resolves to its metro;
 //! - a place whose name is close to a member name of its country ([`similarity`] ≥ [`CLOSE`],
 //!   a likely misspelling) or that is a member of several metros is an error, as is a country
@@ -17,8 +17,9 @@ use std::collections::BTreeMap;
 
 /// Other spellings of the registry's countries (`data/derivation/country-names.toml`).
 pub const COUNTRY_NAMES_TOML: &str = include_str!("../../../data/derivation/country-names.toml");
-/// Places in a metro that Appendix 5 does not list (`data/derivation/place-aliases.csv`).
-pub const PLACE_ALIASES_CSV: &str = include_str!("../../../data/derivation/place-aliases.csv");
+/// Places in a metro that Appendix 5 does not list: the 2024 edition's table
+/// (`data/editions/2024/place-aliases.csv`); another edition brings its own.
+pub const PLACE_ALIASES_CSV: &str = include_str!("../../../data/editions/2024/place-aliases.csv");
 /// The user's own aliases, read from the sources directory when present (same layout).
 pub const USER_ALIASES_FILE: &str = "place_aliases.csv";
 /// [`similarity`] at or above which an unmatched name counts as a misspelling of a member or
@@ -68,8 +69,28 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 }
 
 impl<'a> Places<'a> {
-    /// Indexes the registry's members (English and Chinese names) and the shipped aliases.
+    /// Indexes the registry's members (English and Chinese names) and the 2024 edition's
+    /// aliases ([`PLACE_ALIASES_CSV`]).
     pub fn new(registry: &'a Registry) -> Places<'a> {
+        let mut places = Places::without_aliases(registry);
+        places
+            .add_aliases(PLACE_ALIASES_CSV)
+            .expect("the built-in aliases are valid (tested)");
+        places
+    }
+
+    /// Indexes the registry's members and an edition's alias table (CSV text, the layout
+    /// of [`PLACE_ALIASES_CSV`]); the error gives the line, column and problem.
+    pub fn with_aliases(
+        registry: &'a Registry,
+        aliases_csv: &str,
+    ) -> Result<Places<'a>, (usize, usize, String)> {
+        let mut places = Places::without_aliases(registry);
+        places.add_aliases(aliases_csv)?;
+        Ok(places)
+    }
+
+    fn without_aliases(registry: &'a Registry) -> Places<'a> {
         let mut members: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
         for c in &registry.cities {
             for m in &c.members {
@@ -92,17 +113,13 @@ impl<'a> Places<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let mut places = Places {
+        Places {
             registry,
             members,
             aliases: BTreeMap::new(),
             country_names,
             outside: RefCell::new(BTreeMap::new()),
-        };
-        places
-            .add_aliases(PLACE_ALIASES_CSV)
-            .expect("the built-in aliases are valid (tested)");
-        places
+        }
     }
 
     /// Counts a row of `file` skipped because its place lies outside every metro.
