@@ -129,6 +129,15 @@ fn case(
     }
 }
 
+/// A lists directory for `gihi select` (one SYNTHETIC ranking).
+fn lists(d: &Path) {
+    write(
+        d,
+        "lists/a-synthetic.csv",
+        "# SYNTHETIC ranking\nrank,city,country\n1,Paris,FR\n",
+    );
+}
+
 fn base(d: &Path) {
     write(d, "ok-synthetic.csv", &table());
 }
@@ -1208,6 +1217,85 @@ fn cases() -> Vec<Case> {
             },
             &["derive", "--sources", "src", "--out", "i-synthetic.csv"],
             &["src/speedtest.csv:2:1", "fixed_upload"],
+        ),
+        // ---- editions and the city selection ------------------------------------------
+        case(
+            "select onto one of its lists",
+            lists,
+            &[
+                "select",
+                "--lists",
+                "lists",
+                "--out",
+                "lists/a-synthetic.csv",
+            ],
+            &["lists/a-synthetic.csv", "input"],
+        ),
+        case(
+            "select onto a file it did not write",
+            |d| {
+                lists(d);
+                write(d, "mine-synthetic.csv", "my,own\n1,2\n");
+            },
+            &["select", "--lists", "lists", "--out", "mine-synthetic.csv"],
+            &["mine-synthetic.csv", "replaces only its own"],
+        ),
+        case(
+            "select with a bad rank",
+            |d| {
+                lists(d);
+                write(d, "lists/b.csv", "rank,city,country\n0,Paris,FR\n");
+            },
+            &["select", "--lists", "lists", "--out", "c-synthetic.csv"],
+            &[
+                "lists/b.csv:2:1",
+                "rank: expected a whole number from 1",
+                "found `0`",
+            ],
+        ),
+        case(
+            "select without lists",
+            |d| std::fs::create_dir(d.join("empty")).unwrap(),
+            &["select", "--lists", "empty", "--out", "c-synthetic.csv"],
+            &["empty: no .csv file"],
+        ),
+        case(
+            "edition new into an existing directory",
+            |d| write(d, "e/notes.txt", "mine"),
+            &["edition", "new", "2025", "--out", "e"],
+            &["e: already exists"],
+        ),
+        case(
+            "edition new onto a file",
+            |d| write(d, "e", "mine"),
+            &["edition", "new", "2025", "--out", "e"],
+            &["e: already exists"],
+        ),
+        case(
+            "edition new for an earlier year",
+            |_| {},
+            &["edition", "new", "2023", "--out", "e"],
+            &["expected a year after GIHI 2024"],
+        ),
+        case(
+            "edition check of a directory without edition.toml",
+            |d| write(d, "e/cities.toml", "x"),
+            &["edition", "check", "e"],
+            &["e/edition.toml: cannot read: no such file"],
+        ),
+        case(
+            "compute with a missing edition",
+            base,
+            &[
+                "--edition",
+                "nowhere",
+                "compute",
+                "--data",
+                "ok-synthetic.csv",
+                "--out",
+                "r-synthetic",
+            ],
+            &["nowhere: cannot read: no such directory"],
         ),
     ]
     .into_iter()
