@@ -28,3 +28,16 @@ pub fn samples(text: &str) -> Result<usize, String> {
 pub fn bootstrap(text: &str) -> Result<usize, String> {
     whole(text, "resamples", 0, 10_000).map(|v| v as usize)
 }
+
+/// Largest synthetic corpus (publications): about 30 GB of Parquet.
+pub const MAX_SYNTH_PATENTS: u64 = 100_000_000;
+
+/// Publications of a synthetic corpus: 1 to [`MAX_SYNTH_PATENTS`].
+pub fn synth_patents(text: &str) -> Result<u64, String> {
+    whole(text, "publications", 1, MAX_SYNTH_PATENTS)
+}
+
+/// Unparseable rows asked of a synthetic corpus: 0 to [`MAX_SYNTH_PATENTS`].
+pub fn synth_patents_or_zero(text: &str) -> Result<u64, String> {
+    whole(text, "rows", 0, MAX_SYNTH_PATENTS)
+}

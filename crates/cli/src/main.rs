@@ -46,6 +46,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Record exports (patents) to per-city source tables, on Apache DataFusion.
+    Records {
+        #[command(subcommand)]
+        what: RecordsWhat,
+    },
     /// Make or check an edition directory (registry, framework, dates as data).
     Edition {
         #[command(subcommand)]
@@ -332,6 +337,73 @@ enum SourcesWhat {
         /// Directory to write into; files that exist there are never overwritten.
         dir: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum RecordsWhat {
+    /// Write empty, commented templates of the record files into DIR.
+    Template {
+        /// Directory to write into; files that exist there are never overwritten.
+        dir: PathBuf,
+    },
+    /// Write a SYNTHETIC patent corpus in the record layouts (tests and benchmarks).
+    Synth {
+        /// Publications to generate.
+        #[arg(long, value_parser = counts::synth_patents)]
+        patents: u64,
+        /// Seed (same seed, same corpus).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// File format.
+        #[arg(long, value_enum, default_value_t = RecordFormat::Parquet)]
+        format: RecordFormat,
+        /// IPC rows to make unparseable on purpose (at most one per publication).
+        #[arg(long, default_value_t = 0, value_parser = counts::synth_patents_or_zero)]
+        invalid: u64,
+        /// Output directory; its name must contain "synthetic".
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Patent records to I09, I10, I18 per metro and field, the co-application network and
+    /// the biomedical focus tables.
+    Patents {
+        /// Directory with patents, patent_ipc and patent_parties (.parquet or .csv).
+        #[arg(long)]
+        records: PathBuf,
+        /// Output directory (written whole or not at all).
+        #[arg(long)]
+        out: PathBuf,
+        /// I09 validity date (default: the edition's, 2023-01-01 for 2024).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        valid_on: Option<String>,
+        /// I10 and I18 year (default: the edition's, 2023 for 2024).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Place patents by their applicants' (report) or inventors' addresses.
+        #[arg(long, value_enum, default_value_t = AttributeArg::Applicants)]
+        attribute: AttributeArg,
+        /// Count and skip unparseable IPC symbols instead of refusing the input.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Memory the query engine may hold before spilling to disk, in MiB.
+        #[arg(long, default_value_t = 2048)]
+        memory_mib: usize,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RecordFormat {
+    Parquet,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AttributeArg {
+    Applicants,
+    Inventors,
 }
 
 #[derive(Subcommand)]
@@ -636,6 +708,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sources {
             what: SourcesWhat::Template { dir },
         } => commands::derive::run_template(&dir),
+        Command::Records { what } => run_records(what),
         Command::Edition { what } => match what {
             EditionWhat::New { year, from, out } => commands::edition::run_new(year, &from, &out),
             EditionWhat::Check { dir, format } => commands::edition::run_check(&dir, format),
@@ -651,6 +724,62 @@ fn run(cli: Cli) -> Result<(), CliError> {
             framework,
         } => commands::synth::run(seed, &out, framework.as_deref()),
     }
+}
+
+#[cfg(feature = "records")]
+fn run_records(what: RecordsWhat) -> Result<(), CliError> {
+    use gihi_records::patents::Attribution;
+    use gihi_records::synth::{Format as F, SynthOptions};
+    match what {
+        RecordsWhat::Template { dir } => commands::records::run_template(&dir),
+        RecordsWhat::Synth {
+            patents,
+            seed,
+            format,
+            invalid,
+            out,
+        } => commands::records::run_synth(
+            SynthOptions {
+                patents: usize::try_from(patents).unwrap_or(usize::MAX),
+                seed,
+                format: match format {
+                    RecordFormat::Parquet => F::Parquet,
+                    RecordFormat::Csv => F::Csv,
+                },
+                invalid: usize::try_from(invalid).unwrap_or(usize::MAX),
+            },
+            &out,
+        ),
+        RecordsWhat::Patents {
+            records,
+            out,
+            valid_on,
+            year,
+            attribute,
+            skip_invalid,
+            threads,
+            memory_mib,
+        } => commands::records::run_patents(&commands::records::PatentsArgs {
+            records: &records,
+            out: &out,
+            valid_on: valid_on.as_deref(),
+            year,
+            attribution: match attribute {
+                AttributeArg::Applicants => Attribution::Applicants,
+                AttributeArg::Inventors => Attribution::Inventors,
+            },
+            skip_invalid,
+            threads,
+            memory_mib,
+        }),
+    }
+}
+
+#[cfg(not(feature = "records"))]
+fn run_records(_: RecordsWhat) -> Result<(), CliError> {
+    Err(CliError::Failure(
+        "this gihi was built without the record pipelines: build it with `cargo build --release --features records`".into(),
+    ))
 }
 
 /// Parses the command line; `--rank -1` is read as a (refused) value, not as an option.

@@ -173,6 +173,20 @@ pub fn derive(dir: &Path, edition: &Setup) -> Result<Derived, DeriveError> {
             })?;
     }
     let mut acc = rules::Accumulator::with_cutoffs(edition.cutoffs.clone());
+    acc.set_members(
+        registry
+            .cities
+            .iter()
+            .map(|c| {
+                let labels = c
+                    .members
+                    .iter()
+                    .map(|m| places.member_label(&m.name_en, &m.country, &c.id))
+                    .collect();
+                (c.id.clone(), labels)
+            })
+            .collect(),
+    );
     let matches = dir.join(rules::HPC_MATCHES_FILE);
     if matches.is_file() {
         let table = sources::read(dir, &sources::HPC_MATCHES)?;
@@ -183,6 +197,15 @@ pub fn derive(dir: &Path, edition: &Setup) -> Result<Derived, DeriveError> {
         let table = sources::read(dir, spec)?;
         rows_read.push((spec.file, table.file.clone(), table.rows.len()));
         (spec.rule)(&table, &places, &mut acc)?;
+    }
+    if dir.join(rules::PATENT_NETWORK_FILE).is_file() {
+        let table = sources::read(dir, &sources::PATENT_NETWORK)?;
+        rows_read.push((
+            sources::PATENT_NETWORK.file,
+            table.file.clone(),
+            table.rows.len(),
+        ));
+        rules::patent_network(&table, &places, &mut acc)?;
     }
     let cities: Vec<String> = registry.cities.iter().map(|c| c.id.clone()).collect();
     let indicators: Vec<String> = framework.indicators().map(|i| i.id.clone()).collect();

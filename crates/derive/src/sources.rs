@@ -39,6 +39,21 @@ macro_rules! cols {
     ($($c:expr),* $(,)?) => { &[PLACE[0], PLACE[1], PLACE[2], $($c),*] };
 }
 
+/// The optional I18 table of `gihi records patents` (replaces network.csv's patent degree).
+pub const PATENT_NETWORK: SourceSpec = SourceSpec {
+    file: rules::PATENT_NETWORK_FILE,
+    year: Some(2023),
+    title: "Patent co-application degree per metro from patent records (optional; written by gihi records patents)",
+    layout: "plain (per metro)",
+    columns: &[
+        ("metro", "registry id"),
+        ("patent_degree", "partner metros in the co-application network"),
+    ],
+    required: &["metro", "patent_degree"],
+    feeds: &["I18"],
+    rule: rules::patent_network,
+};
+
 /// The optional table of supercomputers listed on both lists under different names (I06).
 pub const HPC_MATCHES: SourceSpec = SourceSpec {
     file: rules::HPC_MATCHES_FILE,

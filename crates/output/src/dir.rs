@@ -20,6 +20,8 @@ pub struct OutputDir {
     /// Parent directories this output created (removed again if it is not committed).
     parents: Option<CreatedParents>,
     files: Vec<FileEntry>,
+    /// Files opened with [`OutputDir::file`]: hashed when the directory is committed.
+    streamed: Vec<String>,
 }
 
 impl OutputDir {
@@ -65,6 +67,7 @@ impl OutputDir {
             command: command.to_string(),
             temp: Some(temp),
             files: Vec::new(),
+            streamed: Vec::new(),
             parents: Some(parents),
         })
     }
@@ -90,6 +93,21 @@ impl OutputDir {
         Ok(())
     }
 
+    /// Creates one file (`name` may contain `/`) for the caller to write in pieces (outputs
+    /// too large to hold in memory); it is hashed for the manifest when committed.
+    pub fn file(&mut self, name: &str) -> Result<fs::File, OutputError> {
+        let p = self.temp_path().join(name);
+        let shown = self.target.join(name);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).map_err(|e| OutputError::io(&shown, e))?;
+        }
+        let f = fs::File::create(&p).map_err(|e| OutputError::io(&shown, e))?;
+        self.files.retain(|f| f.path != name);
+        self.streamed.retain(|f| f != name);
+        self.streamed.push(name.to_string());
+        Ok(f)
+    }
+
     /// Writes `manifest.json` (the given fields, then `tool`, `command` and `files` where
     /// absent) and moves the finished directory into place, replacing an earlier output.
     pub fn commit(mut self, fields: Value) -> Result<PathBuf, OutputError> {
@@ -99,6 +117,16 @@ impl OutputDir {
         };
         manifest.entry("tool").or_insert("gihi".into());
         manifest.insert("command".into(), self.command.clone().into());
+        for name in std::mem::take(&mut self.streamed) {
+            use sha2::Digest;
+            let p = self.temp_path().join(&name);
+            let shown = self.target.join(&name);
+            let mut f = fs::File::open(&p).map_err(|e| OutputError::io(&shown, e))?;
+            let mut h = sha2::Sha256::new();
+            std::io::copy(&mut f, &mut h).map_err(|e| OutputError::io(&shown, e))?;
+            let sha256 = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            self.files.push(FileEntry { path: name, sha256 });
+        }
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
         manifest.insert("files".into(), files_json(&self.files));
         let text = serde_json::to_string_pretty(&Value::Object(manifest))

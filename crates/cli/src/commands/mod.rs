@@ -8,6 +8,8 @@ pub mod derive;
 pub mod edition;
 pub mod framework;
 pub mod published;
+#[cfg(feature = "records")]
+pub mod records;
 pub mod report;
 pub mod robustness;
 pub mod select;

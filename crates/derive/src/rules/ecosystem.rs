@@ -46,6 +46,42 @@ pub fn network(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), 
     Ok(())
 }
 
+/// The optional I18 table written by `gihi records patents` (`sources/patent_network.csv`).
+pub const PATENT_NETWORK_FILE: &str = "patent_network.csv";
+
+/// I18 from patent records: when `patent_network.csv` is present, its degree replaces
+/// network.csv's `patent_degree` for every metro it lists (the records are the finer source).
+pub fn patent_network(
+    t: &Table,
+    places: &Places,
+    acc: &mut Accumulator,
+) -> Result<(), DeriveError> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (line, row) in &t.rows {
+        let metro = places
+            .metro_id(t.text(row, "metro"))
+            .map_err(|e| t.error(*line, "metro", e))?;
+        let d = t.required_number(*line, row, "patent_degree")?;
+        if let Some(first) = seen.insert(metro.clone(), *line) {
+            return Err(t.error(
+                *line,
+                "metro",
+                format!("{metro} is already listed (line {first})"),
+            ));
+        }
+        acc.singles.insert(
+            (metro.clone(), "I18"),
+            contribution(
+                t,
+                *line,
+                format!("{metro} patent co-application degree {d} (from records)"),
+                d,
+            ),
+        );
+    }
+    Ok(())
+}
+
 /// I19, I20: inward greenfield capex by destination metro, outward by source metro. Either
 /// side may lie outside every metro (fDi Markets is a world list): that side is skipped and
 /// counted; a row with both sides outside is counted once. A side that looks like a misspelled

@@ -116,6 +116,9 @@ pub struct Accumulator {
     /// The edition's source cut-off dates (source → `YYYY-MM-DD`), read by the rules that
     /// apply one.
     cutoffs: BTreeMap<String, String>,
+    /// Each metro's member-city labels (a population given for all of them is the whole
+    /// metro's).
+    members: BTreeMap<String, BTreeSet<String>>,
 }
 
 fn contribution(t: &Table, line: usize, note: impl Into<String>, amount: f64) -> Contribution {
@@ -150,6 +153,11 @@ impl Accumulator {
             cutoffs,
             ..Accumulator::default()
         }
+    }
+
+    /// Records each metro's member-city labels (see [`Places::member_label`]).
+    pub fn set_members(&mut self, members: BTreeMap<String, BTreeSet<String>>) {
+        self.members = members;
     }
 
     /// The cut-off date (`YYYY-MM-DD`) of a source, if the edition sets one.
@@ -281,10 +289,6 @@ pub fn finish(
     let target = fallback["target_year"].as_integer().unwrap_or(2022) as i32;
     let mut out = BTreeMap::new();
     for city in cities {
-        let population: f64 = acc
-            .population
-            .get(city)
-            .map_or(0.0, |v| v.iter().map(|c| c.amount).sum());
         for ind in indicators {
             let ind_s: &'static str = framework_id(ind);
             let key: Key = (city.clone(), ind_s);
@@ -352,8 +356,8 @@ pub fn finish(
                         cell.method = "no entry in the source lists".into();
                     }
                     if PER_MILLION.contains(&ind_s) {
-                        same_members(&acc, &key)?;
-                        per_million(&acc, &key, population, &mut cell);
+                        let (population, used) = population_for(&acc, &key)?;
+                        per_million(&acc, &key, population, used, &mut cell);
                     }
                     if cell.value.is_none() {
                         if let Some((c, flag)) = acc.rates.get(&key) {
@@ -413,14 +417,17 @@ pub fn finish(
     Ok((out, acc.merge_log))
 }
 
-/// Per-million denominators (Appendix 2: indicators 1, 9, 23, 26, 28, 30 per million
-/// inhabitants): the member cities behind a numerator must be those behind the population
-/// it is divided by, and neither may mix a whole-metro total with member rows (counted
-/// twice). Any mismatch is an error naming both sets.
-fn same_members(acc: &Accumulator, key: &Key) -> Result<(), DeriveError> {
+/// The population a per-million figure divides by: that of exactly the places its
+/// numerator covers. A numerator for the whole metro takes a whole-metro population row, or
+/// the rows of all the metro's member cities; a numerator for some member cities takes their
+/// rows (a population given for more members is fine). Anything else is an error: a
+/// per-million figure over different places would be wrong. Returns the population and the
+/// rows used.
+fn population_for(acc: &Accumulator, key: &Key) -> Result<(f64, Vec<Contribution>), DeriveError> {
     use crate::places::WHOLE_METRO;
     let Some(rows) = acc.sums.get(key) else {
-        return Ok(());
+        let all = acc.population.get(&key.0).cloned().unwrap_or_default();
+        return Ok((all.iter().map(|c| c.amount).sum(), all));
     };
     let numerator: BTreeSet<&str> = rows.iter().map(|c| c.place.as_str()).collect();
     let pop_rows = acc.population.get(&key.0).map(Vec::as_slice).unwrap_or(&[]);
@@ -444,19 +451,38 @@ fn same_members(acc: &Accumulator, key: &Key) -> Result<(), DeriveError> {
             }
         }
     }
-    if !population.is_empty() && numerator != population {
-        return Err(DeriveError::Invalid {
-            at: at(&rows[0]),
-            message: format!(
-                "{} {}: the numerator covers {{{}}} but the population covers {{{}}}; a per-million figure needs both over the same member cities",
-                key.0,
-                key.1,
-                list(&numerator),
-                list(&population)
-            ),
-        });
+    let sum = |places: &BTreeSet<&str>| {
+        let used: Vec<Contribution> = pop_rows
+            .iter()
+            .filter(|c| places.contains(c.place.as_str()))
+            .cloned()
+            .collect();
+        (used.iter().map(|c| c.amount).sum(), used)
+    };
+    if population.is_empty() || numerator == population {
+        return Ok(sum(&population));
     }
-    Ok(())
+    let all_members = acc
+        .members
+        .get(&key.0)
+        .is_some_and(|m| !m.is_empty() && m.iter().all(|x| population.contains(x.as_str())));
+    let whole = numerator.len() == 1 && numerator.contains(WHOLE_METRO);
+    if whole && all_members {
+        return Ok(sum(&population));
+    }
+    if !whole && numerator.is_subset(&population) {
+        return Ok(sum(&numerator));
+    }
+    Err(DeriveError::Invalid {
+        at: at(&rows[0]),
+        message: format!(
+            "{} {}: the numerator covers {{{}}} but the population covers {{{}}}; a per-million figure needs the population of the same places (for the whole metro: a whole-metro row, or every member city)",
+            key.0,
+            key.1,
+            list(&numerator),
+            list(&population)
+        ),
+    })
 }
 
 /// Indicators that count entries of lists (a city absent from every list scores 0).
@@ -479,7 +505,13 @@ fn counted_from_lists(ind: &str) -> bool {
     )
 }
 
-fn per_million(acc: &Accumulator, key: &Key, population: f64, cell: &mut Cell) {
+fn per_million(
+    acc: &Accumulator,
+    key: &Key,
+    population: f64,
+    used: Vec<Contribution>,
+    cell: &mut Cell,
+) {
     let Some(v) = cell.value else { return };
     if acc.rates.contains_key(key) && !acc.sums.contains_key(key) {
         return;
@@ -487,9 +519,7 @@ fn per_million(acc: &Accumulator, key: &Key, population: f64, cell: &mut Cell) {
     if population > 0.0 {
         cell.value = Some(v / population * 1e6);
         cell.method = format!("{} / {population} inhabitants x 1e6", cell.method);
-        if let Some(p) = acc.population.get(&key.0) {
-            cell.rows.extend(p.iter().cloned());
-        }
+        cell.rows.extend(used);
     } else {
         cell.value = None;
         cell.method = format!("{}; no population for the metro", cell.method);

@@ -1,0 +1,333 @@
+//! `gihi records template|synth|patents`: record exports to per-city source tables.
+
+use super::{require_synthetic_label, synthetic_csv_comment};
+use crate::error::CliError;
+use crate::output::{write_new_files, OutputDir};
+use gihi_records::layout::{templates_readme, PATENT_LAYOUTS};
+use gihi_records::patents::{Attribution, PatentOptions, PatentResults};
+use gihi_records::synth::{write_corpus, Format, SynthOptions};
+use gihi_records::{Engine, EngineOptions, RecordsError};
+use serde_json::json;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+impl From<RecordsError> for CliError {
+    fn from(e: RecordsError) -> Self {
+        if e.is_input_error() {
+            CliError::Input(e.to_string())
+        } else {
+            CliError::Failure(e.to_string())
+        }
+    }
+}
+
+/// `gihi records template DIR`.
+pub fn run_template(dir: &Path) -> Result<(), CliError> {
+    let mut files: Vec<(String, Vec<u8>)> = PATENT_LAYOUTS
+        .iter()
+        .map(|l| (format!("{}.csv", l.name), l.template().into_bytes()))
+        .collect();
+    files.push(("README.md".into(), templates_readme().into_bytes()));
+    let kept = write_new_files(dir, &files)?;
+    eprintln!(
+        "wrote {} of {} template files to {}",
+        files.len() - kept.len(),
+        files.len(),
+        dir.display()
+    );
+    if !kept.is_empty() {
+        eprintln!(
+            "kept {} existing file(s) unchanged (templates never overwrite): {}",
+            kept.len(),
+            kept.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// `gihi records synth`.
+pub fn run_synth(options: SynthOptions, out: &Path) -> Result<(), CliError> {
+    require_synthetic_label(true, "the corpus is", "--out", out)?;
+    let setup = super::edition::setup()?;
+    let fields = gihi_ipc::Fields::appendix_7();
+    let mut dir = OutputDir::create(out, "records synth", &[])?;
+    let started = Instant::now();
+    let spinner = spinner(format!(
+        "writing a SYNTHETIC corpus of {} patents",
+        options.patents
+    ));
+    let written = {
+        let mut open = |name: &str| {
+            dir.file(name)
+                .map_err(|e| RecordsError::Engine(e.to_string()))
+        };
+        write_corpus(&mut open, &setup.registry, &fields, options)
+    };
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    let (pubs, ipc, parties) = written?;
+    dir.commit(json!({
+        "synthetic": true,
+        "note": "SYNTHETIC patent records: invented, for tests and benchmarks only",
+        "seed": options.seed,
+        "format": match options.format { Format::Parquet => "parquet", Format::Csv => "csv" },
+        "rows": {"patents": pubs, "patent_ipc": ipc, "patent_parties": parties},
+        "invalid_ipc_rows": options.invalid,
+    }))?;
+    eprintln!(
+        "wrote a SYNTHETIC corpus to {}: {pubs} publications, {ipc} IPC rows, {parties} party rows ({:.1} s)",
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn spinner(message: String) -> Option<indicatif::ProgressBar> {
+    std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(message);
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    })
+}
+
+/// Options of `gihi records patents`.
+pub struct PatentsArgs<'a> {
+    pub records: &'a Path,
+    pub out: &'a Path,
+    pub valid_on: Option<&'a str>,
+    pub year: Option<i32>,
+    pub attribution: Attribution,
+    pub skip_invalid: bool,
+    pub threads: Option<usize>,
+    pub memory_mib: usize,
+}
+
+/// `gihi records patents`.
+pub fn run_patents(a: &PatentsArgs) -> Result<(), CliError> {
+    let setup = super::edition::setup()?;
+    let valid_on_text = a.valid_on.unwrap_or(&setup.dates.valid_on).to_string();
+    let valid_on = gihi_records::dates::parse_iso(&valid_on_text).ok_or_else(|| {
+        CliError::Input(format!(
+            "--valid-on: expected a date YYYY-MM-DD, found `{}`",
+            gihi_input::clip(&valid_on_text, 40)
+        ))
+    })?;
+    let year = a.year.unwrap_or(i32::from(setup.dates.pct_year));
+    if !(1900..=2100).contains(&year) {
+        return Err(CliError::Input(format!(
+            "--year: expected a year from 1900 to 2100, found {year}"
+        )));
+    }
+    if !a.records.is_dir() {
+        return Err(CliError::Input(format!(
+            "{}: not a directory of record files (patents, patent_ipc, patent_parties as .parquet or .csv)",
+            a.records.display()
+        )));
+    }
+    let synthetic = gihi_records::says_synthetic(a.records);
+    require_synthetic_label(
+        synthetic,
+        &format!("{}: the records are", a.records.display()),
+        "the output path",
+        a.out,
+    )?;
+    let mut dir = OutputDir::create(a.out, "records patents", &[a.records])?;
+    let fields = Arc::new(gihi_ipc::Fields::appendix_7());
+    let options = EngineOptions {
+        threads: a.threads.unwrap_or(EngineOptions::default().threads).max(1),
+        memory_limit: a.memory_mib.max(64) << 20,
+    };
+    let started = Instant::now();
+    let spinner = spinner(format!(
+        "classifying and counting the patent records of {}",
+        a.records.display()
+    ));
+    let engine = Engine::new(&options, fields, 7)?;
+    let o = PatentOptions {
+        valid_on,
+        year,
+        attribution: a.attribution,
+        skip_invalid: a.skip_invalid,
+    };
+    let result =
+        gihi_records::patents::run(&engine, a.records, &setup.registry, &setup.aliases_text, &o);
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    let r = result?;
+    let seconds = started.elapsed().as_secs_f64();
+    let banner = synthetic_csv_comment(synthetic);
+    let provenance = format!(
+        "# from records: gihi records patents on {}; valid on {valid_on_text}; PCT and network year {year}; fields {}; attributed to {}\n",
+        a.records.display(),
+        r.fields[..r.fields.len() - 1].join(", "),
+        match a.attribution { Attribution::Applicants => "applicants", Attribution::Inventors => "inventors" }
+    );
+    for (name, text) in outputs(&r, &setup.registry, &format!("{banner}{provenance}")) {
+        dir.write(&name, text.as_bytes())?;
+    }
+    let summary = json!({
+        "synthetic": synthetic,
+        "records": a.records.display().to_string(),
+        "edition": setup.year,
+        "valid_on": valid_on_text,
+        "year": year,
+        "attribution": a.attribution,
+        "summary": r.summary,
+        "totals": r.totals.iter().map(|(f, v, p)| json!({"field": f, "valid_families": v, "pct_families": p})).collect::<Vec<_>>(),
+        "engine": {"name": "Apache DataFusion", "threads": options.threads, "memory_limit_bytes": options.memory_limit, "seconds": seconds},
+    });
+    dir.write("summary.json", super::json_text(&summary).as_bytes())?;
+    dir.commit(json!({"synthetic": synthetic}))?;
+    let all = r.fields.len() - 1;
+    let metros_with = r
+        .metros
+        .iter()
+        .filter(|m| m.valid[all] + m.pct[all] > 0)
+        .count();
+    eprintln!(
+        "{}: {} publications read, {} in the four fields; {metros_with} metros with patents; {} co-application edges; wrote {}{} ({seconds:.1} s)",
+        a.records.display(),
+        r.summary.distinct_publications,
+        r.summary.publications_in_fields.last().map_or(0, |x| x.1),
+        r.edges.len(),
+        a.out.display(),
+        super::synthetic_note(synthetic)
+    );
+    Ok(())
+}
+
+/// The CSV files of a run: (path in the output directory, text). `head` opens each.
+fn outputs(
+    r: &PatentResults,
+    registry: &gihi_registry::Registry,
+    head: &str,
+) -> Vec<(String, String)> {
+    let all = r.fields.len() - 1;
+    let mut files = Vec::new();
+    let mut w = csv_text(
+        head,
+        &[
+            "city",
+            "country",
+            "metro",
+            "valid_invention_patents",
+            "pct_applications",
+        ],
+    );
+    for m in &r.metros {
+        let c = registry.get(&m.metro).expect("registry metro");
+        // An empty city with the metro: a whole-metro figure (derive divides it by the
+        // population of the whole metro).
+        w.row(&[
+            "",
+            &c.country,
+            &m.metro,
+            &m.valid[all].to_string(),
+            &m.pct[all].to_string(),
+        ]);
+    }
+    files.push(("sources/patents.csv".into(), w.done()));
+    let mut w = csv_text(head, &["metro", "patent_degree"]);
+    for m in &r.metros {
+        w.row(&[&m.metro, &m.degree[all].to_string()]);
+    }
+    files.push(("sources/patent_network.csv".into(), w.done()));
+    let mut w = csv_text(
+        head,
+        &[
+            "metro",
+            "field",
+            "i09_valid_families",
+            "i10_pct_families",
+            "i18_degree",
+        ],
+    );
+    for m in &r.metros {
+        for (k, f) in r.fields.iter().enumerate() {
+            w.row(&[
+                &m.metro,
+                f,
+                &m.valid[k].to_string(),
+                &m.pct[k].to_string(),
+                &m.degree[k].to_string(),
+            ]);
+        }
+    }
+    files.push(("indicators_by_field.csv".into(), w.done()));
+    let mut w = csv_text(head, &["metro_a", "metro_b", "field", "families"]);
+    for e in &r.edges {
+        for (k, f) in r.fields.iter().enumerate() {
+            if e.families[k] > 0 {
+                w.row(&[&e.a, &e.b, f, &e.families[k].to_string()]);
+            }
+        }
+    }
+    files.push(("network_edges.csv".into(), w.done()));
+    let mut w = csv_text(head, &["field", "valid_families", "pct_families"]);
+    for (f, v, p) in &r.totals {
+        w.row(&[f, &v.to_string(), &p.to_string()]);
+    }
+    files.push(("field_totals.csv".into(), w.done()));
+    let mut w = csv_text(head, &["scope", "year", "valid_families", "pct_families"]);
+    for (s, y, v, p) in &r.focus.by_year {
+        w.row(&[s, &y.to_string(), &v.to_string(), &p.to_string()]);
+    }
+    files.push(("focus/biomedicine_by_year.csv".into(), w.done()));
+    let mut w = csv_text(
+        head,
+        &["metro", "rank", "applicant", "type", "families", "share"],
+    );
+    let mut rank = 0;
+    let mut last = String::new();
+    for (m, name, kind, n, share) in &r.focus.top_applicants {
+        if *m != last {
+            rank = 0;
+            last = m.clone();
+        }
+        rank += 1;
+        w.row(&[
+            m,
+            &rank.to_string(),
+            name,
+            kind,
+            &n.to_string(),
+            &format!("{share:.4}"),
+        ]);
+    }
+    files.push(("focus/biomedicine_top_applicants.csv".into(), w.done()));
+    let mut w = csv_text(head, &["metro", "families", "top20_share", "hhi"]);
+    for (m, n, s, h) in &r.focus.concentration {
+        w.row(&[m, &n.to_string(), &format!("{s:.4}"), &format!("{h:.4}")]);
+    }
+    files.push(("focus/biomedicine_concentration.csv".into(), w.done()));
+    let mut w = csv_text(
+        head,
+        &["metro", "applicant_type", "pct_families_top20", "share"],
+    );
+    for (m, k, n, s) in &r.focus.type_mix {
+        w.row(&[m, k, &n.to_string(), &format!("{s:.4}")]);
+    }
+    files.push(("focus/biomedicine_pct_type_mix.csv".into(), w.done()));
+    files
+}
+
+struct CsvText(csv::Writer<Vec<u8>>);
+
+fn csv_text(head: &str, header: &[&str]) -> CsvText {
+    let mut w = csv::Writer::from_writer(head.as_bytes().to_vec());
+    w.write_record(header).expect("writing to memory");
+    CsvText(w)
+}
+
+impl CsvText {
+    fn row(&mut self, cells: &[&str]) {
+        self.0.write_record(cells).expect("writing to memory");
+    }
+    fn done(self) -> String {
+        String::from_utf8(self.0.into_inner().expect("writing to memory")).expect("UTF-8")
+    }
+}

@@ -1,0 +1,257 @@
+//! `gihi records`: templates, the synthetic corpus, the patent pipeline against the
+//! independent Python reference, bad input, and records → derive → compute → report.
+#![cfg(feature = "records")]
+
+mod common;
+use common::gihi;
+use std::fs;
+use std::path::Path;
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[test]
+fn templates_are_written_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("t");
+    let (code, _, err) = gihi(&["records", "template", s(&dir)]);
+    assert_eq!(code, 0, "{err}");
+    let header = fs::read_to_string(dir.join("patent_parties.csv")).unwrap();
+    assert!(
+        header.ends_with("pub_id,role,name,type,city,country\n"),
+        "{header}"
+    );
+    fs::write(dir.join("patents.csv"), "mine").unwrap();
+    let (code, _, err) = gihi(&["records", "template", s(&dir)]);
+    assert_eq!(code, 0);
+    assert!(err.contains("kept 4 existing file(s)"), "{err}");
+    assert_eq!(fs::read_to_string(dir.join("patents.csv")).unwrap(), "mine");
+}
+
+#[test]
+fn the_pipeline_agrees_with_the_python_reference() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus-synthetic");
+    let (code, _, err) = gihi(&[
+        "records",
+        "synth",
+        "--patents",
+        "6000",
+        "--seed",
+        "11",
+        "--format",
+        "csv",
+        "--invalid",
+        "4",
+        "--out",
+        s(&corpus),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let out = tmp.path().join("out-synthetic");
+    // Four unparseable symbols: refused (exit 2, nothing written) unless skipped.
+    let (code, _, err) = gihi(&[
+        "records",
+        "patents",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("patent_ipc.csv: row ") && err.contains("4 such row(s) in all"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let (code, _, err) = gihi(&[
+        "records",
+        "patents",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&out),
+        "--skip-invalid",
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("(SYNTHETIC)"), "{err}");
+    let summary = fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("\"invalid_ipc_rows\": 4"), "{summary}");
+    for f in [
+        "sources/patents.csv",
+        "indicators_by_field.csv",
+        "network_edges.csv",
+        "focus/biomedicine_by_year.csv",
+    ] {
+        assert!(
+            fs::read_to_string(out.join(f))
+                .unwrap()
+                .starts_with("# SYNTHETIC"),
+            "{f}"
+        );
+    }
+    let py = std::process::Command::new("python3")
+        .arg(root().join("reference/records_patents.py"))
+        .arg(&corpus)
+        .arg("--check")
+        .arg(&out)
+        .output()
+        .expect("python3 runs the reference");
+    let text = String::from_utf8_lossy(&py.stdout);
+    assert!(
+        py.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    assert!(
+        text.contains("records reference: 600 cells agree"),
+        "{text}"
+    );
+
+    // Same input, one thread: the same tables.
+    let one = tmp.path().join("one-synthetic");
+    let (code, _, _) = gihi(&[
+        "records",
+        "patents",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&one),
+        "--skip-invalid",
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(code, 0);
+    for f in [
+        "sources/patents.csv",
+        "sources/patent_network.csv",
+        "indicators_by_field.csv",
+        "network_edges.csv",
+        "field_totals.csv",
+        "focus/biomedicine_top_applicants.csv",
+    ] {
+        assert_eq!(
+            fs::read(out.join(f)).unwrap(),
+            fs::read(one.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // The output may not be the records' own directory, nor lose the SYNTHETIC label.
+    let (code, _, err) = gihi(&[
+        "records",
+        "patents",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&corpus),
+        "--skip-invalid",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("input"), "{err}");
+    let (code, _, err) = gihi(&[
+        "records",
+        "patents",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&tmp.path().join("plain")),
+        "--skip-invalid",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("SYNTHETIC"), "{err}");
+    let (code, _, err) = gihi(&[
+        "records",
+        "synth",
+        "--patents",
+        "10",
+        "--out",
+        s(&tmp.path().join("corpus")),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("must say so"), "{err}");
+}
+
+#[test]
+fn records_feed_derive_compute_and_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus-synthetic");
+    let out = tmp.path().join("records-synthetic");
+    assert_eq!(
+        gihi(&[
+            "records",
+            "synth",
+            "--patents",
+            "5000",
+            "--seed",
+            "3",
+            "--out",
+            s(&corpus)
+        ])
+        .0,
+        0
+    );
+    let (code, _, err) = gihi(&[
+        "records",
+        "patents",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The example sources, with I09/I10 and I18 from the records, and a population for every
+    // member city (records count whole metros, so I09 per million needs all members).
+    let src = tmp.path().join("sources-synthetic");
+    fs::create_dir(&src).unwrap();
+    for e in fs::read_dir(root().join("data/examples/sources-synthetic")).unwrap() {
+        let e = e.unwrap();
+        fs::copy(e.path(), src.join(e.file_name())).unwrap();
+    }
+    for f in ["patents.csv", "patent_network.csv"] {
+        fs::copy(out.join("sources").join(f), src.join(f)).unwrap();
+    }
+    let registry = gihi_registry::Registry::gihi_2024();
+    let mut pop = String::from("# SYNTHETIC populations of every member city, for a test\ncity,country,metro,population,year\n");
+    for c in &registry.cities {
+        for m in &c.members {
+            pop.push_str(&format!(
+                "\"{}\",{},{},400000,2023\n",
+                m.name_en, m.country, c.id
+            ));
+        }
+    }
+    fs::write(src.join("population.csv"), pop).unwrap();
+    let table = tmp.path().join("indicators-synthetic.csv");
+    let (code, _, err) = gihi(&["derive", "--sources", s(&src), "--out", s(&table)]);
+    assert_eq!(code, 0, "{err}");
+    let prov = fs::read_to_string(tmp.path().join("indicators-synthetic.provenance.csv")).unwrap();
+    assert!(
+        prov.contains("/patent_network.csv,1,2023,,as given"),
+        "I18 comes from the records"
+    );
+    let run = tmp.path().join("run-synthetic");
+    assert_eq!(
+        gihi(&["compute", "--data", s(&table), "--out", s(&run)]).0,
+        0
+    );
+    let report = tmp.path().join("report-synthetic");
+    let (code, _, err) = gihi(&[
+        "report",
+        "--results",
+        s(&run),
+        "--out",
+        s(&report),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(fs::read_to_string(report.join("index.html"))
+        .unwrap()
+        .contains("SYNTHETIC"));
+}

@@ -1,0 +1,281 @@
+//! The DataFusion session a pipeline runs in: bounded memory (a pool that spills to disk),
+//! a chosen number of threads, gihi's UDFs, and the record files registered as tables after
+//! their columns are checked against the layouts.
+
+use crate::layout::{Kind, Layout};
+use crate::udf::udfs;
+use crate::RecordsError;
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
+use gihi_ipc::Fields;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How the engine runs.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// Worker threads and partitions (at least 1).
+    pub threads: usize,
+    /// Memory the queries may hold before spilling to disk, in bytes.
+    pub memory_limit: usize,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            memory_limit: 2 << 30,
+        }
+    }
+}
+
+/// A registered record file.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub layout: Layout,
+    pub path: PathBuf,
+    /// The file's type of each layout column, in layout order.
+    pub types: Vec<DataType>,
+}
+
+/// A DataFusion session with gihi's UDFs, and a runtime to drive it.
+pub struct Engine {
+    pub ctx: SessionContext,
+    /// One partition, so that a scan returns rows in file order (to locate bad rows).
+    ordered: SessionContext,
+    runtime: tokio::runtime::Runtime,
+    pub fields: Arc<Fields>,
+}
+
+impl Engine {
+    /// A session classifying against `fields` (`table_key` identifies the table).
+    pub fn new(
+        o: &EngineOptions,
+        fields: Arc<Fields>,
+        table_key: u64,
+    ) -> Result<Engine, RecordsError> {
+        let threads = o.threads.max(1);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+            .map_err(|e| RecordsError::Engine(format!("cannot start the runtime: {e}")))?;
+        let make = |partitions: usize| -> Result<SessionContext, RecordsError> {
+            let env = RuntimeEnvBuilder::new()
+                .with_memory_limit(o.memory_limit, 1.0)
+                .build_arc()?;
+            let config = SessionConfig::new()
+                .with_target_partitions(partitions)
+                .with_information_schema(false);
+            let ctx = SessionContext::new_with_config_rt(config, env);
+            for f in udfs(fields.clone(), table_key) {
+                ctx.register_udf(f);
+            }
+            Ok(ctx)
+        };
+        Ok(Engine {
+            ctx: make(threads)?,
+            ordered: make(1)?,
+            runtime,
+            fields,
+        })
+    }
+
+    /// Runs a query to completion.
+    pub fn sql(&self, q: &str) -> Result<Vec<RecordBatch>, RecordsError> {
+        self.runtime.block_on(async {
+            let df = self.ctx.sql(q).await?;
+            Ok(df.collect().await?)
+        })
+    }
+
+    /// Runs a statement (CREATE VIEW ...) on both sessions.
+    pub fn execute(&self, q: &str) -> Result<(), RecordsError> {
+        self.runtime.block_on(async {
+            self.ctx.sql(q).await?.collect().await?;
+            self.ordered.sql(q).await?.collect().await?;
+            Ok(())
+        })
+    }
+
+    /// The 1-based row of the first record of `table` for which the boolean expression
+    /// `condition` holds, with the text of `value` there (rows in file order).
+    pub fn locate(
+        &self,
+        table: &str,
+        condition: &str,
+        value: &str,
+    ) -> Result<Option<(usize, String)>, RecordsError> {
+        use datafusion::arrow::array::{Array, AsArray};
+        use futures::StreamExt;
+        self.runtime.block_on(async {
+            let q = format!(
+                "SELECT COALESCE({condition}, false) AS hit, CAST({value} AS VARCHAR) AS v FROM {table}"
+            );
+            let mut stream = self.ordered.sql(&q).await?.execute_stream().await?;
+            let mut row = 0usize;
+            while let Some(batch) = stream.next().await {
+                let batch = batch?;
+                let hit = batch.column(0).as_boolean();
+                let v = datafusion::arrow::compute::cast(batch.column(1), &DataType::Utf8)?;
+                let v = v.as_string::<i32>();
+                for i in 0..batch.num_rows() {
+                    if hit.value(i) {
+                        let text = if v.is_null(i) { String::new() } else { v.value(i).to_string() };
+                        return Ok(Some((row + i + 1, text)));
+                    }
+                }
+                row += batch.num_rows();
+            }
+            Ok(None)
+        })
+    }
+
+    /// Registers an in-memory table (a small mapping built in Rust) on both sessions.
+    pub fn register_batch(&self, name: &str, batch: RecordBatch) -> Result<(), RecordsError> {
+        for ctx in [&self.ctx, &self.ordered] {
+            let t = datafusion::datasource::MemTable::try_new(
+                batch.schema(),
+                vec![vec![batch.clone()]],
+            )?;
+            ctx.register_table(name, Arc::new(t))?;
+        }
+        Ok(())
+    }
+
+    /// Registers `<dir>/<name>.parquet` or `<dir>/<name>.csv` as table `name`, after
+    /// checking that it has the layout's columns with usable types.
+    pub fn register(&self, dir: &Path, layout: Layout) -> Result<Registered, RecordsError> {
+        let parquet = dir.join(format!("{}.parquet", layout.name));
+        let csv = dir.join(format!("{}.csv", layout.name));
+        let (path, is_csv) = match (parquet.is_file(), csv.is_file()) {
+            (true, true) => {
+                return Err(RecordsError::Input(format!(
+                    "{}: both {}.parquet and {}.csv are present; keep one",
+                    dir.display(),
+                    layout.name,
+                    layout.name
+                )))
+            }
+            (true, false) => (parquet, false),
+            (false, true) => (csv, true),
+            (false, false) => {
+                return Err(RecordsError::Input(format!(
+                    "{}: missing {}.parquet or {}.csv ({}); `gihi records template DIR` writes its layout",
+                    dir.display(),
+                    layout.name,
+                    layout.name,
+                    layout.doc
+                )))
+            }
+        };
+        let display = path.display().to_string();
+        let schema = if is_csv {
+            let header = csv_header(&path)?;
+            let schema = Schema::new(
+                header
+                    .iter()
+                    .map(|h| Field::new(h, DataType::Utf8, true))
+                    .collect::<Vec<_>>(),
+            );
+            self.runtime.block_on(async {
+                for ctx in [&self.ctx, &self.ordered] {
+                    let opts = CsvReadOptions::new()
+                        .has_header(true)
+                        .comment(b'#')
+                        .schema(&schema)
+                        .file_extension(".csv");
+                    ctx.register_csv(layout.name, &display, opts).await?;
+                }
+                Ok::<_, RecordsError>(())
+            })?;
+            schema
+        } else {
+            self.runtime.block_on(async {
+                for ctx in [&self.ctx, &self.ordered] {
+                    ctx.register_parquet(layout.name, &display, ParquetReadOptions::default())
+                        .await
+                        .map_err(|e| {
+                            RecordsError::Input(format!(
+                                "{display}: not a readable Parquet file: {e}"
+                            ))
+                        })?;
+                }
+                Ok::<_, RecordsError>(())
+            })?;
+            let t = self
+                .runtime
+                .block_on(self.ctx.table_provider(layout.name))?;
+            t.schema().as_ref().clone()
+        };
+        let mut types = Vec::new();
+        for c in layout.columns {
+            let Ok(f) = schema.field_with_name(c.name) else {
+                let have: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+                return Err(RecordsError::Input(format!(
+                    "{display}: missing column `{}`; expected the columns {} (found {})",
+                    c.name,
+                    layout
+                        .columns
+                        .iter()
+                        .map(|c| c.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    have.join(", ")
+                )));
+            };
+            let t = f.data_type().clone();
+            let text = matches!(t, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8);
+            let ok = match c.kind {
+                Kind::Text | Kind::Choice(_) => text,
+                Kind::Bool => text || t == DataType::Boolean,
+                Kind::Date => text || t == DataType::Date32,
+            };
+            if !ok {
+                return Err(RecordsError::Input(format!(
+                    "{display}: column `{}` has type {t}; expected {}",
+                    c.name,
+                    match c.kind {
+                        Kind::Text | Kind::Choice(_) => "text",
+                        Kind::Bool => "boolean (or text true/false)",
+                        Kind::Date => "date32 (or text YYYY-MM-DD)",
+                    }
+                )));
+            }
+            types.push(t);
+        }
+        Ok(Registered {
+            layout,
+            path,
+            types,
+        })
+    }
+}
+
+/// The header of a CSV file (first line that is not a `#` comment).
+fn csv_header(path: &Path) -> Result<Vec<String>, RecordsError> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(path).map_err(|e| RecordsError::io(path, e))?;
+    for line in std::io::BufReader::new(f).lines() {
+        let line = line.map_err(|e| RecordsError::io(path, e))?;
+        if line.starts_with('#') {
+            continue;
+        }
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        return match r.records().next() {
+            Some(Ok(rec)) => Ok(rec.iter().map(|h| h.trim().to_string()).collect()),
+            _ => Err(RecordsError::Input(format!(
+                "{}: expected a header line with column names",
+                path.display()
+            ))),
+        };
+    }
+    Err(RecordsError::Input(format!(
+        "{}: empty file; expected a header line with column names",
+        path.display()
+    )))
+}

@@ -1,0 +1,288 @@
+//! The biomedical focus tables of the report's section 4 ("全球生物医药领域的专利情况").
+//!
+//! Conventions:
+//! - biomedical families: families with a publication in the `biomedicine` field;
+//! - by year: families counted in the year of their earliest publication, 2000 to the
+//!   run's year; `valid` = valid on the validity date (as I09), `pct` = with a PCT
+//!   publication in the field (any year); scopes: the world, the ten countries with the most
+//!   families (applicant countries), every metro;
+//! - applicants of a metro: the attributed parties located in it; the focus families of a
+//!   metro are its biomedical families counted by I09 or I10; an applicant's share is its
+//!   families over the metro's; the top-20 share and the HHI use applicant–family
+//!   incidences (a family with two applicants counts for both; shares of incidences sum to 1);
+//! - type mix (report: "Boston's top-20 companies, institutes and universities hold 24.44 %,
+//!   20.83 % and 17.81 % of its PCT patents"): per metro and applicant type, the share of
+//!   the metro's biomedical PCT families of the run's year held by the top 20 applicants of
+//!   that type.
+
+use crate::engine::Engine;
+use crate::patents::{Focus, PatentOptions};
+use crate::RecordsError;
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema};
+use gihi_ipc::Fields;
+use gihi_places::Places;
+use gihi_registry::Registry;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// Applicants listed per metro, and counted in the top-N shares.
+pub const TOP_APPLICANTS: usize = 20;
+/// Countries with a year series.
+pub const TOP_COUNTRIES: usize = 10;
+/// First year of the series.
+pub const FIRST_YEAR: i32 = 2000;
+
+fn col_i64(b: &[RecordBatch], k: usize) -> Vec<i64> {
+    b.iter()
+        .flat_map(|b| {
+            let a = datafusion::arrow::compute::cast(b.column(k), &DataType::Int64)
+                .expect("integer column");
+            a.as_primitive::<Int64Type>()
+                .iter()
+                .map(|v| v.unwrap_or(0))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn col_str(b: &[RecordBatch], k: usize) -> Vec<String> {
+    b.iter()
+        .flat_map(|b| {
+            let a = datafusion::arrow::compute::cast(b.column(k), &DataType::Utf8)
+                .expect("text column");
+            let s = a.as_string::<i32>();
+            (0..s.len())
+                .map(|i| {
+                    if s.is_null(i) {
+                        String::new()
+                    } else {
+                        s.value(i).to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Computes the focus tables (views `infield`, `valid_pubs`, `pct_pubs`, `app`,
+/// `patents_d` and table `place_metro` exist).
+pub fn focus(
+    engine: &Engine,
+    fields: &Fields,
+    registry: &Registry,
+    o: &PatentOptions,
+    places: &Places,
+    role: &str,
+) -> Result<Focus, RecordsError> {
+    let Some(bio) = fields.field("biomedicine") else {
+        return Ok(Focus::default());
+    };
+    let b = 1i64 << bio;
+    // Applicant countries, normalised (registry countries to ISO codes, others upper-cased).
+    let raw =
+        engine.sql("SELECT DISTINCT country FROM patent_parties WHERE country IS NOT NULL")?;
+    let raw = col_str(&raw, 0);
+    let iso: Vec<String> = raw
+        .iter()
+        .map(|c| places.country(c).unwrap_or_else(|| c.trim().to_uppercase()))
+        .collect();
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("country", DataType::Utf8, false),
+        Field::new("iso", DataType::Utf8, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(datafusion::arrow::array::StringArray::from(raw)),
+            Arc::new(datafusion::arrow::array::StringArray::from(iso)),
+        ],
+    )
+    .expect("two string columns");
+    engine.register_batch("country_map", batch)?;
+
+    engine.execute(&format!(
+        "CREATE VIEW bio_fam AS SELECT p.family_id, min(p.pub_days) AS first_days FROM patents_d p \
+         JOIN (SELECT DISTINCT family_id FROM infield WHERE (fields & {b}) <> 0) f ON f.family_id = p.family_id GROUP BY p.family_id"
+    ))?;
+    engine.execute(&format!(
+        "CREATE VIEW bio_flags AS SELECT f.family_id, \
+           CAST(date_part('year', arrow_cast(f.first_days, 'Date32')) AS BIGINT) AS year, \
+           CASE WHEN v.family_id IS NULL THEN 0 ELSE 1 END AS is_valid, \
+           CASE WHEN p.family_id IS NULL THEN 0 ELSE 1 END AS is_pct \
+         FROM bio_fam f \
+         LEFT JOIN (SELECT DISTINCT family_id FROM valid_pubs WHERE (fields & {b}) <> 0) v ON v.family_id = f.family_id \
+         LEFT JOIN (SELECT DISTINCT family_id FROM infield WHERE pct AND (fields & {b}) <> 0) p ON p.family_id = f.family_id"
+    ))?;
+    let range = format!("year BETWEEN {FIRST_YEAR} AND {}", o.year);
+    let mut by_year = Vec::new();
+    let series = |q: String, out: &mut Vec<(String, i32, u64, u64)>| -> Result<(), RecordsError> {
+        let r = engine.sql(&q)?;
+        let (scope, year, v, p) = (
+            col_str(&r, 0),
+            col_i64(&r, 1),
+            col_i64(&r, 2),
+            col_i64(&r, 3),
+        );
+        for i in 0..scope.len() {
+            out.push((scope[i].clone(), year[i] as i32, v[i] as u64, p[i] as u64));
+        }
+        Ok(())
+    };
+    series(
+        format!("SELECT 'world', year, sum(is_valid), sum(is_pct) FROM bio_flags WHERE {range} GROUP BY year ORDER BY year"),
+        &mut by_year,
+    )?;
+    engine.execute(&format!(
+        "CREATE VIEW bio_country AS SELECT DISTINCT p.family_id, c.iso FROM patents_d p \
+         JOIN patent_parties pp ON p.pub_id = pp.pub_id AND pp.role = '{role}' \
+         JOIN country_map c ON pp.country = c.country \
+         JOIN bio_fam f ON f.family_id = p.family_id"
+    ))?;
+    let top = engine.sql(&format!(
+        "SELECT c.iso, count(*) AS n FROM bio_country c JOIN bio_flags f ON f.family_id = c.family_id \
+         WHERE (f.is_valid + f.is_pct) > 0 GROUP BY c.iso ORDER BY n DESC, c.iso LIMIT {TOP_COUNTRIES}"
+    ))?;
+    let countries = col_str(&top, 0);
+    if !countries.is_empty() {
+        let list = countries
+            .iter()
+            .map(|c| format!("'{}'", c.replace('\'', "''")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        series(
+            format!(
+                "SELECT c.iso, f.year, sum(f.is_valid), sum(f.is_pct) FROM bio_country c JOIN bio_flags f ON f.family_id = c.family_id \
+                 WHERE c.iso IN ({list}) AND f.{range} GROUP BY c.iso, f.year ORDER BY c.iso, f.year"
+            ),
+            &mut by_year,
+        )?;
+    }
+    engine.execute(
+        "CREATE VIEW bio_metro AS SELECT DISTINCT p.family_id, a.metro FROM patents_d p JOIN app a ON p.pub_id = a.pub_id JOIN bio_fam f ON f.family_id = p.family_id",
+    )?;
+    series(
+        format!(
+            "SELECT m.metro, f.year, sum(f.is_valid), sum(f.is_pct) FROM bio_metro m JOIN bio_flags f ON f.family_id = m.family_id \
+             WHERE f.{range} GROUP BY m.metro, f.year ORDER BY m.metro, f.year"
+        ),
+        &mut by_year,
+    )?;
+
+    // Applicants of each metro over its focus families (I09 or I10 biomedical families).
+    engine.execute(&format!(
+        "CREATE VIEW focus_fam AS SELECT DISTINCT family_id FROM valid_pubs WHERE (fields & {b}) <> 0 \
+         UNION SELECT DISTINCT family_id FROM pct_pubs WHERE (fields & {b}) <> 0"
+    ))?;
+    let metro_applicant = |families: &str| {
+        format!(
+            "SELECT DISTINCT m.metro, pp.name, pp.type, p.family_id FROM patent_parties pp \
+             JOIN place_metro m ON pp.city = m.city AND pp.country = m.country \
+             JOIN patents_d p ON p.pub_id = pp.pub_id \
+             JOIN {families} f ON f.family_id = p.family_id WHERE pp.role = '{role}'"
+        )
+    };
+    let r = engine.sql(&format!(
+        "SELECT metro, name, type, count(*) AS n FROM ({}) GROUP BY metro, name, type",
+        metro_applicant("focus_fam")
+    ))?;
+    let (metro, name, kind, n) = (
+        col_str(&r, 0),
+        col_str(&r, 1),
+        col_str(&r, 2),
+        col_i64(&r, 3),
+    );
+    let r = engine.sql(
+        "SELECT m.metro, count(DISTINCT m.family_id) FROM bio_metro m JOIN focus_fam f ON f.family_id = m.family_id GROUP BY m.metro",
+    )?;
+    let metro_families: BTreeMap<String, u64> = col_str(&r, 0)
+        .into_iter()
+        .zip(col_i64(&r, 1))
+        .map(|(m, n)| (m, n as u64))
+        .collect();
+    let mut per_metro: BTreeMap<&str, Vec<(&str, &str, u64)>> = BTreeMap::new();
+    for i in 0..metro.len() {
+        per_metro
+            .entry(&metro[i])
+            .or_default()
+            .push((&name[i], &kind[i], n[i] as u64));
+    }
+    let mut top_applicants = Vec::new();
+    let mut concentration = Vec::new();
+    for c in &registry.cities {
+        let Some(list) = per_metro.get_mut(c.id.as_str()) else {
+            continue;
+        };
+        list.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)).then(a.1.cmp(b.1)));
+        let families = metro_families.get(&c.id).copied().unwrap_or(0).max(1);
+        let incidences: u64 = list.iter().map(|x| x.2).sum();
+        for (nm, k, n) in list.iter().take(TOP_APPLICANTS) {
+            top_applicants.push((
+                c.id.clone(),
+                nm.to_string(),
+                k.to_string(),
+                *n,
+                *n as f64 / families as f64,
+            ));
+        }
+        let top: u64 = list.iter().take(TOP_APPLICANTS).map(|x| x.2).sum();
+        let hhi: f64 = list
+            .iter()
+            .map(|x| (x.2 as f64 / incidences as f64).powi(2))
+            .sum();
+        concentration.push((c.id.clone(), families, top as f64 / incidences as f64, hhi));
+    }
+
+    // Type mix of each metro's biomedical PCT families of the year.
+    engine.execute(&format!(
+        "CREATE VIEW bio_pct_year AS SELECT DISTINCT family_id FROM pct_pubs WHERE (fields & {b}) <> 0"
+    ))?;
+    let r = engine.sql(&metro_applicant("bio_pct_year"))?;
+    let (metro, name, kind, fam) = (
+        col_str(&r, 0),
+        col_str(&r, 1),
+        col_str(&r, 2),
+        col_str(&r, 3),
+    );
+    // metro → type → name → families; metro → families
+    let mut held: BTreeMap<&str, BTreeMap<&str, BTreeMap<&str, BTreeSet<&str>>>> = BTreeMap::new();
+    let mut all: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for i in 0..metro.len() {
+        held.entry(&metro[i])
+            .or_default()
+            .entry(&kind[i])
+            .or_default()
+            .entry(&name[i])
+            .or_default()
+            .insert(&fam[i]);
+        all.entry(&metro[i]).or_default().insert(&fam[i]);
+    }
+    let mut type_mix = Vec::new();
+    for c in &registry.cities {
+        let Some(types) = held.get(c.id.as_str()) else {
+            continue;
+        };
+        let total = all.get(c.id.as_str()).map_or(0, |s| s.len()) as u64;
+        for (k, names) in types {
+            let mut ranked: Vec<(&&str, &BTreeSet<&str>)> = names.iter().collect();
+            ranked.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+            let union: BTreeSet<&str> = ranked
+                .iter()
+                .take(TOP_APPLICANTS)
+                .flat_map(|(_, f)| f.iter().copied())
+                .collect();
+            type_mix.push((
+                c.id.clone(),
+                k.to_string(),
+                union.len() as u64,
+                union.len() as f64 / total.max(1) as f64,
+            ));
+        }
+    }
+    Ok(Focus {
+        by_year,
+        top_applicants,
+        concentration,
+        type_mix,
+    })
+}

@@ -1,0 +1,105 @@
+//! Record exports (millions of patent records) to the per-city source tables that
+//! `gihi derive` reads, on Apache DataFusion.
+//!
+//! The pipelines are DataFusion SQL plans over the record files (Parquet or CSV, streamed)
+//! with gihi's kernels registered as scalar UDFs ([`udf`]), so that the same plans can run
+//! distributed on executors that register the same functions. Memory is bounded by a
+//! DataFusion memory pool that spills to disk.
+//!
+//! Layouts: [`layout`]. Synthetic corpus: [`synth`]. Patents → I09, I10, I18 and the
+//! biomedical focus tables: [`patents`].
+
+pub mod dates;
+mod engine;
+pub mod focus;
+pub mod layout;
+pub mod patents;
+pub mod synth;
+pub mod udf;
+
+pub use engine::{Engine, EngineOptions};
+
+use std::path::Path;
+
+/// Why a record pipeline failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordsError {
+    /// Bad input: a file, its row and column, what was expected and what was found.
+    #[error("{0}")]
+    Input(String),
+    /// Reading or writing failed (exit status 1).
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The engine failed (out of memory, a bug): exit status 1.
+    #[error("query engine: {0}")]
+    Engine(String),
+}
+
+impl RecordsError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> RecordsError {
+        RecordsError::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    /// Whether the user's input is at fault (exit status 2) rather than the machine.
+    pub fn is_input_error(&self) -> bool {
+        matches!(self, RecordsError::Input(_))
+    }
+}
+
+impl From<datafusion::arrow::error::ArrowError> for RecordsError {
+    fn from(e: datafusion::arrow::error::ArrowError) -> Self {
+        RecordsError::Engine(e.to_string())
+    }
+}
+
+impl From<datafusion::error::DataFusionError> for RecordsError {
+    fn from(e: datafusion::error::DataFusionError) -> Self {
+        RecordsError::Engine(e.to_string())
+    }
+}
+
+/// Whether record files say they are SYNTHETIC: the directory's name, a CSV file's leading
+/// `#` comments, or a Parquet file's `gihi.synthetic` metadata.
+pub fn says_synthetic(dir: &Path) -> bool {
+    if dir.to_string_lossy().to_lowercase().contains("synthetic") {
+        return true;
+    }
+    layout::PATENT_LAYOUTS.iter().any(|l| {
+        let csv = dir.join(format!("{}.csv", l.name));
+        let parquet = dir.join(format!("{}.parquet", l.name));
+        leading_comments_say_synthetic(&csv) || parquet_says_synthetic(&parquet)
+    })
+}
+
+fn leading_comments_say_synthetic(path: &Path) -> bool {
+    use std::io::BufRead;
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    std::io::BufReader::new(f)
+        .lines()
+        .map_while(Result::ok)
+        .take_while(|l| l.starts_with('#'))
+        .any(|l| l.to_lowercase().contains("synthetic"))
+}
+
+fn parquet_says_synthetic(path: &Path) -> bool {
+    use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(r) = SerializedFileReader::new(f) else {
+        return false;
+    };
+    r.metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .is_some_and(|kv| kv.iter().any(|k| k.key == "gihi.synthetic"))
+}

@@ -1,0 +1,635 @@
+//! Patent records → I09, I10, I18 per metro and field, the co-application network, the
+//! fields' global totals and the biomedical focus tables (report Appendix 2, indicators 9,
+//! 10 and 18; Appendix 7; section 4).
+//!
+//! Conventions (each is a reading of the report, stated once here and in the README):
+//! - a publication is in a field when one of its IPC symbols qualifies under a row of the
+//!   field that applies to it (rows with keywords need one in the title or abstract);
+//! - a publication belongs to every metro where one of its applicants (or inventors, with
+//!   [`Attribution::Inventors`]) is located; a family counts once per metro and field;
+//! - **I09**: families with an `invention` publication granted on or before the validity
+//!   date D and neither expired (`expiry_date ≤ D`) nor lapsed (`lapse_date ≤ D`) on D;
+//! - **I10**: families with a `pct` publication published in the year Y;
+//! - **I18**: over the families with an invention granted in Y and still valid at the end of
+//!   Y, or with a `pct` publication in Y, the metros of the family are the union over all
+//!   its publications; D_ij = 1 when a family has applicants in metros i ≠ j, and
+//!   C_i = Σ_j D_ij (a count of partner metros). The weighted edge list counts families per
+//!   metro pair.
+//! - Global totals count every family of the field, wherever its applicants are.
+
+use crate::dates::days_from_civil;
+use crate::engine::{Engine, Registered};
+use crate::layout::{PARTY_TYPES, PATENTS, PATENT_IPC, PATENT_PARTIES, PATENT_TYPES, ROLES};
+use crate::udf::NOT_A_DATE;
+use crate::RecordsError;
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema};
+use gihi_places::{Places, Resolved};
+use gihi_registry::Registry;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Whose address places a patent in a metro.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Attribution {
+    Applicants,
+    Inventors,
+}
+
+/// The dates and choices of a run.
+#[derive(Debug, Clone)]
+pub struct PatentOptions {
+    /// I09 validity date, days since 1970-01-01.
+    pub valid_on: i32,
+    /// I10 and I18 year.
+    pub year: i32,
+    pub attribution: Attribution,
+    /// Count and skip unparseable IPC symbols instead of refusing the input.
+    pub skip_invalid: bool,
+}
+
+/// Counts of one metro: per field, then the four fields together (last).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetroCounts {
+    pub metro: String,
+    pub valid: Vec<u64>,
+    pub pct: Vec<u64>,
+    pub degree: Vec<u64>,
+}
+
+/// Families co-applied by two metros, per field then all together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Edge {
+    pub a: String,
+    pub b: String,
+    pub families: Vec<u64>,
+}
+
+/// What was read and matched (`summary.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub rows: BTreeMap<String, u64>,
+    pub distinct_publications: u64,
+    pub duplicate_rows_ignored: u64,
+    pub invalid_ipc_rows: u64,
+    pub invalid_ipc_examples: Vec<String>,
+    pub publications_in_fields: Vec<(String, u64)>,
+    /// Party rows of the attributed role: matched to a metro, per country as exported.
+    pub matched_by_country: Vec<CountryMatch>,
+    /// The most frequent places outside every metro (place, rows).
+    pub top_unmatched: Vec<(String, u64)>,
+    /// Places that look like a misspelling of a member name or name several metros.
+    pub near_misses: Vec<(String, String)>,
+}
+
+/// Matched share of one country's party rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountryMatch {
+    pub country: String,
+    pub rows: u64,
+    pub matched: u64,
+}
+
+/// The biomedical focus tables (report section 4).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Focus {
+    /// (scope, year, valid families, PCT families): scope `world`, a country, or a metro id.
+    pub by_year: Vec<(String, i32, u64, u64)>,
+    /// Per metro: the top applicants (name, type, families, share of the metro's families).
+    pub top_applicants: Vec<(String, String, String, u64, f64)>,
+    /// Per metro: (focus families, top-20 share, HHI).
+    pub concentration: Vec<(String, u64, f64, f64)>,
+    /// Per metro and applicant type: (PCT families with such an applicant, share).
+    pub type_mix: Vec<(String, String, u64, f64)>,
+}
+
+/// Everything a run computes.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatentResults {
+    /// Field ids, in column order (then `all`).
+    pub fields: Vec<String>,
+    pub metros: Vec<MetroCounts>,
+    pub edges: Vec<Edge>,
+    /// Global families per field then all: (valid on D, PCT in Y).
+    pub totals: Vec<(String, u64, u64)>,
+    pub summary: Summary,
+    pub focus: Focus,
+}
+
+/// The SQL of a date column: Date32 → days; text → `gihi_days`.
+fn days(reg: &Registered, name: &str) -> String {
+    let i = reg
+        .layout
+        .columns
+        .iter()
+        .position(|c| c.name == name)
+        .expect("layout column");
+    match reg.types[i] {
+        DataType::Date32 => format!("arrow_cast({name}, 'Int32')"),
+        _ => format!("gihi_days({name})"),
+    }
+}
+
+fn quoted_list(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn one_i64(b: &[RecordBatch], col: usize) -> Vec<i64> {
+    b.iter()
+        .flat_map(|b| {
+            let a = datafusion::arrow::compute::cast(b.column(col), &DataType::Int64)
+                .expect("integer column");
+            a.as_primitive::<Int64Type>()
+                .iter()
+                .map(|v| v.unwrap_or(0))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn strings(b: &[RecordBatch], col: usize) -> Vec<Option<String>> {
+    b.iter()
+        .flat_map(|b| {
+            let a = datafusion::arrow::compute::cast(b.column(col), &DataType::Utf8)
+                .expect("text column");
+            let s = a.as_string::<i32>();
+            (0..s.len())
+                .map(|i| (!s.is_null(i)).then(|| s.value(i).to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Runs the patent pipeline on the record files of `dir`.
+pub fn run(
+    engine: &Engine,
+    dir: &Path,
+    registry: &Registry,
+    aliases_csv: &str,
+    o: &PatentOptions,
+) -> Result<PatentResults, RecordsError> {
+    let pat = engine.register(dir, PATENTS)?;
+    let ipc = engine.register(dir, PATENT_IPC)?;
+    let par = engine.register(dir, PATENT_PARTIES)?;
+    let fields = engine.fields.clone();
+    let nf = fields.fields.len();
+
+    // ---- normalised views ---------------------------------------------------------------
+    let pct_i = PATENTS
+        .columns
+        .iter()
+        .position(|c| c.name == "pct")
+        .expect("pct");
+    let pct = if pat.types[pct_i] == DataType::Boolean {
+        "pct".to_string()
+    } else {
+        "CASE lower(trim(pct)) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END".to_string()
+    };
+    engine.execute(&format!(
+        "CREATE VIEW patents_n AS SELECT pub_id, family_id, type, {pct} AS pct, {} AS pub_days, {} AS grant_days, {} AS expiry_days, {} AS lapse_days, title, abstract FROM patents",
+        days(&pat, "publication_date"),
+        days(&pat, "grant_date"),
+        days(&pat, "expiry_date"),
+        days(&pat, "lapse_date"),
+    ))?;
+
+    // ---- validation ---------------------------------------------------------------------
+    let mut summary = Summary {
+        rows: BTreeMap::new(),
+        distinct_publications: 0,
+        duplicate_rows_ignored: 0,
+        invalid_ipc_rows: 0,
+        invalid_ipc_examples: Vec::new(),
+        publications_in_fields: Vec::new(),
+        matched_by_country: Vec::new(),
+        top_unmatched: Vec::new(),
+        near_misses: Vec::new(),
+    };
+    let bad = |reg: &Registered,
+               table: &str,
+               column: &str,
+               condition: &str,
+               expected: &str|
+     -> Result<(), RecordsError> {
+        if let Some((row, found)) = engine.locate(table, condition, column)? {
+            return Err(RecordsError::Input(format!(
+                "{}: row {row}, column {column}: expected {expected}, found `{}`",
+                reg.path.display(),
+                clip(&found)
+            )));
+        }
+        Ok(())
+    };
+    let checks = format!(
+        "SELECT count(*), count(DISTINCT pub_id), \
+         sum(CASE WHEN pub_id IS NULL OR trim(pub_id) = '' OR family_id IS NULL OR trim(family_id) = '' THEN 1 ELSE 0 END), \
+         sum(CASE WHEN type IS NULL OR type NOT IN ({}) THEN 1 ELSE 0 END), \
+         sum(CASE WHEN pct IS NULL THEN 1 ELSE 0 END), \
+         sum(CASE WHEN pub_days IS NULL OR pub_days = {NOT_A_DATE} OR grant_days = {NOT_A_DATE} OR expiry_days = {NOT_A_DATE} OR lapse_days = {NOT_A_DATE} THEN 1 ELSE 0 END) \
+         FROM patents_n",
+        quoted_list(PATENT_TYPES)
+    );
+    let c = engine.sql(&checks)?;
+    let v: Vec<i64> = (0..6).map(|k| one_i64(&c, k)[0]).collect();
+    summary.rows.insert("patents".into(), v[0] as u64);
+    if v[2] > 0 {
+        bad(
+            &pat,
+            "patents_n",
+            "pub_id",
+            "pub_id IS NULL OR trim(pub_id) = ''",
+            "a publication number",
+        )?;
+        bad(
+            &pat,
+            "patents_n",
+            "family_id",
+            "family_id IS NULL OR trim(family_id) = ''",
+            "a family id",
+        )?;
+    }
+    if v[3] > 0 {
+        bad(
+            &pat,
+            "patents_n",
+            "type",
+            &format!(
+                "type IS NULL OR type NOT IN ({})",
+                quoted_list(PATENT_TYPES)
+            ),
+            &PATENT_TYPES.join(" | "),
+        )?;
+    }
+    if v[4] > 0 {
+        bad(
+            &pat,
+            "patents",
+            "pct",
+            &format!("({pct}) IS NULL"),
+            "true or false",
+        )?;
+    }
+    if v[5] > 0 {
+        for col in [
+            "publication_date",
+            "grant_date",
+            "expiry_date",
+            "lapse_date",
+        ] {
+            let e = days(&pat, col);
+            let cond = if col == "publication_date" {
+                format!("{e} IS NULL OR {e} = {NOT_A_DATE}")
+            } else {
+                format!("{e} = {NOT_A_DATE}")
+            };
+            bad(
+                &pat,
+                "patents",
+                col,
+                &cond,
+                if col == "publication_date" {
+                    "a date YYYY-MM-DD"
+                } else {
+                    "a date YYYY-MM-DD or an empty cell"
+                },
+            )?;
+        }
+    }
+    let (rows, distinct) = (v[0], v[1]);
+    if rows != distinct {
+        let conflict = engine.sql(
+            "SELECT pub_id FROM (SELECT DISTINCT pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, title, abstract FROM patents_n) GROUP BY pub_id HAVING count(*) > 1 ORDER BY pub_id LIMIT 1",
+        )?;
+        if let Some(Some(id)) = strings(&conflict, 0).into_iter().next() {
+            let first = engine.locate(
+                "patents_n",
+                &format!("pub_id = '{}'", id.replace('\'', "''")),
+                "pub_id",
+            )?;
+            return Err(RecordsError::Input(format!(
+                "{}: pub_id `{}` appears more than once with different data (first at row {}); a publication must be one row",
+                pat.path.display(),
+                clip(&id),
+                first.map_or(0, |f| f.0)
+            )));
+        }
+        engine.execute("CREATE VIEW patents_d AS SELECT DISTINCT * FROM patents_n")?;
+        summary.duplicate_rows_ignored = (rows - distinct) as u64;
+    } else {
+        engine.execute("CREATE VIEW patents_d AS SELECT * FROM patents_n")?;
+    }
+    summary.distinct_publications = distinct as u64;
+
+    let c = engine.sql(&format!(
+        "SELECT count(*), sum(CASE WHEN pub_id IS NULL THEN 1 ELSE 0 END), sum(CASE WHEN role IS NULL OR role NOT IN ({}) THEN 1 ELSE 0 END), sum(CASE WHEN type IS NULL OR type NOT IN ({}) THEN 1 ELSE 0 END) FROM patent_parties",
+        quoted_list(ROLES),
+        quoted_list(PARTY_TYPES)
+    ))?;
+    summary
+        .rows
+        .insert("patent_parties".into(), one_i64(&c, 0)[0] as u64);
+    if one_i64(&c, 1)[0] > 0 {
+        bad(
+            &par,
+            "patent_parties",
+            "pub_id",
+            "pub_id IS NULL",
+            "a publication number",
+        )?;
+    }
+    if one_i64(&c, 2)[0] > 0 {
+        bad(
+            &par,
+            "patent_parties",
+            "role",
+            &format!("role IS NULL OR role NOT IN ({})", quoted_list(ROLES)),
+            &ROLES.join(" | "),
+        )?;
+    }
+    if one_i64(&c, 3)[0] > 0 {
+        bad(
+            &par,
+            "patent_parties",
+            "type",
+            &format!("type IS NULL OR type NOT IN ({})", quoted_list(PARTY_TYPES)),
+            &PARTY_TYPES.join(" | "),
+        )?;
+    }
+
+    let c = engine.sql("SELECT count(*), sum(CASE WHEN ipc IS NULL OR NOT gihi_ipc_valid(ipc) THEN 1 ELSE 0 END) FROM patent_ipc")?;
+    summary
+        .rows
+        .insert("patent_ipc".into(), one_i64(&c, 0)[0] as u64);
+    let invalid = one_i64(&c, 1)[0] as u64;
+    if invalid > 0 {
+        if !o.skip_invalid {
+            let (row, found) = engine
+                .locate(
+                    "patent_ipc",
+                    "ipc IS NULL OR NOT gihi_ipc_valid(ipc)",
+                    "ipc",
+                )?
+                .unwrap_or((0, String::new()));
+            let why = gihi_ipc::Symbol::parse(&found)
+                .err()
+                .map_or(String::new(), |e| e.why.to_string());
+            return Err(RecordsError::Input(format!(
+                "{}: row {row}, column ipc: expected an IPC symbol such as `G06N 3/08`, `G06N3/08` or `G06N0003080000`, found `{}` ({why}); {invalid} such row(s) in all: give --skip-invalid to count and skip them",
+                ipc.path.display(),
+                clip(&found)
+            )));
+        }
+        summary.invalid_ipc_rows = invalid;
+        let ex = engine.sql("SELECT DISTINCT ipc FROM patent_ipc WHERE ipc IS NOT NULL AND NOT gihi_ipc_valid(ipc) ORDER BY ipc LIMIT 5")?;
+        summary.invalid_ipc_examples = strings(&ex, 0).into_iter().flatten().collect();
+    }
+
+    // ---- places → metros ----------------------------------------------------------------
+    let role = match o.attribution {
+        Attribution::Applicants => "applicant",
+        Attribution::Inventors => "inventor",
+    };
+    let places = Places::with_aliases(registry, aliases_csv).map_err(|(l, c, m)| {
+        RecordsError::Input(format!("place aliases: line {l}, column {c}: {m}"))
+    })?;
+    let groups = engine.sql(&format!(
+        "SELECT city, country, count(*) AS n FROM patent_parties WHERE role = '{role}' GROUP BY city, country"
+    ))?;
+    let (cities, countries, counts) = (
+        strings(&groups, 0),
+        strings(&groups, 1),
+        one_i64(&groups, 2),
+    );
+    let mut map_city = Vec::new();
+    let mut map_country = Vec::new();
+    let mut map_metro = Vec::new();
+    let mut by_country: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut unmatched: Vec<(String, u64)> = Vec::new();
+    for ((city, country), n) in cities.iter().zip(&countries).zip(&counts) {
+        let (c, k) = (
+            city.clone().unwrap_or_default(),
+            country.clone().unwrap_or_default(),
+        );
+        let key = places
+            .country(&k)
+            .unwrap_or_else(|| k.trim().to_uppercase());
+        let e = by_country.entry(key).or_default();
+        e.0 += *n as u64;
+        let label = format!("{} ({})", c.trim(), k.trim());
+        match places.resolve(&c, &k, None) {
+            Ok(Resolved::Metro(m)) if !c.trim().is_empty() => {
+                e.1 += *n as u64;
+                map_city.push(c);
+                map_country.push(k);
+                map_metro.push(m);
+            }
+            Ok(_) => unmatched.push((label, *n as u64)),
+            Err(why) => {
+                if summary.near_misses.len() < 50 {
+                    summary.near_misses.push((label.clone(), why));
+                }
+                unmatched.push((label, *n as u64));
+            }
+        }
+    }
+    unmatched.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    unmatched.truncate(20);
+    summary.top_unmatched = unmatched;
+    let mut bc: Vec<CountryMatch> = by_country
+        .into_iter()
+        .map(|(country, (rows, matched))| CountryMatch {
+            country,
+            rows,
+            matched,
+        })
+        .collect();
+    bc.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.country.cmp(&b.country)));
+    summary.matched_by_country = bc;
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("city", DataType::Utf8, false),
+        Field::new("country", DataType::Utf8, false),
+        Field::new("metro", DataType::Utf8, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(datafusion::arrow::array::StringArray::from(map_city)),
+            Arc::new(datafusion::arrow::array::StringArray::from(map_country)),
+            Arc::new(datafusion::arrow::array::StringArray::from(map_metro)),
+        ],
+    )
+    .expect("three string columns");
+    engine.register_batch("place_metro", batch)?;
+
+    // ---- classification and indicators --------------------------------------------------
+    let kw = fields.keyword_rows() as i64;
+    let d = o.valid_on;
+    let (y0, y1) = (
+        days_from_civil(o.year, 1, 1),
+        days_from_civil(o.year, 12, 31),
+    );
+    engine.execute(&format!(
+        "CREATE VIEW pub_fields AS \
+         WITH sym AS (SELECT pub_id, bit_or(gihi_ipc_rows(ipc)) AS rows FROM patent_ipc GROUP BY pub_id) \
+         SELECT p.pub_id, p.family_id, p.type, p.pct, p.pub_days, p.grant_days, p.expiry_days, p.lapse_days, \
+                gihi_fields(s.rows, CASE WHEN (s.rows & {kw}) <> 0 THEN gihi_keyword_rows(p.title, p.abstract) ELSE arrow_cast(0, 'Int64') END) AS fields \
+         FROM patents_d p JOIN sym s ON p.pub_id = s.pub_id WHERE s.rows <> 0"
+    ))?;
+    engine.execute("CREATE VIEW infield AS SELECT * FROM pub_fields WHERE fields <> 0")?;
+    engine.execute(&format!(
+        "CREATE VIEW app AS SELECT DISTINCT pp.pub_id, m.metro FROM patent_parties pp JOIN place_metro m ON pp.city = m.city AND pp.country = m.country WHERE pp.role = '{role}'"
+    ))?;
+    let valid = format!(
+        "type = 'invention' AND grant_days IS NOT NULL AND grant_days <= {d} AND (expiry_days IS NULL OR expiry_days > {d}) AND (lapse_days IS NULL OR lapse_days > {d})"
+    );
+    let pct_y = format!("pct AND pub_days BETWEEN {y0} AND {y1}");
+    engine.execute(&format!(
+        "CREATE VIEW valid_pubs AS SELECT * FROM infield WHERE {valid}"
+    ))?;
+    engine.execute(&format!(
+        "CREATE VIEW pct_pubs AS SELECT * FROM infield WHERE {pct_y}"
+    ))?;
+    let field_sums = |col: &str| {
+        let mut s: Vec<String> = (0..nf)
+            .map(|i| {
+                format!(
+                    "sum(CASE WHEN ({col} & {}) <> 0 THEN 1 ELSE 0 END)",
+                    1i64 << i
+                )
+            })
+            .collect();
+        s.push("count(*)".into());
+        s.join(", ")
+    };
+    let per_metro = |view: &str| -> Result<BTreeMap<String, Vec<u64>>, RecordsError> {
+        let b = engine.sql(&format!(
+            "SELECT metro, {} FROM (SELECT a.metro, v.family_id, bit_or(v.fields) AS f FROM {view} v JOIN app a ON v.pub_id = a.pub_id GROUP BY a.metro, v.family_id) GROUP BY metro",
+            field_sums("f")
+        ))?;
+        let ids = strings(&b, 0);
+        let cols: Vec<Vec<i64>> = (1..=nf + 1).map(|k| one_i64(&b, k)).collect();
+        Ok(ids
+            .into_iter()
+            .enumerate()
+            .map(|(r, id)| {
+                (
+                    id.unwrap_or_default(),
+                    cols.iter().map(|c| c[r] as u64).collect(),
+                )
+            })
+            .collect())
+    };
+    let valid_m = per_metro("valid_pubs")?;
+    let pct_m = per_metro("pct_pubs")?;
+    let totals_of = |view: &str| -> Result<Vec<u64>, RecordsError> {
+        let b = engine.sql(&format!(
+            "SELECT {} FROM (SELECT family_id, bit_or(fields) AS f FROM {view} GROUP BY family_id)",
+            field_sums("f")
+        ))?;
+        Ok((0..=nf)
+            .map(|k| one_i64(&b, k).first().copied().unwrap_or(0) as u64)
+            .collect())
+    };
+    let tv = totals_of("valid_pubs")?;
+    let tp = totals_of("pct_pubs")?;
+    let ids: Vec<String> = fields
+        .fields
+        .iter()
+        .map(|f| f.id.clone())
+        .chain(std::iter::once("all".to_string()))
+        .collect();
+    let totals = ids
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.clone(), tv[i], tp[i]))
+        .collect();
+    let b = engine.sql(&format!(
+        "SELECT {} FROM (SELECT pub_id, fields AS f FROM infield)",
+        field_sums("f")
+    ))?;
+    summary.publications_in_fields = ids
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            (
+                f.clone(),
+                one_i64(&b, i).first().copied().unwrap_or(0) as u64,
+            )
+        })
+        .collect();
+
+    // I18: the co-application network of the year.
+    engine.execute(&format!(
+        "CREATE VIEW net_families AS SELECT family_id, bit_or(fields) AS f FROM infield \
+         WHERE (type = 'invention' AND grant_days BETWEEN {y0} AND {y1} AND (expiry_days IS NULL OR expiry_days > {y1}) AND (lapse_days IS NULL OR lapse_days > {y1})) OR ({pct_y}) \
+         GROUP BY family_id"
+    ))?;
+    engine.execute(
+        "CREATE VIEW fam_metro AS SELECT DISTINCT p.family_id, a.metro FROM patents_d p JOIN app a ON p.pub_id = a.pub_id JOIN net_families q ON q.family_id = p.family_id",
+    )?;
+    let b = engine.sql(&format!(
+        "SELECT x.metro AS a, y.metro AS b, {} FROM fam_metro x JOIN fam_metro y ON x.family_id = y.family_id AND x.metro < y.metro JOIN net_families q ON q.family_id = x.family_id GROUP BY x.metro, y.metro ORDER BY a, b",
+        field_sums("q.f")
+    ))?;
+    let (ea, eb) = (strings(&b, 0), strings(&b, 1));
+    let ecols: Vec<Vec<i64>> = (2..=nf + 2).map(|k| one_i64(&b, k)).collect();
+    let edges: Vec<Edge> = ea
+        .into_iter()
+        .zip(eb)
+        .enumerate()
+        .map(|(r, (a, b))| Edge {
+            a: a.unwrap_or_default(),
+            b: b.unwrap_or_default(),
+            families: ecols.iter().map(|c| c[r] as u64).collect(),
+        })
+        .collect();
+    let mut degree: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for e in &edges {
+        for m in [&e.a, &e.b] {
+            let d = degree.entry(m.as_str()).or_insert_with(|| vec![0; nf + 1]);
+            for (k, n) in e.families.iter().enumerate() {
+                if *n > 0 {
+                    d[k] += 1;
+                }
+            }
+        }
+    }
+    let zero = vec![0u64; nf + 1];
+    let metros = registry
+        .cities
+        .iter()
+        .map(|c| MetroCounts {
+            metro: c.id.clone(),
+            valid: valid_m.get(&c.id).cloned().unwrap_or_else(|| zero.clone()),
+            pct: pct_m.get(&c.id).cloned().unwrap_or_else(|| zero.clone()),
+            degree: degree
+                .get(c.id.as_str())
+                .cloned()
+                .unwrap_or_else(|| zero.clone()),
+        })
+        .collect();
+    let focus = crate::focus::focus(engine, &fields, registry, o, &places, role)?;
+    Ok(PatentResults {
+        fields: ids,
+        metros,
+        edges,
+        totals,
+        summary,
+        focus,
+    })
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
