@@ -117,6 +117,10 @@ enum Command {
         /// A `gihi compute` output (default: the published GIHI 2024 edition).
         #[arg(long)]
         results: Option<PathBuf>,
+        /// A `gihi records patents` output: adds the patent chapter (biomedical figures
+        /// 25-28, applicant types, the co-application network of figure 33).
+        #[arg(long)]
+        records: Option<PathBuf>,
         /// Output directory (default: ./gihi-report, or ./gihi-report-synthetic for synthetic runs).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -622,9 +626,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
             format,
         } => commands::analysis::run_profile(&source, &city, format),
         Command::Statements { format } => commands::analysis::run_statements(format),
-        Command::Report { results, out, lang } => {
-            commands::report::run(results.as_deref(), out.as_deref(), lang)
-        }
+        Command::Report {
+            results,
+            records,
+            out,
+            lang,
+        } => commands::report::run(results.as_deref(), records.as_deref(), out.as_deref(), lang),
         Command::Stats {
             data,
             framework,

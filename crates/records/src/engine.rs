@@ -47,6 +47,8 @@ pub struct Engine {
     ordered: SessionContext,
     runtime: tokio::runtime::Runtime,
     pub fields: Arc<Fields>,
+    /// Intermediate results written as Parquet (bounded memory; removed when dropped).
+    scratch: tempfile::TempDir,
 }
 
 impl Engine {
@@ -75,11 +77,16 @@ impl Engine {
             }
             Ok(ctx)
         };
+        let scratch = tempfile::Builder::new()
+            .prefix("gihi-records-")
+            .tempdir()
+            .map_err(|e| RecordsError::Engine(format!("cannot create a scratch directory: {e}")))?;
         Ok(Engine {
             ctx: make(threads)?,
             ordered: make(1)?,
             runtime,
             fields,
+            scratch,
         })
     }
 
@@ -96,6 +103,33 @@ impl Engine {
         self.runtime.block_on(async {
             self.ctx.sql(q).await?.collect().await?;
             self.ordered.sql(q).await?.collect().await?;
+            Ok(())
+        })
+    }
+
+    /// Defines a view (or runs a statement) on the main session only: the statements after
+    /// validation, which the row-locating session never needs.
+    pub fn define(&self, q: &str) -> Result<(), RecordsError> {
+        self.runtime.block_on(async {
+            self.ctx.sql(q).await?.collect().await?;
+            Ok(())
+        })
+    }
+
+    /// Computes `query` once into a Parquet file of the scratch directory and registers it
+    /// as table `name` (later queries read it instead of recomputing; memory stays bounded).
+    pub fn materialize(&self, name: &str, query: &str) -> Result<(), RecordsError> {
+        let path = self.scratch.path().join(format!("{name}.parquet"));
+        let p = path.display().to_string();
+        self.runtime.block_on(async {
+            self.ctx
+                .sql(&format!("COPY ({query}) TO '{p}' STORED AS PARQUET"))
+                .await?
+                .collect()
+                .await?;
+            self.ctx
+                .register_parquet(name, &p, ParquetReadOptions::default())
+                .await?;
             Ok(())
         })
     }

@@ -65,8 +65,8 @@ fn col_str(b: &[RecordBatch], k: usize) -> Vec<String> {
         .collect()
 }
 
-/// Computes the focus tables (views `infield`, `valid_pubs`, `pct_pubs`, `app`,
-/// `patents_d` and table `place_metro` exist).
+/// Computes the focus tables (tables `infield`, `app`, `pub_family`, `place_metro` and
+/// views `valid_pubs`, `pct_pubs` exist).
 pub fn focus(
     engine: &Engine,
     fields: &Fields,
@@ -101,11 +101,11 @@ pub fn focus(
     .expect("two string columns");
     engine.register_batch("country_map", batch)?;
 
-    engine.execute(&format!(
-        "CREATE VIEW bio_fam AS SELECT p.family_id, min(p.pub_days) AS first_days FROM patents_d p \
+    engine.define(&format!(
+        "CREATE VIEW bio_fam AS SELECT p.family_id, min(p.pub_days) AS first_days FROM pub_family p \
          JOIN (SELECT DISTINCT family_id FROM infield WHERE (fields & {b}) <> 0) f ON f.family_id = p.family_id GROUP BY p.family_id"
     ))?;
-    engine.execute(&format!(
+    engine.define(&format!(
         "CREATE VIEW bio_flags AS SELECT f.family_id, \
            CAST(date_part('year', arrow_cast(f.first_days, 'Date32')) AS BIGINT) AS year, \
            CASE WHEN v.family_id IS NULL THEN 0 ELSE 1 END AS is_valid, \
@@ -133,8 +133,8 @@ pub fn focus(
         format!("SELECT 'world', year, sum(is_valid), sum(is_pct) FROM bio_flags WHERE {range} GROUP BY year ORDER BY year"),
         &mut by_year,
     )?;
-    engine.execute(&format!(
-        "CREATE VIEW bio_country AS SELECT DISTINCT p.family_id, c.iso FROM patents_d p \
+    engine.define(&format!(
+        "CREATE VIEW bio_country AS SELECT DISTINCT p.family_id, c.iso FROM pub_family p \
          JOIN patent_parties pp ON p.pub_id = pp.pub_id AND pp.role = '{role}' \
          JOIN country_map c ON pp.country = c.country \
          JOIN bio_fam f ON f.family_id = p.family_id"
@@ -158,8 +158,8 @@ pub fn focus(
             &mut by_year,
         )?;
     }
-    engine.execute(
-        "CREATE VIEW bio_metro AS SELECT DISTINCT p.family_id, a.metro FROM patents_d p JOIN app a ON p.pub_id = a.pub_id JOIN bio_fam f ON f.family_id = p.family_id",
+    engine.define(
+        "CREATE VIEW bio_metro AS SELECT DISTINCT p.family_id, a.metro FROM pub_family p JOIN app a ON p.pub_id = a.pub_id JOIN bio_fam f ON f.family_id = p.family_id",
     )?;
     series(
         format!(
@@ -170,7 +170,7 @@ pub fn focus(
     )?;
 
     // Applicants of each metro over its focus families (I09 or I10 biomedical families).
-    engine.execute(&format!(
+    engine.define(&format!(
         "CREATE VIEW focus_fam AS SELECT DISTINCT family_id FROM valid_pubs WHERE (fields & {b}) <> 0 \
          UNION SELECT DISTINCT family_id FROM pct_pubs WHERE (fields & {b}) <> 0"
     ))?;
@@ -178,7 +178,7 @@ pub fn focus(
         format!(
             "SELECT DISTINCT m.metro, pp.name, pp.type, p.family_id FROM patent_parties pp \
              JOIN place_metro m ON pp.city = m.city AND pp.country = m.country \
-             JOIN patents_d p ON p.pub_id = pp.pub_id \
+             JOIN pub_family p ON p.pub_id = pp.pub_id \
              JOIN {families} f ON f.family_id = p.family_id WHERE pp.role = '{role}'"
         )
     };
@@ -234,7 +234,7 @@ pub fn focus(
     }
 
     // Type mix of each metro's biomedical PCT families of the year.
-    engine.execute(&format!(
+    engine.define(&format!(
         "CREATE VIEW bio_pct_year AS SELECT DISTINCT family_id FROM pct_pubs WHERE (fields & {b}) <> 0"
     ))?;
     let r = engine.sql(&metro_applicant("bio_pct_year"))?;

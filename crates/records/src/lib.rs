@@ -61,7 +61,14 @@ impl From<datafusion::arrow::error::ArrowError> for RecordsError {
 
 impl From<datafusion::error::DataFusionError> for RecordsError {
     fn from(e: datafusion::error::DataFusionError) -> Self {
-        RecordsError::Engine(e.to_string())
+        let text = e.to_string();
+        if text.contains("Resources exhausted") {
+            let first = text.lines().next().unwrap_or_default();
+            return RecordsError::Engine(format!(
+                "the query needs more memory than the limit allows (raise --memory-mib; operators that can spill to disk already do): {first}"
+            ));
+        }
+        RecordsError::Engine(text)
     }
 }
 

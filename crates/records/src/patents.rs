@@ -475,25 +475,33 @@ pub fn run(
         days_from_civil(o.year, 1, 1),
         days_from_civil(o.year, 12, 31),
     );
-    engine.execute(&format!(
+    engine.define(&format!(
         "CREATE VIEW pub_fields AS \
          WITH sym AS (SELECT pub_id, bit_or(gihi_ipc_rows(ipc)) AS rows FROM patent_ipc GROUP BY pub_id) \
          SELECT p.pub_id, p.family_id, p.type, p.pct, p.pub_days, p.grant_days, p.expiry_days, p.lapse_days, \
                 gihi_fields(s.rows, CASE WHEN (s.rows & {kw}) <> 0 THEN gihi_keyword_rows(p.title, p.abstract) ELSE arrow_cast(0, 'Int64') END) AS fields \
          FROM patents_d p JOIN sym s ON p.pub_id = s.pub_id WHERE s.rows <> 0"
     ))?;
-    engine.execute("CREATE VIEW infield AS SELECT * FROM pub_fields WHERE fields <> 0")?;
-    engine.execute(&format!(
-        "CREATE VIEW app AS SELECT DISTINCT pp.pub_id, m.metro FROM patent_parties pp JOIN place_metro m ON pp.city = m.city AND pp.country = m.country WHERE pp.role = '{role}'"
-    ))?;
+    engine.materialize(
+        "infield",
+        "SELECT pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, fields FROM pub_fields WHERE fields <> 0",
+    )?;
+    engine.materialize(
+        "app",
+        &format!("SELECT DISTINCT pp.pub_id, m.metro FROM patent_parties pp JOIN place_metro m ON pp.city = m.city AND pp.country = m.country WHERE pp.role = '{role}'"),
+    )?;
+    engine.materialize(
+        "pub_family",
+        "SELECT pub_id, family_id, pub_days FROM patents_d",
+    )?;
     let valid = format!(
         "type = 'invention' AND grant_days IS NOT NULL AND grant_days <= {d} AND (expiry_days IS NULL OR expiry_days > {d}) AND (lapse_days IS NULL OR lapse_days > {d})"
     );
     let pct_y = format!("pct AND pub_days BETWEEN {y0} AND {y1}");
-    engine.execute(&format!(
+    engine.define(&format!(
         "CREATE VIEW valid_pubs AS SELECT * FROM infield WHERE {valid}"
     ))?;
-    engine.execute(&format!(
+    engine.define(&format!(
         "CREATE VIEW pct_pubs AS SELECT * FROM infield WHERE {pct_y}"
     ))?;
     let field_sums = |col: &str| {
@@ -566,13 +574,13 @@ pub fn run(
         .collect();
 
     // I18: the co-application network of the year.
-    engine.execute(&format!(
+    engine.define(&format!(
         "CREATE VIEW net_families AS SELECT family_id, bit_or(fields) AS f FROM infield \
          WHERE (type = 'invention' AND grant_days BETWEEN {y0} AND {y1} AND (expiry_days IS NULL OR expiry_days > {y1}) AND (lapse_days IS NULL OR lapse_days > {y1})) OR ({pct_y}) \
          GROUP BY family_id"
     ))?;
-    engine.execute(
-        "CREATE VIEW fam_metro AS SELECT DISTINCT p.family_id, a.metro FROM patents_d p JOIN app a ON p.pub_id = a.pub_id JOIN net_families q ON q.family_id = p.family_id",
+    engine.define(
+        "CREATE VIEW fam_metro AS SELECT DISTINCT p.family_id, a.metro FROM pub_family p JOIN app a ON p.pub_id = a.pub_id JOIN net_families q ON q.family_id = p.family_id",
     )?;
     let b = engine.sql(&format!(
         "SELECT x.metro AS a, y.metro AS b, {} FROM fam_metro x JOIN fam_metro y ON x.family_id = y.family_id AND x.metro < y.metro JOIN net_families q ON q.family_id = x.family_id GROUP BY x.metro, y.metro ORDER BY a, b",

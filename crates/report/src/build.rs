@@ -14,9 +14,13 @@ use gihi_framework::{Framework, COMPOSITE_ID};
 use gihi_registry::{Continent, Group, Registry};
 use std::collections::BTreeSet;
 
+mod patents_section;
+
 /// What the report is built from.
 pub struct Inputs<'a> {
     pub standing: &'a Standing,
+    /// A `gihi records patents` output: adds the patent chapter (biomedicine, network).
+    pub records: Option<&'a crate::patents::PatentRecords>,
     /// The published edition, when the report is of one (its printed tables are shown as printed).
     pub edition: Option<&'a Edition>,
     pub audit: Option<&'a Audit>,
@@ -149,7 +153,7 @@ pub fn build(inputs: &Inputs) -> Report {
         inputs,
         registry: inputs.standing.registry.clone(),
         framework: &s.framework,
-        synthetic: s.synthetic,
+        synthetic: s.synthetic || inputs.records.is_some_and(|r| r.synthetic),
         figure_no: 0,
         table_no: 0,
     };
@@ -159,6 +163,9 @@ pub fn build(inputs: &Inputs) -> Report {
     }
     for p in &s.framework.pillars {
         sections.push(pillar_section(&mut ctx, &p.id));
+    }
+    if let Some(r) = inputs.records {
+        sections.push(patents_section::section(&mut ctx, r));
     }
     if inputs.edition.is_some() {
         sections.push(audit_section(&mut ctx));
@@ -181,7 +188,7 @@ pub fn build(inputs: &Inputs) -> Report {
     Report {
         title,
         subtitle,
-        synthetic: s.synthetic,
+        synthetic: s.synthetic || inputs.records.is_some_and(|r| r.synthetic),
         sections,
     }
 }

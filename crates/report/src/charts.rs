@@ -423,23 +423,95 @@ pub fn rank_trends(
                 ends.push((px, py, i));
             }
         }
-        // End labels: in rank order, each at least LINE_GAP below the previous, joined to its
-        // line's end by a leader where it had to move.
-        const LINE_GAP: i32 = 14;
-        ends.sort_by_key(|e| (e.1, e.2));
-        let mut next_free = i32::MIN;
-        for (px, py, i) in ends {
-            let y = py.max(next_free);
-            next_free = y + LINE_GAP;
-            let lx = px + 30;
-            let (bx, by) = area.get_base_pixel();
-            area.draw(&PathElement::new(
-                vec![(px + 4 - bx, py - by), (lx - 4 - bx, y - by)],
-                colour(i).mix(if y == py { 0.3 } else { 0.7 }),
-            ))?;
-            label(area, &series[i].0, (lx, y), (HPos::Left, VPos::Center), 11)?;
+        let names: Vec<&str> = series.iter().map(|s| s.0.as_str()).collect();
+        end_labels(area, ends, &names)
+    })
+}
+
+/// Labels at the ends of lines (pixel end point, series index): top to bottom, each at
+/// least a line below the previous and all above the area's bottom (lines that end together
+/// spread upwards), joined to its line's end by a leader where it had to move.
+fn end_labels(area: &Area, mut ends: Vec<(i32, i32, usize)>, names: &[&str]) -> Fallible {
+    const LINE_GAP: i32 = 14;
+    ends.sort_by_key(|e| (e.1, e.2));
+    let (bx, by) = area.get_base_pixel();
+    let bottom = by + area.dim_in_pixel().1 as i32 - 8;
+    let mut ys: Vec<i32> = Vec::with_capacity(ends.len());
+    let mut next_free = i32::MIN;
+    for e in &ends {
+        let y = e.1.max(next_free);
+        next_free = y + LINE_GAP;
+        ys.push(y);
+    }
+    let mut limit = bottom;
+    for y in ys.iter_mut().rev() {
+        *y = (*y).min(limit);
+        limit = *y - LINE_GAP;
+    }
+    for ((px, py, i), y) in ends.into_iter().zip(ys) {
+        let lx = px + 30;
+        area.draw(&PathElement::new(
+            vec![(px + 4 - bx, py - by), (lx - 4 - bx, y - by)],
+            colour(i).mix(if y == py { 0.3 } else { 0.7 }),
+        ))?;
+        label(area, names[i], (lx, y), (HPos::Left, VPos::Center), 11)?;
+    }
+    Ok(())
+}
+
+/// Counts over years, one line per city (families per year of the top cities), labelled at
+/// their ends.
+pub fn count_trends(
+    title: &str,
+    series: &[(String, Vec<(i32, f64)>)],
+    count_axis: &str,
+    synthetic: bool,
+) -> String {
+    render((980, 560), title, synthetic, |area| {
+        let years: Vec<i32> = series
+            .iter()
+            .flat_map(|s| s.1.iter().map(|p| p.0))
+            .collect();
+        let (y0, y1) = (
+            years.iter().min().copied().unwrap_or(2000),
+            years
+                .iter()
+                .max()
+                .copied()
+                .unwrap_or(2023)
+                .max(years.iter().min().copied().unwrap_or(2000) + 1),
+        );
+        let top = series
+            .iter()
+            .flat_map(|s| s.1.iter().map(|p| p.1))
+            .fold(0.0, f64::max);
+        let mut chart = ChartBuilder::on(area)
+            .margin(10)
+            .margin_right(260)
+            .x_label_area_size(30)
+            .y_label_area_size(50)
+            .build_cartesian_2d(
+                y0 as f64 - 0.3..y1 as f64 + 0.3,
+                0.0..max_of(std::iter::once(top)),
+            )?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .y_desc(count_axis)
+            .label_style((FONT, 12))
+            .draw()?;
+        let mut ends = Vec::new();
+        for (i, (_, pts)) in series.iter().enumerate() {
+            let line: Vec<(f64, f64)> = pts.iter().map(|(y, v)| (*y as f64, *v)).collect();
+            chart.draw_series(LineSeries::new(line.clone(), colour(i).stroke_width(2)))?;
+            if let Some(last) = line.last() {
+                let (px, py) = chart.backend_coord(last);
+                ends.push((px, py, i));
+            }
         }
-        Ok(())
+        let names: Vec<&str> = series.iter().map(|s| s.0.as_str()).collect();
+        end_labels(area, ends, &names)
     })
 }
 

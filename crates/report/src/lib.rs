@@ -8,6 +8,7 @@
 pub mod build;
 pub mod charts;
 mod html;
+pub mod patents;
 mod xlsx;
 
 /// Text in both languages.

@@ -18,7 +18,15 @@ pub enum LangArg {
     Both,
 }
 
-pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<(), CliError> {
+pub fn run(
+    results: Option<&Path>,
+    records: Option<&Path>,
+    out: Option<&Path>,
+    lang: LangArg,
+) -> Result<(), CliError> {
+    let records_data = records
+        .map(|d| gihi_report::patents::PatentRecords::load(d).map_err(CliError::Input))
+        .transpose()?;
     let langs = match lang {
         LangArg::Zh => vec![Lang::Zh],
         LangArg::En => vec![Lang::En],
@@ -27,14 +35,16 @@ pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<
     let (report, default_out) = match results {
         Some(dir) => {
             let standing = from_results(dir).map_err(|e| CliError::Input(e.to_string()))?;
-            let default = if standing.synthetic {
-                "gihi-report-synthetic"
-            } else {
-                "gihi-report"
-            };
+            let default =
+                if standing.synthetic || records_data.as_ref().is_some_and(|r| r.synthetic) {
+                    "gihi-report-synthetic"
+                } else {
+                    "gihi-report"
+                };
             (
                 build(&Inputs {
                     standing: &standing,
+                    records: records_data.as_ref(),
                     edition: None,
                     audit: None,
                 }),
@@ -49,6 +59,7 @@ pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<
             (
                 build(&Inputs {
                     standing: &standing,
+                    records: records_data.as_ref(),
                     edition: Some(&edition),
                     audit: Some(&findings),
                 }),
@@ -65,7 +76,7 @@ pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<
         "the report's path",
         &out,
     )?;
-    let inputs: Vec<&Path> = results.into_iter().collect();
+    let inputs: Vec<&Path> = results.into_iter().chain(records).collect();
     let mut dir = OutputDir::create(&out, "report", &inputs)?;
     let files = render(&report, &langs).map_err(CliError::Failure)?;
     for (name, bytes) in &files {
@@ -75,6 +86,7 @@ pub fn run(results: Option<&Path>, out: Option<&Path>, lang: LangArg) -> Result<
         "tool": "gihi", "version": env!("CARGO_PKG_VERSION"), "command": "report",
         "created": super::run_time()?, "synthetic": report.synthetic,
         "source": results.map_or("builtin:data/editions/2024".to_string(), |p| p.display().to_string()),
+        "records": records.map(|p| p.display().to_string()),
         "tables": report.tables().count(), "figures": report.figures().count(),
     });
     let written = dir.commit(manifest)?;

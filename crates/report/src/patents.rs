@@ -1,0 +1,143 @@
+//! The patent chapter (the report's biomedical focus, section 4, figures 25–29, and the
+//! patent co-application network, figure 33) from a `gihi records patents` output.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A `gihi records patents` output, as the report reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatentRecords {
+    /// Where it was read from.
+    pub origin: String,
+    pub synthetic: bool,
+    pub valid_on: String,
+    pub year: i32,
+    /// (metro, field) → (I09 valid families, I10 PCT families, I18 degree).
+    pub by_field: BTreeMap<(String, String), (u64, u64, u64)>,
+    /// (scope, year, valid families, PCT families) of the biomedical field.
+    pub by_year: Vec<(String, i32, u64, u64)>,
+    /// (metro a, metro b, field, families).
+    pub edges: Vec<(String, String, String, u64)>,
+    /// (metro, applicant type, PCT families held by its top 20 of that type, share).
+    pub type_mix: Vec<(String, String, u64, f64)>,
+    /// (metro, rank, applicant, type, families, share).
+    pub top_applicants: Vec<(String, u32, String, String, u64, f64)>,
+}
+
+fn rows(dir: &Path, name: &str) -> Result<Vec<csv::StringRecord>, String> {
+    let path = dir.join(name);
+    let mut r = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_path(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    r.records()
+        .map(|x| x.map_err(|e| format!("{}: {e}", path.display())))
+        .collect()
+}
+
+fn num<T: std::str::FromStr>(r: &csv::StringRecord, k: usize, file: &str) -> Result<T, String> {
+    r.get(k).and_then(|x| x.parse().ok()).ok_or_else(|| {
+        format!(
+            "{file}: expected a number in column {}, found `{}`",
+            k + 1,
+            r.get(k).unwrap_or("")
+        )
+    })
+}
+
+impl PatentRecords {
+    /// Reads a records output after checking that every file its manifest lists is present
+    /// and unchanged.
+    pub fn load(dir: &Path) -> Result<PatentRecords, String> {
+        let verified =
+            gihi_output::verify_dir(dir, "records patents").map_err(|e| e.to_string())?;
+        let summary: serde_json::Value = std::fs::read_to_string(dir.join("summary.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .ok_or_else(|| format!("{}: missing or unreadable summary.json", dir.display()))?;
+        let mut by_field = BTreeMap::new();
+        let f = "indicators_by_field.csv";
+        for r in rows(dir, f)? {
+            by_field.insert(
+                (r[0].to_string(), r[1].to_string()),
+                (num(&r, 2, f)?, num(&r, 3, f)?, num(&r, 4, f)?),
+            );
+        }
+        let f = "focus/biomedicine_by_year.csv";
+        let by_year = rows(dir, f)?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r[0].to_string(),
+                    num(r, 1, f)?,
+                    num(r, 2, f)?,
+                    num(r, 3, f)?,
+                ))
+            })
+            .collect::<Result<_, String>>()?;
+        let f = "network_edges.csv";
+        let edges = rows(dir, f)?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r[0].to_string(),
+                    r[1].to_string(),
+                    r[2].to_string(),
+                    num(r, 3, f)?,
+                ))
+            })
+            .collect::<Result<_, String>>()?;
+        let f = "focus/biomedicine_pct_type_mix.csv";
+        let type_mix = rows(dir, f)?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r[0].to_string(),
+                    r[1].to_string(),
+                    num(r, 2, f)?,
+                    num(r, 3, f)?,
+                ))
+            })
+            .collect::<Result<_, String>>()?;
+        let f = "focus/biomedicine_top_applicants.csv";
+        let top_applicants = rows(dir, f)?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r[0].to_string(),
+                    num(r, 1, f)?,
+                    r[2].to_string(),
+                    r[3].to_string(),
+                    num(r, 4, f)?,
+                    num(r, 5, f)?,
+                ))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(PatentRecords {
+            origin: dir.display().to_string(),
+            synthetic: verified.manifest["synthetic"].as_bool().unwrap_or(false)
+                || summary["synthetic"].as_bool().unwrap_or(false),
+            valid_on: summary["valid_on"].as_str().unwrap_or("").to_string(),
+            year: summary["year"].as_i64().unwrap_or(0) as i32,
+            by_field,
+            by_year,
+            edges,
+            type_mix,
+            top_applicants,
+        })
+    }
+
+    /// Metros by a count of one field (I09: 0, I10: 1, I18: 2), largest first, ties by id;
+    /// zeros left out.
+    pub fn ranked(&self, field: &str, which: usize) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = self
+            .by_field
+            .iter()
+            .filter(|((_, f), _)| f == field)
+            .map(|((m, _), c)| (m.clone(), [c.0, c.1, c.2][which]))
+            .filter(|x| x.1 > 0)
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
+}
