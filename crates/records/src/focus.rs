@@ -79,9 +79,24 @@ pub fn focus(
         return Ok(Focus::default());
     };
     let b = 1i64 << bio;
+    // The biomedical families and their attributed parties, computed once (the focus
+    // queries read these small tables, not the whole party file).
+    engine.materialize(
+        "bio_fam",
+        &format!(
+            "SELECT p.family_id, min(p.pub_days) AS first_days FROM pub_family p \
+             JOIN (SELECT DISTINCT family_id FROM infield WHERE (fields & {b}) <> 0) f ON f.family_id = p.family_id GROUP BY p.family_id"
+        ),
+    )?;
+    engine.materialize(
+        "bio_parties",
+        &format!(
+            "SELECT pp.pub_id, p.family_id, pp.name, pp.type, pp.city, pp.country FROM patent_parties pp \
+             JOIN pub_family p ON p.pub_id = pp.pub_id JOIN bio_fam f ON f.family_id = p.family_id WHERE pp.role = '{role}'"
+        ),
+    )?;
     // Applicant countries, normalised (registry countries to ISO codes, others upper-cased).
-    let raw =
-        engine.sql("SELECT DISTINCT country FROM patent_parties WHERE country IS NOT NULL")?;
+    let raw = engine.sql("SELECT DISTINCT country FROM bio_parties WHERE country IS NOT NULL")?;
     let raw = col_str(&raw, 0);
     let iso: Vec<String> = raw
         .iter()
@@ -101,12 +116,8 @@ pub fn focus(
     .expect("two string columns");
     engine.register_batch("country_map", batch)?;
 
-    engine.define(&format!(
-        "CREATE VIEW bio_fam AS SELECT p.family_id, min(p.pub_days) AS first_days FROM pub_family p \
-         JOIN (SELECT DISTINCT family_id FROM infield WHERE (fields & {b}) <> 0) f ON f.family_id = p.family_id GROUP BY p.family_id"
-    ))?;
-    engine.define(&format!(
-        "CREATE VIEW bio_flags AS SELECT f.family_id, \
+    engine.materialize("bio_flags", &format!(
+        "SELECT f.family_id, \
            CAST(date_part('year', arrow_cast(f.first_days, 'Date32')) AS BIGINT) AS year, \
            CASE WHEN v.family_id IS NULL THEN 0 ELSE 1 END AS is_valid, \
            CASE WHEN p.family_id IS NULL THEN 0 ELSE 1 END AS is_pct \
@@ -133,12 +144,9 @@ pub fn focus(
         format!("SELECT 'world', year, sum(is_valid), sum(is_pct) FROM bio_flags WHERE {range} GROUP BY year ORDER BY year"),
         &mut by_year,
     )?;
-    engine.define(&format!(
-        "CREATE VIEW bio_country AS SELECT DISTINCT p.family_id, c.iso FROM pub_family p \
-         JOIN patent_parties pp ON p.pub_id = pp.pub_id AND pp.role = '{role}' \
-         JOIN country_map c ON pp.country = c.country \
-         JOIN bio_fam f ON f.family_id = p.family_id"
-    ))?;
+    engine.define(
+        "CREATE VIEW bio_country AS SELECT DISTINCT b.family_id, c.iso FROM bio_parties b JOIN country_map c ON b.country = c.country",
+    )?;
     let top = engine.sql(&format!(
         "SELECT c.iso, count(*) AS n FROM bio_country c JOIN bio_flags f ON f.family_id = c.family_id \
          WHERE (f.is_valid + f.is_pct) > 0 GROUP BY c.iso ORDER BY n DESC, c.iso LIMIT {TOP_COUNTRIES}"
@@ -158,8 +166,9 @@ pub fn focus(
             &mut by_year,
         )?;
     }
-    engine.define(
-        "CREATE VIEW bio_metro AS SELECT DISTINCT p.family_id, a.metro FROM pub_family p JOIN app a ON p.pub_id = a.pub_id JOIN bio_fam f ON f.family_id = p.family_id",
+    engine.materialize(
+        "bio_metro",
+        "SELECT DISTINCT b.family_id, m.metro FROM bio_parties b JOIN place_metro m ON b.city = m.city AND b.country = m.country",
     )?;
     series(
         format!(
@@ -176,10 +185,9 @@ pub fn focus(
     ))?;
     let metro_applicant = |families: &str| {
         format!(
-            "SELECT DISTINCT m.metro, pp.name, pp.type, p.family_id FROM patent_parties pp \
-             JOIN place_metro m ON pp.city = m.city AND pp.country = m.country \
-             JOIN pub_family p ON p.pub_id = pp.pub_id \
-             JOIN {families} f ON f.family_id = p.family_id WHERE pp.role = '{role}'"
+            "SELECT DISTINCT m.metro, b.name, b.type, b.family_id FROM bio_parties b \
+             JOIN place_metro m ON b.city = m.city AND b.country = m.country \
+             JOIN {families} f ON f.family_id = b.family_id"
         )
     };
     let r = engine.sql(&format!(

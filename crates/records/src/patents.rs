@@ -83,6 +83,9 @@ pub struct Summary {
     pub top_unmatched: Vec<(String, u64)>,
     /// Places that look like a misspelling of a member name or name several metros.
     pub near_misses: Vec<(String, String)>,
+    /// Seconds per stage (validation, places, classification, indicators, network, focus):
+    /// where the time goes. Timings vary from run to run; nothing else in the summary does.
+    pub stage_seconds: Vec<(String, f64)>,
 }
 
 /// Matched share of one country's party rows.
@@ -211,6 +214,14 @@ pub fn run(
         matched_by_country: Vec::new(),
         top_unmatched: Vec::new(),
         near_misses: Vec::new(),
+        stage_seconds: Vec::new(),
+    };
+    let mut clock = std::time::Instant::now();
+    let mut lap = |summary: &mut Summary, stage: &str| {
+        summary
+            .stage_seconds
+            .push((stage.to_string(), clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
     };
     let bad = |reg: &Registered,
                table: &str,
@@ -391,6 +402,7 @@ pub fn run(
         summary.invalid_ipc_examples = strings(&ex, 0).into_iter().flatten().collect();
     }
 
+    lap(&mut summary, "validation");
     // ---- places → metros ----------------------------------------------------------------
     let role = match o.attribution {
         Attribution::Applicants => "applicant",
@@ -468,6 +480,7 @@ pub fn run(
     .expect("three string columns");
     engine.register_batch("place_metro", batch)?;
 
+    lap(&mut summary, "places");
     // ---- classification and indicators --------------------------------------------------
     let kw = fields.keyword_rows() as i64;
     let d = o.valid_on;
@@ -498,6 +511,7 @@ pub fn run(
         "type = 'invention' AND grant_days IS NOT NULL AND grant_days <= {d} AND (expiry_days IS NULL OR expiry_days > {d}) AND (lapse_days IS NULL OR lapse_days > {d})"
     );
     let pct_y = format!("pct AND pub_days BETWEEN {y0} AND {y1}");
+    lap(&mut summary, "classification");
     engine.define(&format!(
         "CREATE VIEW valid_pubs AS SELECT * FROM infield WHERE {valid}"
     ))?;
@@ -573,6 +587,7 @@ pub fn run(
         })
         .collect();
 
+    lap(&mut summary, "indicators");
     // I18: the co-application network of the year.
     engine.define(&format!(
         "CREATE VIEW net_families AS SELECT family_id, bit_or(fields) AS f FROM infield \
@@ -623,7 +638,9 @@ pub fn run(
                 .unwrap_or_else(|| zero.clone()),
         })
         .collect();
+    lap(&mut summary, "network");
     let focus = crate::focus::focus(engine, &fields, registry, o, &places, role)?;
+    lap(&mut summary, "focus");
     Ok(PatentResults {
         fields: ids,
         metros,
