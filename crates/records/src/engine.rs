@@ -313,3 +313,34 @@ fn csv_header(path: &Path) -> Result<Vec<String>, RecordsError> {
         path.display()
     )))
 }
+
+/// An integer column of query results (nulls as 0), across batches.
+pub fn column_i64(b: &[RecordBatch], col: usize) -> Vec<i64> {
+    use datafusion::arrow::array::AsArray;
+    use datafusion::arrow::datatypes::Int64Type;
+    b.iter()
+        .flat_map(|b| {
+            let a = datafusion::arrow::compute::cast(b.column(col), &DataType::Int64)
+                .expect("the query selects an integer column");
+            a.as_primitive::<Int64Type>()
+                .iter()
+                .map(|v| v.unwrap_or(0))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A text column of query results, across batches.
+pub fn column_text(b: &[RecordBatch], col: usize) -> Vec<Option<String>> {
+    use datafusion::arrow::array::{Array, AsArray};
+    b.iter()
+        .flat_map(|b| {
+            let a = datafusion::arrow::compute::cast(b.column(col), &DataType::Utf8)
+                .expect("the query selects a text column");
+            let s = a.as_string::<i32>();
+            (0..s.len())
+                .map(|i| (!s.is_null(i)).then(|| s.value(i).to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}

@@ -15,11 +15,19 @@
 //!   the metro's biomedical PCT families of the run's year held by the top 20 applicants of
 //!   that type.
 
-use crate::engine::Engine;
+use crate::engine::{column_i64, column_text, Engine};
+
+/// A text column with nulls as empty strings.
+fn texts(b: &[RecordBatch], k: usize) -> Vec<String> {
+    column_text(b, k)
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect()
+}
 use crate::patents::{Focus, PatentOptions};
 use crate::RecordsError;
-use datafusion::arrow::array::{Array, AsArray, RecordBatch};
-use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema};
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use gihi_ipc::Fields;
 use gihi_places::Places;
 use gihi_registry::Registry;
@@ -32,38 +40,6 @@ pub const TOP_APPLICANTS: usize = 20;
 pub const TOP_COUNTRIES: usize = 10;
 /// First year of the series.
 pub const FIRST_YEAR: i32 = 2000;
-
-fn col_i64(b: &[RecordBatch], k: usize) -> Vec<i64> {
-    b.iter()
-        .flat_map(|b| {
-            let a = datafusion::arrow::compute::cast(b.column(k), &DataType::Int64)
-                .expect("integer column");
-            a.as_primitive::<Int64Type>()
-                .iter()
-                .map(|v| v.unwrap_or(0))
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
-fn col_str(b: &[RecordBatch], k: usize) -> Vec<String> {
-    b.iter()
-        .flat_map(|b| {
-            let a = datafusion::arrow::compute::cast(b.column(k), &DataType::Utf8)
-                .expect("text column");
-            let s = a.as_string::<i32>();
-            (0..s.len())
-                .map(|i| {
-                    if s.is_null(i) {
-                        String::new()
-                    } else {
-                        s.value(i).to_string()
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
 
 /// Computes the focus tables (tables `infield`, `app`, `pub_family`, `place_metro` and
 /// views `valid_pubs`, `pct_pubs` exist).
@@ -97,7 +73,7 @@ pub fn focus(
     )?;
     // Applicant countries, normalised (registry countries to ISO codes, others upper-cased).
     let raw = engine.sql("SELECT DISTINCT country FROM bio_parties WHERE country IS NOT NULL")?;
-    let raw = col_str(&raw, 0);
+    let raw = texts(&raw, 0);
     let iso: Vec<String> = raw
         .iter()
         .map(|c| places.country(c).unwrap_or_else(|| c.trim().to_uppercase()))
@@ -130,10 +106,10 @@ pub fn focus(
     let series = |q: String, out: &mut Vec<(String, i32, u64, u64)>| -> Result<(), RecordsError> {
         let r = engine.sql(&q)?;
         let (scope, year, v, p) = (
-            col_str(&r, 0),
-            col_i64(&r, 1),
-            col_i64(&r, 2),
-            col_i64(&r, 3),
+            texts(&r, 0),
+            column_i64(&r, 1),
+            column_i64(&r, 2),
+            column_i64(&r, 3),
         );
         for i in 0..scope.len() {
             out.push((scope[i].clone(), year[i] as i32, v[i] as u64, p[i] as u64));
@@ -151,7 +127,7 @@ pub fn focus(
         "SELECT c.iso, count(*) AS n FROM bio_country c JOIN bio_flags f ON f.family_id = c.family_id \
          WHERE (f.is_valid + f.is_pct) > 0 GROUP BY c.iso ORDER BY n DESC, c.iso LIMIT {TOP_COUNTRIES}"
     ))?;
-    let countries = col_str(&top, 0);
+    let countries = texts(&top, 0);
     if !countries.is_empty() {
         let list = countries
             .iter()
@@ -194,18 +170,13 @@ pub fn focus(
         "SELECT metro, name, type, count(*) AS n FROM ({}) GROUP BY metro, name, type",
         metro_applicant("focus_fam")
     ))?;
-    let (metro, name, kind, n) = (
-        col_str(&r, 0),
-        col_str(&r, 1),
-        col_str(&r, 2),
-        col_i64(&r, 3),
-    );
+    let (metro, name, kind, n) = (texts(&r, 0), texts(&r, 1), texts(&r, 2), column_i64(&r, 3));
     let r = engine.sql(
         "SELECT m.metro, count(DISTINCT m.family_id) FROM bio_metro m JOIN focus_fam f ON f.family_id = m.family_id GROUP BY m.metro",
     )?;
-    let metro_families: BTreeMap<String, u64> = col_str(&r, 0)
+    let metro_families: BTreeMap<String, u64> = texts(&r, 0)
         .into_iter()
-        .zip(col_i64(&r, 1))
+        .zip(column_i64(&r, 1))
         .map(|(m, n)| (m, n as u64))
         .collect();
     let mut per_metro: BTreeMap<&str, Vec<(&str, &str, u64)>> = BTreeMap::new();
@@ -246,12 +217,7 @@ pub fn focus(
         "CREATE VIEW bio_pct_year AS SELECT DISTINCT family_id FROM pct_pubs WHERE (fields & {b}) <> 0"
     ))?;
     let r = engine.sql(&metro_applicant("bio_pct_year"))?;
-    let (metro, name, kind, fam) = (
-        col_str(&r, 0),
-        col_str(&r, 1),
-        col_str(&r, 2),
-        col_str(&r, 3),
-    );
+    let (metro, name, kind, fam) = (texts(&r, 0), texts(&r, 1), texts(&r, 2), texts(&r, 3));
     // metro → type → name → families; metro → families
     let mut held: BTreeMap<&str, BTreeMap<&str, BTreeMap<&str, BTreeSet<&str>>>> = BTreeMap::new();
     let mut all: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();

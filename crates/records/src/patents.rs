@@ -18,12 +18,12 @@
 //! - Global totals count every family of the field, wherever its applicants are.
 
 use crate::dates::days_from_civil;
-use crate::engine::{Engine, Registered};
+use crate::engine::{column_i64, column_text, Engine, Registered};
 use crate::layout::{PARTY_TYPES, PATENTS, PATENT_IPC, PATENT_PARTIES, PATENT_TYPES, ROLES};
 use crate::udf::NOT_A_DATE;
 use crate::RecordsError;
-use datafusion::arrow::array::{Array, AsArray, RecordBatch};
-use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema};
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use gihi_places::{Places, Resolved};
 use gihi_registry::Registry;
 use serde::Serialize;
@@ -144,32 +144,6 @@ fn quoted_list(words: &[&str]) -> String {
         .join(", ")
 }
 
-fn one_i64(b: &[RecordBatch], col: usize) -> Vec<i64> {
-    b.iter()
-        .flat_map(|b| {
-            let a = datafusion::arrow::compute::cast(b.column(col), &DataType::Int64)
-                .expect("integer column");
-            a.as_primitive::<Int64Type>()
-                .iter()
-                .map(|v| v.unwrap_or(0))
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
-fn strings(b: &[RecordBatch], col: usize) -> Vec<Option<String>> {
-    b.iter()
-        .flat_map(|b| {
-            let a = datafusion::arrow::compute::cast(b.column(col), &DataType::Utf8)
-                .expect("text column");
-            let s = a.as_string::<i32>();
-            (0..s.len())
-                .map(|i| (!s.is_null(i)).then(|| s.value(i).to_string()))
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 /// Runs the patent pipeline on the record files of `dir`.
 pub fn run(
     engine: &Engine,
@@ -248,7 +222,7 @@ pub fn run(
         quoted_list(PATENT_TYPES)
     );
     let c = engine.sql(&checks)?;
-    let v: Vec<i64> = (0..6).map(|k| one_i64(&c, k)[0]).collect();
+    let v: Vec<i64> = (0..6).map(|k| column_i64(&c, k)[0]).collect();
     summary.rows.insert("patents".into(), v[0] as u64);
     if v[2] > 0 {
         bad(
@@ -318,7 +292,7 @@ pub fn run(
         let conflict = engine.sql(
             "SELECT pub_id FROM (SELECT DISTINCT pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, title, abstract FROM patents_n) GROUP BY pub_id HAVING count(*) > 1 ORDER BY pub_id LIMIT 1",
         )?;
-        if let Some(Some(id)) = strings(&conflict, 0).into_iter().next() {
+        if let Some(Some(id)) = column_text(&conflict, 0).into_iter().next() {
             let first = engine.locate(
                 "patents_n",
                 &format!("pub_id = '{}'", id.replace('\'', "''")),
@@ -345,8 +319,8 @@ pub fn run(
     ))?;
     summary
         .rows
-        .insert("patent_parties".into(), one_i64(&c, 0)[0] as u64);
-    if one_i64(&c, 1)[0] > 0 {
+        .insert("patent_parties".into(), column_i64(&c, 0)[0] as u64);
+    if column_i64(&c, 1)[0] > 0 {
         bad(
             &par,
             "patent_parties",
@@ -355,7 +329,7 @@ pub fn run(
             "a publication number",
         )?;
     }
-    if one_i64(&c, 2)[0] > 0 {
+    if column_i64(&c, 2)[0] > 0 {
         bad(
             &par,
             "patent_parties",
@@ -364,7 +338,7 @@ pub fn run(
             &ROLES.join(" | "),
         )?;
     }
-    if one_i64(&c, 3)[0] > 0 {
+    if column_i64(&c, 3)[0] > 0 {
         bad(
             &par,
             "patent_parties",
@@ -377,8 +351,8 @@ pub fn run(
     let c = engine.sql("SELECT count(*), sum(CASE WHEN ipc IS NULL OR NOT gihi_ipc_valid(ipc) THEN 1 ELSE 0 END) FROM patent_ipc")?;
     summary
         .rows
-        .insert("patent_ipc".into(), one_i64(&c, 0)[0] as u64);
-    let invalid = one_i64(&c, 1)[0] as u64;
+        .insert("patent_ipc".into(), column_i64(&c, 0)[0] as u64);
+    let invalid = column_i64(&c, 1)[0] as u64;
     if invalid > 0 {
         if !o.skip_invalid {
             let (row, found) = engine
@@ -399,7 +373,7 @@ pub fn run(
         }
         summary.invalid_ipc_rows = invalid;
         let ex = engine.sql("SELECT DISTINCT ipc FROM patent_ipc WHERE ipc IS NOT NULL AND NOT gihi_ipc_valid(ipc) ORDER BY ipc LIMIT 5")?;
-        summary.invalid_ipc_examples = strings(&ex, 0).into_iter().flatten().collect();
+        summary.invalid_ipc_examples = column_text(&ex, 0).into_iter().flatten().collect();
     }
 
     lap(&mut summary, "validation");
@@ -415,9 +389,9 @@ pub fn run(
         "SELECT city, country, count(*) AS n FROM patent_parties WHERE role = '{role}' GROUP BY city, country"
     ))?;
     let (cities, countries, counts) = (
-        strings(&groups, 0),
-        strings(&groups, 1),
-        one_i64(&groups, 2),
+        column_text(&groups, 0),
+        column_text(&groups, 1),
+        column_i64(&groups, 2),
     );
     let mut map_city = Vec::new();
     let mut map_country = Vec::new();
@@ -535,8 +509,8 @@ pub fn run(
             "SELECT metro, {} FROM (SELECT a.metro, v.family_id, bit_or(v.fields) AS f FROM {view} v JOIN app a ON v.pub_id = a.pub_id GROUP BY a.metro, v.family_id) GROUP BY metro",
             field_sums("f")
         ))?;
-        let ids = strings(&b, 0);
-        let cols: Vec<Vec<i64>> = (1..=nf + 1).map(|k| one_i64(&b, k)).collect();
+        let ids = column_text(&b, 0);
+        let cols: Vec<Vec<i64>> = (1..=nf + 1).map(|k| column_i64(&b, k)).collect();
         Ok(ids
             .into_iter()
             .enumerate()
@@ -556,7 +530,7 @@ pub fn run(
             field_sums("f")
         ))?;
         Ok((0..=nf)
-            .map(|k| one_i64(&b, k).first().copied().unwrap_or(0) as u64)
+            .map(|k| column_i64(&b, k).first().copied().unwrap_or(0) as u64)
             .collect())
     };
     let tv = totals_of("valid_pubs")?;
@@ -582,7 +556,7 @@ pub fn run(
         .map(|(i, f)| {
             (
                 f.clone(),
-                one_i64(&b, i).first().copied().unwrap_or(0) as u64,
+                column_i64(&b, i).first().copied().unwrap_or(0) as u64,
             )
         })
         .collect();
@@ -601,8 +575,8 @@ pub fn run(
         "SELECT x.metro AS a, y.metro AS b, {} FROM fam_metro x JOIN fam_metro y ON x.family_id = y.family_id AND x.metro < y.metro JOIN net_families q ON q.family_id = x.family_id GROUP BY x.metro, y.metro ORDER BY a, b",
         field_sums("q.f")
     ))?;
-    let (ea, eb) = (strings(&b, 0), strings(&b, 1));
-    let ecols: Vec<Vec<i64>> = (2..=nf + 2).map(|k| one_i64(&b, k)).collect();
+    let (ea, eb) = (column_text(&b, 0), column_text(&b, 1));
+    let ecols: Vec<Vec<i64>> = (2..=nf + 2).map(|k| column_i64(&b, k)).collect();
     let edges: Vec<Edge> = ea
         .into_iter()
         .zip(eb)

@@ -182,7 +182,12 @@ pub fn run_template(dir: &Path) -> Result<(), CliError> {
         ));
     }
     files.push(("README.md".to_string(), index.into_bytes()));
-    let kept = write_new_files(dir, &files)?;
+    write_templates(dir, &files)
+}
+
+/// Writes template files into `dir` (never over an existing file) and says what it did.
+pub fn write_templates(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliError> {
+    let kept = write_new_files(dir, files)?;
     eprintln!(
         "wrote {} of {} template files to {}",
         files.len() - kept.len(),

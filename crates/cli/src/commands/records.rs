@@ -2,7 +2,7 @@
 
 use super::{require_synthetic_label, synthetic_csv_comment};
 use crate::error::CliError;
-use crate::output::{write_new_files, OutputDir};
+use crate::output::OutputDir;
 use gihi_records::layout::{templates_readme, PATENT_LAYOUTS};
 use gihi_records::patents::{Attribution, PatentOptions, PatentResults};
 use gihi_records::synth::{write_corpus, Format, SynthOptions};
@@ -29,21 +29,7 @@ pub fn run_template(dir: &Path) -> Result<(), CliError> {
         .map(|l| (format!("{}.csv", l.name), l.template().into_bytes()))
         .collect();
     files.push(("README.md".into(), templates_readme().into_bytes()));
-    let kept = write_new_files(dir, &files)?;
-    eprintln!(
-        "wrote {} of {} template files to {}",
-        files.len() - kept.len(),
-        files.len(),
-        dir.display()
-    );
-    if !kept.is_empty() {
-        eprintln!(
-            "kept {} existing file(s) unchanged (templates never overwrite): {}",
-            kept.len(),
-            kept.join(", ")
-        );
-    }
-    Ok(())
+    super::derive::write_templates(dir, &files)
 }
 
 /// `gihi records synth`.
