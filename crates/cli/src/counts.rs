@@ -32,12 +32,21 @@ pub fn bootstrap(text: &str) -> Result<usize, String> {
 /// Largest synthetic corpus (publications): about 30 GB of Parquet.
 pub const MAX_SYNTH_PATENTS: u64 = 100_000_000;
 
-/// Publications of a synthetic corpus: 1 to [`MAX_SYNTH_PATENTS`].
-pub fn synth_patents(text: &str) -> Result<u64, String> {
-    whole(text, "publications", 1, MAX_SYNTH_PATENTS)
-}
-
-/// Unparseable rows asked of a synthetic corpus: 0 to [`MAX_SYNTH_PATENTS`].
+/// Records (patents, papers, unparseable rows) asked of a synthetic corpus: 0 to
+/// [`MAX_SYNTH_PATENTS`].
 pub fn synth_patents_or_zero(text: &str) -> Result<u64, String> {
     whole(text, "rows", 0, MAX_SYNTH_PATENTS)
+}
+
+/// A year range `FIRST-LAST` (checked against the allowed years by the command).
+pub fn year_range(text: &str) -> Result<[i32; 2], String> {
+    let (a, b) = text
+        .split_once('-')
+        .ok_or_else(|| format!("expected FIRST-LAST such as 2019-2023, found `{text}`"))?;
+    let year = |t: &str| {
+        t.trim()
+            .parse::<i32>()
+            .map_err(|_| format!("expected FIRST-LAST such as 2019-2023, found `{text}`"))
+    };
+    Ok([year(a)?, year(b)?])
 }

@@ -350,11 +350,15 @@ enum RecordsWhat {
         /// Directory to write into; files that exist there are never overwritten.
         dir: PathBuf,
     },
-    /// Write a SYNTHETIC patent corpus in the record layouts (tests and benchmarks).
+    /// Write a SYNTHETIC patent and/or paper corpus in the record layouts (tests and
+    /// benchmarks).
     Synth {
-        /// Publications to generate.
-        #[arg(long, value_parser = counts::synth_patents)]
+        /// Patent publications to generate (0: no patent files).
+        #[arg(long, default_value_t = 0, value_parser = counts::synth_patents_or_zero)]
         patents: u64,
+        /// Papers to generate (0: no paper files).
+        #[arg(long, default_value_t = 0, value_parser = counts::synth_patents_or_zero)]
+        papers: u64,
         /// Seed (same seed, same corpus).
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -396,6 +400,71 @@ enum RecordsWhat {
         #[arg(long, default_value_t = 2048)]
         memory_mib: usize,
     },
+    /// Paper records to I01, I07, I08, I17 per metro, the co-authorship networks and the
+    /// international co-authorship focus tables.
+    Papers {
+        /// Directory with papers, paper_fields and paper_authorships (.parquet or .csv).
+        #[arg(long)]
+        records: PathBuf,
+        /// Output directory (written whole or not at all).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        years: PaperYears,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Memory the query engine may hold before spilling to disk, in MiB.
+        #[arg(long, default_value_t = 2048)]
+        memory_mib: usize,
+    },
+    /// Both pipelines over one directory of patent and paper records: `sources/` gets every
+    /// table `gihi derive` reads, `patents/` and `papers/` the rest.
+    All {
+        /// Directory with the six record files (.parquet or .csv).
+        #[arg(long)]
+        records: PathBuf,
+        /// Output directory (written whole or not at all).
+        #[arg(long)]
+        out: PathBuf,
+        /// I09 validity date (default: the edition's, 2023-01-01 for 2024).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        valid_on: Option<String>,
+        /// I10, I18 and I17 year (default: the edition's, 2023 for 2024).
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        years: PaperYears,
+        /// Place patents by their applicants' (report) or inventors' addresses.
+        #[arg(long, value_enum, default_value_t = AttributeArg::Applicants)]
+        attribute: AttributeArg,
+        /// Count and skip unparseable IPC symbols instead of refusing the input.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Memory the query engine may hold before spilling to disk, in MiB.
+        #[arg(long, default_value_t = 2048)]
+        memory_mib: usize,
+    },
+}
+
+/// The year ranges of the paper pipeline (defaults: the edition's).
+#[derive(clap::Args)]
+struct PaperYears {
+    /// I01 and I08: papers of these years (default 2019-2023 for 2024).
+    #[arg(long, value_name = "FIRST-LAST", value_parser = counts::year_range)]
+    active: Option<[i32; 2]>,
+    /// I07: papers of these years (default 2000-2022 for 2024).
+    #[arg(long, value_name = "FIRST-LAST", value_parser = counts::year_range)]
+    highly_cited: Option<[i32; 2]>,
+    /// The international co-authorship series (default: the highly-cited years).
+    #[arg(long, value_name = "FIRST-LAST", value_parser = counts::year_range)]
+    focus: Option<[i32; 2]>,
+    /// I17's network year, for `records papers` (default: the edition's, 2023 for 2024).
+    #[arg(long = "network-year")]
+    network_year: Option<i32>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -741,6 +810,7 @@ fn run_records(what: RecordsWhat) -> Result<(), CliError> {
         RecordsWhat::Template { dir } => commands::records::run_template(&dir),
         RecordsWhat::Synth {
             patents,
+            papers,
             seed,
             format,
             invalid,
@@ -748,6 +818,7 @@ fn run_records(what: RecordsWhat) -> Result<(), CliError> {
         } => commands::records::run_synth(
             SynthOptions {
                 patents: usize::try_from(patents).unwrap_or(usize::MAX),
+                papers: usize::try_from(papers).unwrap_or(usize::MAX),
                 seed,
                 format: match format {
                     RecordFormat::Parquet => F::Parquet,
@@ -779,6 +850,57 @@ fn run_records(what: RecordsWhat) -> Result<(), CliError> {
             threads,
             memory_mib,
         }),
+        RecordsWhat::Papers {
+            records,
+            out,
+            years,
+            threads,
+            memory_mib,
+        } => commands::records::run_papers(&commands::records::PapersArgs {
+            records: &records,
+            out: &out,
+            year: years.network_year,
+            active: years.active,
+            highly_cited: years.highly_cited,
+            focus: years.focus,
+            threads,
+            memory_mib,
+        }),
+        RecordsWhat::All {
+            records,
+            out,
+            valid_on,
+            year,
+            years,
+            attribute,
+            skip_invalid,
+            threads,
+            memory_mib,
+        } => commands::records::run_all(
+            &commands::records::PatentsArgs {
+                records: &records,
+                out: &out,
+                valid_on: valid_on.as_deref(),
+                year,
+                attribution: match attribute {
+                    AttributeArg::Applicants => Attribution::Applicants,
+                    AttributeArg::Inventors => Attribution::Inventors,
+                },
+                skip_invalid,
+                threads,
+                memory_mib,
+            },
+            &commands::records::PapersArgs {
+                records: &records,
+                out: &out,
+                year: years.network_year.or(year),
+                active: years.active,
+                highly_cited: years.highly_cited,
+                focus: years.focus,
+                threads,
+                memory_mib,
+            },
+        ),
     }
 }
 

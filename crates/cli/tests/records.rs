@@ -26,10 +26,15 @@ fn templates_are_written_once() {
         header.ends_with("pub_id,role,name,type,city,country\n"),
         "{header}"
     );
+    let header = fs::read_to_string(dir.join("paper_authorships.csv")).unwrap();
+    assert!(
+        header.ends_with("paper_id,researcher_id,org_id,city,country\n"),
+        "{header}"
+    );
     fs::write(dir.join("patents.csv"), "mine").unwrap();
     let (code, _, err) = gihi(&["records", "template", s(&dir)]);
     assert_eq!(code, 0);
-    assert!(err.contains("kept 4 existing file(s)"), "{err}");
+    assert!(err.contains("kept 7 existing file(s)"), "{err}");
     assert_eq!(fs::read_to_string(dir.join("patents.csv")).unwrap(), "mine");
 }
 

@@ -75,6 +75,9 @@ impl Engine {
             for f in udfs(fields.clone(), table_key) {
                 ctx.register_udf(f);
             }
+            for f in crate::udaf::udafs() {
+                ctx.register_udaf(f);
+            }
             Ok(ctx)
         };
         let scratch = tempfile::Builder::new()
@@ -167,16 +170,26 @@ impl Engine {
         })
     }
 
-    /// Registers an in-memory table (a small mapping built in Rust) on both sessions.
+    /// Registers a small table built in Rust (a mapping) on both sessions. It is written to
+    /// the scratch directory as Parquet, so that every table of a plan is a file (as a
+    /// distributed executor needs) and nothing is held twice in memory.
     pub fn register_batch(&self, name: &str, batch: RecordBatch) -> Result<(), RecordsError> {
-        for ctx in [&self.ctx, &self.ordered] {
-            let t = datafusion::datasource::MemTable::try_new(
-                batch.schema(),
-                vec![vec![batch.clone()]],
-            )?;
-            ctx.register_table(name, Arc::new(t))?;
-        }
-        Ok(())
+        use datafusion::parquet::arrow::ArrowWriter;
+        let path = self.scratch.path().join(format!("{name}.parquet"));
+        let file = std::fs::File::create(&path).map_err(|e| RecordsError::io(&path, e))?;
+        let mut w = ArrowWriter::try_new(file, batch.schema(), None)
+            .map_err(|e| RecordsError::Engine(e.to_string()))?;
+        w.write(&batch)
+            .map_err(|e| RecordsError::Engine(e.to_string()))?;
+        w.close().map_err(|e| RecordsError::Engine(e.to_string()))?;
+        let p = path.display().to_string();
+        self.runtime.block_on(async {
+            for ctx in [&self.ctx, &self.ordered] {
+                ctx.register_parquet(name, &p, ParquetReadOptions::default())
+                    .await?;
+            }
+            Ok(())
+        })
     }
 
     /// Registers `<dir>/<name>.parquet` or `<dir>/<name>.csv` as table `name`, after
@@ -266,6 +279,7 @@ impl Engine {
                 Kind::Text | Kind::Choice(_) => text,
                 Kind::Bool => text || t == DataType::Boolean,
                 Kind::Date => text || t == DataType::Date32,
+                Kind::Int => text || t.is_integer(),
             };
             if !ok {
                 return Err(RecordsError::Input(format!(
@@ -275,6 +289,7 @@ impl Engine {
                         Kind::Text | Kind::Choice(_) => "text",
                         Kind::Bool => "boolean (or text true/false)",
                         Kind::Date => "date32 (or text YYYY-MM-DD)",
+                        Kind::Int => "an integer type (or text digits)",
                     }
                 )));
             }

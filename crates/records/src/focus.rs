@@ -27,12 +27,10 @@ fn texts(b: &[RecordBatch], k: usize) -> Vec<String> {
 use crate::patents::{Focus, PatentOptions};
 use crate::RecordsError;
 use datafusion::arrow::array::RecordBatch;
-use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use gihi_ipc::Fields;
 use gihi_places::Places;
 use gihi_registry::Registry;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 /// Applicants listed per metro, and counted in the top-N shares.
 pub const TOP_APPLICANTS: usize = 20;
@@ -72,25 +70,7 @@ pub fn focus(
         ),
     )?;
     // Applicant countries, normalised (registry countries to ISO codes, others upper-cased).
-    let raw = engine.sql("SELECT DISTINCT country FROM bio_parties WHERE country IS NOT NULL")?;
-    let raw = texts(&raw, 0);
-    let iso: Vec<String> = raw
-        .iter()
-        .map(|c| places.country(c).unwrap_or_else(|| c.trim().to_uppercase()))
-        .collect();
-    let schema = Arc::new(Schema::new(vec![
-        Field::new("country", DataType::Utf8, false),
-        Field::new("iso", DataType::Utf8, false),
-    ]));
-    let batch = RecordBatch::try_new(
-        schema.clone(),
-        vec![
-            Arc::new(datafusion::arrow::array::StringArray::from(raw)),
-            Arc::new(datafusion::arrow::array::StringArray::from(iso)),
-        ],
-    )
-    .expect("two string columns");
-    engine.register_batch("country_map", batch)?;
+    crate::placemap::register_country_map(engine, places, "bio_parties", "country")?;
 
     engine.materialize("bio_flags", &format!(
         "SELECT f.family_id, \
@@ -121,11 +101,11 @@ pub fn focus(
         &mut by_year,
     )?;
     engine.define(
-        "CREATE VIEW bio_country AS SELECT DISTINCT b.family_id, c.iso FROM bio_parties b JOIN country_map c ON b.country = c.country",
+        "CREATE VIEW bio_country AS SELECT DISTINCT b.family_id, c.code FROM bio_parties b JOIN country_map c ON b.country = c.country",
     )?;
     let top = engine.sql(&format!(
-        "SELECT c.iso, count(*) AS n FROM bio_country c JOIN bio_flags f ON f.family_id = c.family_id \
-         WHERE (f.is_valid + f.is_pct) > 0 GROUP BY c.iso ORDER BY n DESC, c.iso LIMIT {TOP_COUNTRIES}"
+        "SELECT c.code, count(*) AS n FROM bio_country c JOIN bio_flags f ON f.family_id = c.family_id \
+         WHERE (f.is_valid + f.is_pct) > 0 GROUP BY c.code ORDER BY n DESC, c.code LIMIT {TOP_COUNTRIES}"
     ))?;
     let countries = texts(&top, 0);
     if !countries.is_empty() {
@@ -136,8 +116,8 @@ pub fn focus(
             .join(", ");
         series(
             format!(
-                "SELECT c.iso, f.year, sum(f.is_valid), sum(f.is_pct) FROM bio_country c JOIN bio_flags f ON f.family_id = c.family_id \
-                 WHERE c.iso IN ({list}) AND f.{range} GROUP BY c.iso, f.year ORDER BY c.iso, f.year"
+                "SELECT c.code, f.year, sum(f.is_valid), sum(f.is_pct) FROM bio_country c JOIN bio_flags f ON f.family_id = c.family_id \
+                 WHERE c.code IN ({list}) AND f.{range} GROUP BY c.code, f.year ORDER BY c.code, f.year"
             ),
             &mut by_year,
         )?;

@@ -20,6 +20,8 @@ pub enum Kind {
     Date,
     /// One of the listed words.
     Choice(&'static [&'static str]),
+    /// A whole number (Parquet integer, or text digits); counts must not be negative.
+    Int,
 }
 
 /// One record file: `<name>.parquet` or `<name>.csv` in the records directory.
@@ -149,6 +151,102 @@ pub const PATENT_PARTIES: Layout = Layout {
 /// The patent record files, in reading order.
 pub const PATENT_LAYOUTS: [Layout; 3] = [PATENTS, PATENT_IPC, PATENT_PARTIES];
 
+/// `papers`: one row per publication (Dimensions export).
+pub const PAPERS: Layout = Layout {
+    name: "papers",
+    doc: "one row per paper (Digital Science Dimensions export)",
+    columns: &[
+        col("paper_id", Kind::Text, false, "publication id, unique"),
+        col("year", Kind::Int, false, "publication year"),
+        col(
+            "type",
+            Kind::Text,
+            true,
+            "document type as exported (article, chapter, proceeding, ...)",
+        ),
+        col("times_cited", Kind::Int, false, "citations received"),
+        col(
+            "cited_by_patents",
+            Kind::Int,
+            false,
+            "citing patent families",
+        ),
+        col(
+            "cited_by_policy",
+            Kind::Int,
+            false,
+            "citing policy documents",
+        ),
+        col(
+            "cited_by_trials",
+            Kind::Int,
+            false,
+            "citing clinical trials",
+        ),
+    ],
+};
+
+/// `paper_fields`: one row per Field of Research division of a paper.
+pub const PAPER_FIELDS: Layout = Layout {
+    name: "paper_fields",
+    doc: "one row per ANZSRC 2020 Field of Research division of a paper",
+    columns: &[
+        col("paper_id", Kind::Text, false, "publication id (papers.paper_id)"),
+        col(
+            "field",
+            Kind::Text,
+            false,
+            "division code 30-52, optionally followed by a space and its name (`31 Biological Sciences`)",
+        ),
+    ],
+};
+
+/// `paper_authorships`: one row per author–affiliation of a paper.
+pub const PAPER_AUTHORSHIPS: Layout = Layout {
+    name: "paper_authorships",
+    doc: "one row per author-affiliation of a paper",
+    columns: &[
+        col(
+            "paper_id",
+            Kind::Text,
+            false,
+            "publication id (papers.paper_id)",
+        ),
+        col(
+            "researcher_id",
+            Kind::Text,
+            true,
+            "disambiguated researcher id; empty when the author is not disambiguated",
+        ),
+        col(
+            "org_id",
+            Kind::Text,
+            true,
+            "organisation id (GRID/ROR); may be empty",
+        ),
+        col("city", Kind::Text, true, "city of the affiliation"),
+        col(
+            "country",
+            Kind::Text,
+            true,
+            "ISO 3166-1 alpha-2 or alpha-3 code, or English short name (HK, MO, TW are their own)",
+        ),
+    ],
+};
+
+/// The paper record files, in reading order.
+pub const PAPER_LAYOUTS: [Layout; 3] = [PAPERS, PAPER_FIELDS, PAPER_AUTHORSHIPS];
+
+/// Every record file gihi reads: patents, then papers.
+pub const ALL_LAYOUTS: [Layout; 6] = [
+    PATENTS,
+    PATENT_IPC,
+    PATENT_PARTIES,
+    PAPERS,
+    PAPER_FIELDS,
+    PAPER_AUTHORSHIPS,
+];
+
 impl Layout {
     /// The column with this name.
     pub fn column(&self, name: &str) -> Option<&Column> {
@@ -185,9 +283,9 @@ impl Layout {
 /// The README written beside the templates.
 pub fn templates_readme() -> String {
     let mut t = String::from(
-        "# Record files for `gihi records patents`\n\nPut each file in one directory as `<name>.parquet` or `<name>.csv` (same columns; CSV may\nhave `#` comment lines). Dates are ISO 8601 (`YYYY-MM-DD`).\n\n",
+        "# Record files for `gihi records patents` and `gihi records papers`\n\nPut each file in one directory as `<name>.parquet` or `<name>.csv` (same columns; CSV may\nhave `#` comment lines). Dates are ISO 8601 (`YYYY-MM-DD`). `gihi records patents` reads the\nthree patent files, `gihi records papers` the three paper files, `gihi records all` all six.\n\n",
     );
-    for l in PATENT_LAYOUTS {
+    for l in ALL_LAYOUTS {
         t.push_str(&format!(
             "## {}\n\n{}.\n\n| column | may be empty | meaning |\n|---|---|---|\n",
             l.name, l.doc

@@ -7,14 +7,23 @@
 //! DataFusion memory pool that spills to disk.
 //!
 //! Layouts: [`layout`]. Synthetic corpus: [`synth`]. Patents → I09, I10, I18 and the
-//! biomedical focus tables: [`patents`].
+//! biomedical focus tables: [`patents`]. Papers → I01, I07, I08, I17 and the international
+//! co-authorship focus tables: [`papers`], [`papers_focus`]; the co-authorship kernels:
+//! [`udaf`]; eigenvector centrality: [`centrality`].
 
+pub mod centrality;
 pub mod dates;
 mod engine;
 pub mod focus;
 pub mod layout;
+pub mod papers;
+pub mod papers_focus;
 pub mod patents;
+pub mod placemap;
+mod sink;
 pub mod synth;
+mod synth_papers;
+pub mod udaf;
 pub mod udf;
 
 pub use engine::{Engine, EngineOptions};
@@ -78,7 +87,7 @@ pub fn says_synthetic(dir: &Path) -> bool {
     if dir.to_string_lossy().to_lowercase().contains("synthetic") {
         return true;
     }
-    layout::PATENT_LAYOUTS.iter().any(|l| {
+    layout::ALL_LAYOUTS.iter().any(|l| {
         let csv = dir.join(format!("{}.csv", l.name));
         let parquet = dir.join(format!("{}.parquet", l.name));
         leading_comments_say_synthetic(&csv) || parquet_says_synthetic(&parquet)

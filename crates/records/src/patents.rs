@@ -22,14 +22,12 @@ use crate::engine::{column_i64, column_text, Engine, Registered};
 use crate::layout::{PARTY_TYPES, PATENTS, PATENT_IPC, PATENT_PARTIES, PATENT_TYPES, ROLES};
 use crate::udf::NOT_A_DATE;
 use crate::RecordsError;
-use datafusion::arrow::array::RecordBatch;
-use datafusion::arrow::datatypes::{DataType, Field, Schema};
-use gihi_places::{Places, Resolved};
+use datafusion::arrow::datatypes::DataType;
+use gihi_places::Places;
 use gihi_registry::Registry;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Whose address places a patent in a metro.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -88,13 +86,7 @@ pub struct Summary {
     pub stage_seconds: Vec<(String, f64)>,
 }
 
-/// Matched share of one country's party rows.
-#[derive(Debug, Clone, Serialize)]
-pub struct CountryMatch {
-    pub country: String,
-    pub rows: u64,
-    pub matched: u64,
-}
+pub use crate::placemap::CountryMatch;
 
 /// The biomedical focus tables (report section 4).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -388,71 +380,10 @@ pub fn run(
     let groups = engine.sql(&format!(
         "SELECT city, country, count(*) AS n FROM patent_parties WHERE role = '{role}' GROUP BY city, country"
     ))?;
-    let (cities, countries, counts) = (
-        column_text(&groups, 0),
-        column_text(&groups, 1),
-        column_i64(&groups, 2),
-    );
-    let mut map_city = Vec::new();
-    let mut map_country = Vec::new();
-    let mut map_metro = Vec::new();
-    let mut by_country: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    let mut unmatched: Vec<(String, u64)> = Vec::new();
-    for ((city, country), n) in cities.iter().zip(&countries).zip(&counts) {
-        let (c, k) = (
-            city.clone().unwrap_or_default(),
-            country.clone().unwrap_or_default(),
-        );
-        let key = places
-            .country(&k)
-            .unwrap_or_else(|| k.trim().to_uppercase());
-        let e = by_country.entry(key).or_default();
-        e.0 += *n as u64;
-        let label = format!("{} ({})", c.trim(), k.trim());
-        match places.resolve(&c, &k, None) {
-            Ok(Resolved::Metro(m)) if !c.trim().is_empty() => {
-                e.1 += *n as u64;
-                map_city.push(c);
-                map_country.push(k);
-                map_metro.push(m);
-            }
-            Ok(_) => unmatched.push((label, *n as u64)),
-            Err(why) => {
-                if summary.near_misses.len() < 50 {
-                    summary.near_misses.push((label.clone(), why));
-                }
-                unmatched.push((label, *n as u64));
-            }
-        }
-    }
-    unmatched.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    unmatched.truncate(20);
-    summary.top_unmatched = unmatched;
-    let mut bc: Vec<CountryMatch> = by_country
-        .into_iter()
-        .map(|(country, (rows, matched))| CountryMatch {
-            country,
-            rows,
-            matched,
-        })
-        .collect();
-    bc.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.country.cmp(&b.country)));
-    summary.matched_by_country = bc;
-    let schema = Arc::new(Schema::new(vec![
-        Field::new("city", DataType::Utf8, false),
-        Field::new("country", DataType::Utf8, false),
-        Field::new("metro", DataType::Utf8, false),
-    ]));
-    let batch = RecordBatch::try_new(
-        schema.clone(),
-        vec![
-            Arc::new(datafusion::arrow::array::StringArray::from(map_city)),
-            Arc::new(datafusion::arrow::array::StringArray::from(map_country)),
-            Arc::new(datafusion::arrow::array::StringArray::from(map_metro)),
-        ],
-    )
-    .expect("three string columns");
-    engine.register_batch("place_metro", batch)?;
+    let matched = crate::placemap::register_place_metro(engine, registry, &places, &groups)?;
+    summary.matched_by_country = matched.by_country;
+    summary.top_unmatched = matched.top_unmatched;
+    summary.near_misses = matched.near_misses;
 
     lap(&mut summary, "places");
     // ---- classification and indicators --------------------------------------------------

@@ -5,20 +5,15 @@
 //! family with co-applications across metros, all four IPC formats, symbols on every kind of
 //! Appendix 7 boundary, and keywords (and near-misses such as "basic") in titles.
 
-use crate::dates::{days_from_civil, iso};
-use crate::layout::{PARTY_TYPES, PATENTS, PATENT_IPC, PATENT_PARTIES};
+use crate::dates::days_from_civil;
+use crate::layout::{Kind, Layout, PATENTS, PATENT_IPC, PATENT_PARTIES};
+use crate::sink::{Cell, Sink};
 use crate::RecordsError;
-use datafusion::arrow::array::{ArrayRef, BooleanBuilder, Date32Builder, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
-use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::parquet::file::properties::WriterProperties;
 use gihi_ipc::{Fields, Pattern};
 use gihi_registry::Registry;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::io::Write;
-use std::path::Path;
 use std::sync::Arc;
 
 /// Publications generated per written chunk.
@@ -34,7 +29,10 @@ pub enum Format {
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
 pub struct SynthOptions {
+    /// Patent publications (0: no patent files).
     pub patents: usize,
+    /// Papers (0: no paper files).
+    pub papers: usize,
     pub seed: u64,
     pub format: Format,
     /// IPC rows made unparseable on purpose (to exercise `--skip-invalid`).
@@ -42,7 +40,7 @@ pub struct SynthOptions {
 }
 
 /// Real places outside every 2024 metro (tested), so that most of the world is outside.
-const OUTSIDE: &[(&str, &str)] = &[
+pub(crate) const OUTSIDE: &[(&str, &str)] = &[
     ("Oak Ridge", "US"),
     ("Los Alamos", "US"),
     ("Rochester", "US"),
@@ -101,32 +99,84 @@ struct Org {
     country: String,
 }
 
+/// Registry metros in a seeded order with Zipf-like weights: a few large, many small.
+pub(crate) struct MetroPicker<'r> {
+    metros: Vec<&'r gihi_registry::City>,
+    weights: Vec<f64>,
+    total: f64,
+}
+
+impl<'r> MetroPicker<'r> {
+    pub(crate) fn new(registry: &'r Registry, rng: &mut ChaCha8Rng) -> MetroPicker<'r> {
+        let mut metros: Vec<&gihi_registry::City> = registry.cities.iter().collect();
+        for i in (1..metros.len()).rev() {
+            metros.swap(i, rng.random_range(0..=i));
+        }
+        let weights: Vec<f64> = (0..metros.len()).map(|k| 1.0 / (k as f64 + 1.0)).collect();
+        let total = weights.iter().sum();
+        MetroPicker {
+            metros,
+            weights,
+            total,
+        }
+    }
+
+    /// A metro, drawn by weight.
+    pub(crate) fn pick(&self, rng: &mut ChaCha8Rng) -> &'r gihi_registry::City {
+        let mut x = rng.random::<f64>() * self.total;
+        for (k, w) in self.weights.iter().enumerate() {
+            x -= w;
+            if x <= 0.0 {
+                return self.metros[k];
+            }
+        }
+        self.metros[self.metros.len() - 1]
+    }
+
+    /// A member city of a metro drawn by weight, with its country as exports write it.
+    pub(crate) fn place(&self, rng: &mut ChaCha8Rng, registry: &Registry) -> (String, String) {
+        let m = self.pick(rng);
+        let member = &m.members[rng.random_range(0..m.members.len())];
+        (
+            member.name_en.clone(),
+            country_form(rng, registry, &member.country),
+        )
+    }
+}
+
 /// Writes the corpus into the files `open` creates (by file name: the caller stages the
-/// output directory). Returns the number of (publications, IPC rows, party rows) written.
+/// output directory): the patent files when `o.patents > 0`, the paper files when
+/// `o.papers > 0`. Returns the rows written per file.
 pub fn write_corpus(
+    open: &mut dyn FnMut(&str) -> Result<std::fs::File, RecordsError>,
+    registry: &Registry,
+    fields: &Fields,
+    o: SynthOptions,
+) -> Result<Vec<(String, usize)>, RecordsError> {
+    let mut rows = Vec::new();
+    if o.patents > 0 {
+        let (p, i, q) = write_patents(open, registry, fields, o)?;
+        rows.extend([
+            (PATENTS.name.to_string(), p),
+            (PATENT_IPC.name.to_string(), i),
+            (PATENT_PARTIES.name.to_string(), q),
+        ]);
+    }
+    if o.papers > 0 {
+        rows.extend(crate::synth_papers::write_papers(open, registry, o)?);
+    }
+    Ok(rows)
+}
+
+/// The patent files.
+fn write_patents(
     open: &mut dyn FnMut(&str) -> Result<std::fs::File, RecordsError>,
     registry: &Registry,
     fields: &Fields,
     o: SynthOptions,
 ) -> Result<(usize, usize, usize), RecordsError> {
     let mut rng = ChaCha8Rng::seed_from_u64(o.seed);
-    // Metros by a Zipf-like weight over a seeded order: a few large, many small.
-    let mut metros: Vec<&gihi_registry::City> = registry.cities.iter().collect();
-    for i in (1..metros.len()).rev() {
-        metros.swap(i, rng.random_range(0..=i));
-    }
-    let weights: Vec<f64> = (0..metros.len()).map(|k| 1.0 / (k as f64 + 1.0)).collect();
-    let total: f64 = weights.iter().sum();
-    let pick_metro = |rng: &mut ChaCha8Rng| {
-        let mut x = rng.random::<f64>() * total;
-        for (k, w) in weights.iter().enumerate() {
-            x -= w;
-            if x <= 0.0 {
-                return metros[k];
-            }
-        }
-        metros[metros.len() - 1]
-    };
+    let picker = MetroPicker::new(registry, &mut rng);
     let n_orgs = (o.patents / 40).clamp(50, 200_000);
     let orgs: Vec<Org> = (0..n_orgs)
         .map(|k| {
@@ -139,12 +189,7 @@ pub fn write_corpus(
                 _ => "other",
             };
             let (city, country) = if rng.random_bool(0.65) {
-                let m = pick_metro(&mut rng);
-                let member = &m.members[rng.random_range(0..m.members.len())];
-                (
-                    member.name_en.clone(),
-                    country_form(&mut rng, registry, &member.country),
-                )
+                picker.place(&mut rng, registry)
             } else {
                 let (c, k2) = OUTSIDE[rng.random_range(0..OUTSIDE.len())];
                 (c.to_string(), k2.to_string())
@@ -172,9 +217,9 @@ pub fn write_corpus(
         let file = format!("{name}.{ext}");
         Sink::new(open(&file)?, &file, schema, o.format)
     };
-    let mut pat = sink(PATENTS.name, patents_schema())?;
-    let mut ipc = sink(PATENT_IPC.name, ipc_schema())?;
-    let mut par = sink(PATENT_PARTIES.name, parties_schema())?;
+    let mut pat = sink(PATENTS.name, layout_schema(&PATENTS))?;
+    let mut ipc = sink(PATENT_IPC.name, layout_schema(&PATENT_IPC))?;
+    let mut par = sink(PATENT_PARTIES.name, layout_schema(&PATENT_PARTIES))?;
     let (mut n_pub, mut n_ipc, mut n_par) = (0usize, 0usize, 0usize);
     let mut invalid_left = o.invalid;
     let mut family = 0usize;
@@ -238,18 +283,19 @@ pub fn write_corpus(
             } else {
                 (None, None, None)
             };
-            pat.patent(&PatentRow {
-                pub_id: &pub_id,
-                family_id: &format!("FAM{family:09}"),
-                kind,
-                pct: is_pct,
-                publication,
-                grant,
-                expiry,
-                lapse,
-                title: &title,
-                abstract_: "SYNTHETIC record for tests and benchmarks.",
-            })?;
+            let family_id = format!("FAM{family:09}");
+            pat.row(&[
+                Cell::Text(&pub_id),
+                Cell::Text(&family_id),
+                Cell::Text(kind),
+                Cell::Bool(is_pct),
+                Cell::Date(Some(publication)),
+                Cell::Date(grant),
+                Cell::Date(expiry),
+                Cell::Date(lapse),
+                Cell::Text(&title),
+                Cell::Text("SYNTHETIC record for tests and benchmarks."),
+            ])?;
             for (sc, g, sub) in &symbols {
                 let text = if invalid_left > 0 && rng.random_bool(0.01) {
                     invalid_left -= 1;
@@ -257,32 +303,33 @@ pub fn write_corpus(
                 } else {
                     format_symbol(&mut rng, sc, *g, sub)
                 };
-                ipc.ipc(&pub_id, &text)?;
+                ipc.row(&[Cell::Text(&pub_id), Cell::Text(&text)])?;
                 n_ipc += 1;
             }
             for &a in &applicants {
                 let org = &orgs[a];
-                par.party(
-                    &pub_id,
-                    "applicant",
-                    &org.name,
-                    org.kind,
-                    &org.city,
-                    &org.country,
-                )?;
+                par.row(&[
+                    Cell::Text(&pub_id),
+                    Cell::Text("applicant"),
+                    Cell::Text(&org.name),
+                    Cell::Text(org.kind),
+                    Cell::Text(&org.city),
+                    Cell::Text(&org.country),
+                ])?;
                 n_par += 1;
             }
             let inventors = rng.random_range(1..=3);
             for i in 0..inventors {
                 let org = &orgs[applicants[i % applicants.len()]];
-                par.party(
-                    &pub_id,
-                    "inventor",
-                    &format!("Synthetic Inventor {}", rng.random_range(0..1_000_000)),
-                    "individual",
-                    &org.city,
-                    &org.country,
-                )?;
+                let name = format!("Synthetic Inventor {}", rng.random_range(0..1_000_000));
+                par.row(&[
+                    Cell::Text(&pub_id),
+                    Cell::Text("inventor"),
+                    Cell::Text(&name),
+                    Cell::Text("individual"),
+                    Cell::Text(&org.city),
+                    Cell::Text(&org.country),
+                ])?;
                 n_par += 1;
             }
         }
@@ -292,7 +339,7 @@ pub fn write_corpus(
     }
     // Unparseable rows asked for but not yet placed go at the end.
     while invalid_left > 0 {
-        ipc.ipc("SYN000000001", "not an IPC symbol")?;
+        ipc.row(&[Cell::Text("SYN000000001"), Cell::Text("not an IPC symbol")])?;
         n_ipc += 1;
         invalid_left -= 1;
     }
@@ -303,7 +350,7 @@ pub fn write_corpus(
 }
 
 /// A country as exports write it: alpha-2, alpha-3 or English name.
-fn country_form(rng: &mut ChaCha8Rng, registry: &Registry, iso: &str) -> String {
+pub(crate) fn country_form(rng: &mut ChaCha8Rng, registry: &Registry, iso: &str) -> String {
     let c = registry
         .country(iso)
         .expect("member countries are registry countries");
@@ -365,237 +412,20 @@ fn format_symbol(rng: &mut ChaCha8Rng, sc: &str, g: u16, sub: &str) -> String {
     }
 }
 
-fn patents_schema() -> Arc<Schema> {
-    let mut f = Vec::new();
-    for c in PATENTS.columns {
-        let t = match c.kind {
-            crate::layout::Kind::Bool => DataType::Boolean,
-            crate::layout::Kind::Date => DataType::Date32,
-            _ => DataType::Utf8,
-        };
-        f.push(Field::new(c.name, t, c.nullable));
-    }
-    Arc::new(Schema::new(f))
-}
-
-fn text_schema(l: &crate::layout::Layout) -> Arc<Schema> {
+/// The Arrow schema a synthetic file of `l` is written with.
+pub(crate) fn layout_schema(l: &Layout) -> Arc<Schema> {
     Arc::new(Schema::new(
         l.columns
             .iter()
-            .map(|c| Field::new(c.name, DataType::Utf8, c.nullable))
+            .map(|c| {
+                let t = match c.kind {
+                    Kind::Bool => DataType::Boolean,
+                    Kind::Date => DataType::Date32,
+                    Kind::Int => DataType::Int64,
+                    Kind::Text | Kind::Choice(_) => DataType::Utf8,
+                };
+                Field::new(c.name, t, c.nullable)
+            })
             .collect::<Vec<_>>(),
     ))
-}
-
-fn ipc_schema() -> Arc<Schema> {
-    text_schema(&PATENT_IPC)
-}
-
-fn parties_schema() -> Arc<Schema> {
-    text_schema(&PATENT_PARTIES)
-}
-
-struct PatentRow<'a> {
-    pub_id: &'a str,
-    family_id: &'a str,
-    kind: &'a str,
-    pct: bool,
-    publication: i32,
-    grant: Option<i32>,
-    expiry: Option<i32>,
-    lapse: Option<i32>,
-    title: &'a str,
-    abstract_: &'a str,
-}
-
-/// A file being written: buffered columns flushed as a record batch (Parquet) or rows (CSV).
-struct Sink {
-    schema: Arc<Schema>,
-    text: Vec<StringBuilder>,
-    bools: BooleanBuilder,
-    dates: Vec<Date32Builder>,
-    rows: usize,
-    out: SinkOut,
-    path: String,
-}
-
-enum SinkOut {
-    Parquet(Box<ArrowWriter<std::fs::File>>),
-    Csv(Box<csv::Writer<std::io::BufWriter<std::fs::File>>>),
-}
-
-impl Sink {
-    fn new(
-        file: std::fs::File,
-        name: &str,
-        schema: Arc<Schema>,
-        format: Format,
-    ) -> Result<Sink, RecordsError> {
-        let path = Path::new(name);
-        let io = |e: std::io::Error| RecordsError::io(path, e);
-        let out = match format {
-            Format::Parquet => {
-                let props = WriterProperties::builder()
-                    .set_key_value_metadata(Some(vec![
-                        datafusion::parquet::file::metadata::KeyValue::new(
-                            "gihi.synthetic".to_string(),
-                            "SYNTHETIC patent records made by gihi records synth; not real data"
-                                .to_string(),
-                        ),
-                    ]))
-                    .build();
-                SinkOut::Parquet(Box::new(
-                    ArrowWriter::try_new(file, schema.clone(), Some(props))
-                        .map_err(|e| RecordsError::io(path, std::io::Error::other(e)))?,
-                ))
-            }
-            Format::Csv => {
-                let mut w = std::io::BufWriter::new(file);
-                writeln!(w, "# SYNTHETIC patent records made by gihi records synth: invented, not real data").map_err(io)?;
-                let mut c = csv::Writer::from_writer(w);
-                c.write_record(schema.fields().iter().map(|f| f.name().as_str()))
-                    .map_err(|e| RecordsError::io(path, std::io::Error::other(e)))?;
-                SinkOut::Csv(Box::new(c))
-            }
-        };
-        let n_text = schema
-            .fields()
-            .iter()
-            .filter(|f| f.data_type() == &DataType::Utf8)
-            .count();
-        let n_dates = schema
-            .fields()
-            .iter()
-            .filter(|f| f.data_type() == &DataType::Date32)
-            .count();
-        Ok(Sink {
-            schema,
-            text: (0..n_text).map(|_| StringBuilder::new()).collect(),
-            bools: BooleanBuilder::new(),
-            dates: (0..n_dates).map(|_| Date32Builder::new()).collect(),
-            rows: 0,
-            out,
-            path: name.to_string(),
-        })
-    }
-
-    fn csv_row(&mut self, cells: &[&str]) -> Result<(), RecordsError> {
-        if let SinkOut::Csv(c) = &mut self.out {
-            let r = c.write_record(cells);
-            r.map_err(|e| RecordsError::io(Path::new(&self.path), std::io::Error::other(e)))?;
-        }
-        Ok(())
-    }
-
-    fn patent(&mut self, r: &PatentRow) -> Result<(), RecordsError> {
-        self.rows += 1;
-        if matches!(self.out, SinkOut::Csv(_)) {
-            let d = |x: Option<i32>| x.map(iso).unwrap_or_default();
-            let cells = [
-                r.pub_id.to_string(),
-                r.family_id.to_string(),
-                r.kind.to_string(),
-                r.pct.to_string(),
-                iso(r.publication),
-                d(r.grant),
-                d(r.expiry),
-                d(r.lapse),
-                r.title.to_string(),
-                r.abstract_.to_string(),
-            ];
-            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-            return self.csv_row(&refs);
-        }
-        for (k, v) in [r.pub_id, r.family_id, r.kind].into_iter().enumerate() {
-            self.text[k].append_value(v);
-        }
-        self.bools.append_value(r.pct);
-        self.dates[0].append_value(r.publication);
-        self.dates[1].append_option(r.grant);
-        self.dates[2].append_option(r.expiry);
-        self.dates[3].append_option(r.lapse);
-        self.text[3].append_value(r.title);
-        self.text[4].append_value(r.abstract_);
-        Ok(())
-    }
-
-    fn ipc(&mut self, pub_id: &str, ipc: &str) -> Result<(), RecordsError> {
-        self.rows += 1;
-        if matches!(self.out, SinkOut::Csv(_)) {
-            return self.csv_row(&[pub_id, ipc]);
-        }
-        self.text[0].append_value(pub_id);
-        self.text[1].append_value(ipc);
-        Ok(())
-    }
-
-    fn party(
-        &mut self,
-        pub_id: &str,
-        role: &str,
-        name: &str,
-        kind: &str,
-        city: &str,
-        country: &str,
-    ) -> Result<(), RecordsError> {
-        debug_assert!(PARTY_TYPES.contains(&kind) || kind == "individual");
-        self.rows += 1;
-        if matches!(self.out, SinkOut::Csv(_)) {
-            return self.csv_row(&[pub_id, role, name, kind, city, country]);
-        }
-        for (k, v) in [pub_id, role, name, kind, city, country]
-            .into_iter()
-            .enumerate()
-        {
-            self.text[k].append_value(v);
-        }
-        Ok(())
-    }
-
-    fn flush_if(&mut self, at: usize) -> Result<(), RecordsError> {
-        if self.rows >= at {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<(), RecordsError> {
-        if self.rows == 0 {
-            return Ok(());
-        }
-        self.rows = 0;
-        if let SinkOut::Parquet(w) = &mut self.out {
-            let mut text = self.text.iter_mut();
-            let mut dates = self.dates.iter_mut();
-            let mut columns: Vec<ArrayRef> = Vec::new();
-            for f in self.schema.fields() {
-                columns.push(match f.data_type() {
-                    DataType::Boolean => Arc::new(self.bools.finish()),
-                    DataType::Date32 => Arc::new(dates.next().expect("date column").finish()),
-                    _ => Arc::new(text.next().expect("text column").finish()),
-                });
-            }
-            let batch = RecordBatch::try_new(self.schema.clone(), columns)
-                .expect("columns match the schema");
-            w.write(&batch)
-                .map_err(|e| RecordsError::io(Path::new(&self.path), std::io::Error::other(e)))?;
-        }
-        Ok(())
-    }
-
-    fn finish(mut self) -> Result<(), RecordsError> {
-        self.flush()?;
-        match self.out {
-            SinkOut::Parquet(w) => {
-                w.close().map_err(|e| {
-                    RecordsError::io(Path::new(&self.path), std::io::Error::other(e))
-                })?;
-            }
-            SinkOut::Csv(mut c) => {
-                c.flush()
-                    .map_err(|e| RecordsError::io(Path::new(&self.path), e))?;
-            }
-        }
-        Ok(())
-    }
 }

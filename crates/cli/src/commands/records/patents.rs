@@ -1,83 +1,15 @@
-//! `gihi records template|synth|patents`: record exports to per-city source tables.
+//! `gihi records patents`: patent records to I09, I10, I18 and the biomedical focus tables.
 
-use super::{require_synthetic_label, synthetic_csv_comment};
+use super::{check_records, check_year, csv_text, engine_options, spinner};
+use crate::commands::synthetic_csv_comment;
 use crate::error::CliError;
 use crate::output::OutputDir;
-use gihi_records::layout::{templates_readme, PATENT_LAYOUTS};
 use gihi_records::patents::{Attribution, PatentOptions, PatentResults};
-use gihi_records::synth::{write_corpus, Format, SynthOptions};
-use gihi_records::{Engine, EngineOptions, RecordsError};
+use gihi_records::Engine;
 use serde_json::json;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
-
-impl From<RecordsError> for CliError {
-    fn from(e: RecordsError) -> Self {
-        if e.is_input_error() {
-            CliError::Input(e.to_string())
-        } else {
-            CliError::Failure(e.to_string())
-        }
-    }
-}
-
-/// `gihi records template DIR`.
-pub fn run_template(dir: &Path) -> Result<(), CliError> {
-    let mut files: Vec<(String, Vec<u8>)> = PATENT_LAYOUTS
-        .iter()
-        .map(|l| (format!("{}.csv", l.name), l.template().into_bytes()))
-        .collect();
-    files.push(("README.md".into(), templates_readme().into_bytes()));
-    super::derive::write_templates(dir, &files)
-}
-
-/// `gihi records synth`.
-pub fn run_synth(options: SynthOptions, out: &Path) -> Result<(), CliError> {
-    require_synthetic_label(true, "the corpus is", "--out", out)?;
-    let setup = super::edition::setup()?;
-    let fields = gihi_ipc::Fields::appendix_7();
-    let mut dir = OutputDir::create(out, "records synth", &[])?;
-    let started = Instant::now();
-    let spinner = spinner(format!(
-        "writing a SYNTHETIC corpus of {} patents",
-        options.patents
-    ));
-    let written = {
-        let mut open = |name: &str| {
-            dir.file(name)
-                .map_err(|e| RecordsError::Engine(e.to_string()))
-        };
-        write_corpus(&mut open, &setup.registry, &fields, options)
-    };
-    if let Some(pb) = spinner {
-        pb.finish_and_clear();
-    }
-    let (pubs, ipc, parties) = written?;
-    dir.commit(json!({
-        "synthetic": true,
-        "note": "SYNTHETIC patent records: invented, for tests and benchmarks only",
-        "seed": options.seed,
-        "format": match options.format { Format::Parquet => "parquet", Format::Csv => "csv" },
-        "rows": {"patents": pubs, "patent_ipc": ipc, "patent_parties": parties},
-        "invalid_ipc_rows": options.invalid,
-    }))?;
-    eprintln!(
-        "wrote a SYNTHETIC corpus to {}: {pubs} publications, {ipc} IPC rows, {parties} party rows ({:.1} s)",
-        out.display(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-fn spinner(message: String) -> Option<indicatif::ProgressBar> {
-    std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
-        let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_message(message);
-        pb.enable_steady_tick(std::time::Duration::from_millis(120));
-        pb
-    })
-}
 
 /// Options of `gihi records patents`.
 pub struct PatentsArgs<'a> {
@@ -91,9 +23,29 @@ pub struct PatentsArgs<'a> {
     pub memory_mib: usize,
 }
 
+/// A pipeline's results, ready to write: files (path in the output directory, text), the
+/// summary, and the line printed when done.
+pub(super) struct Outcome {
+    pub files: Vec<(String, String)>,
+    pub summary: serde_json::Value,
+    pub message: String,
+}
+
 /// `gihi records patents`.
 pub fn run_patents(a: &PatentsArgs) -> Result<(), CliError> {
-    let setup = super::edition::setup()?;
+    let setup = crate::commands::edition::setup()?;
+    let synthetic = check_records(a.records, a.out, "patents, patent_ipc, patent_parties")?;
+    let dir = OutputDir::create(a.out, "records patents", &[a.records])?;
+    let outcome = patents(a, setup, synthetic)?;
+    super::write_outcome(dir, outcome, a.out, synthetic)
+}
+
+/// Runs the patent pipeline (the records are checked; nothing is written).
+pub(super) fn patents(
+    a: &PatentsArgs,
+    setup: &gihi_edition::Setup,
+    synthetic: bool,
+) -> Result<Outcome, CliError> {
     let valid_on_text = a.valid_on.unwrap_or(&setup.dates.valid_on).to_string();
     let valid_on = gihi_records::dates::parse_iso(&valid_on_text).ok_or_else(|| {
         CliError::Input(format!(
@@ -101,31 +53,9 @@ pub fn run_patents(a: &PatentsArgs) -> Result<(), CliError> {
             gihi_input::clip(&valid_on_text, 40)
         ))
     })?;
-    let year = a.year.unwrap_or(i32::from(setup.dates.pct_year));
-    if !(1900..=2100).contains(&year) {
-        return Err(CliError::Input(format!(
-            "--year: expected a year from 1900 to 2100, found {year}"
-        )));
-    }
-    if !a.records.is_dir() {
-        return Err(CliError::Input(format!(
-            "{}: not a directory of record files (patents, patent_ipc, patent_parties as .parquet or .csv)",
-            a.records.display()
-        )));
-    }
-    let synthetic = gihi_records::says_synthetic(a.records);
-    require_synthetic_label(
-        synthetic,
-        &format!("{}: the records are", a.records.display()),
-        "the output path",
-        a.out,
-    )?;
-    let mut dir = OutputDir::create(a.out, "records patents", &[a.records])?;
+    let year = check_year("--year", a.year.unwrap_or(i32::from(setup.dates.pct_year)))?;
     let fields = Arc::new(gihi_ipc::Fields::appendix_7());
-    let options = EngineOptions {
-        threads: a.threads.unwrap_or(EngineOptions::default().threads).max(1),
-        memory_limit: a.memory_mib.max(64) << 20,
-    };
+    let options = engine_options(a.threads, a.memory_mib);
     let started = Instant::now();
     let spinner = spinner(format!(
         "classifying and counting the patent records of {}",
@@ -152,9 +82,7 @@ pub fn run_patents(a: &PatentsArgs) -> Result<(), CliError> {
         r.fields[..r.fields.len() - 1].join(", "),
         match a.attribution { Attribution::Applicants => "applicants", Attribution::Inventors => "inventors" }
     );
-    for (name, text) in outputs(&r, &setup.registry, &format!("{banner}{provenance}")) {
-        dir.write(&name, text.as_bytes())?;
-    }
+    let files = outputs(&r, &setup.registry, &format!("{banner}{provenance}"));
     let summary = json!({
         "synthetic": synthetic,
         "records": a.records.display().to_string(),
@@ -166,24 +94,24 @@ pub fn run_patents(a: &PatentsArgs) -> Result<(), CliError> {
         "totals": r.totals.iter().map(|(f, v, p)| json!({"field": f, "valid_families": v, "pct_families": p})).collect::<Vec<_>>(),
         "engine": {"name": "Apache DataFusion", "threads": options.threads, "memory_limit_bytes": options.memory_limit, "seconds": seconds},
     });
-    dir.write("summary.json", super::json_text(&summary).as_bytes())?;
-    dir.commit(json!({"synthetic": synthetic}))?;
     let all = r.fields.len() - 1;
     let metros_with = r
         .metros
         .iter()
         .filter(|m| m.valid[all] + m.pct[all] > 0)
         .count();
-    eprintln!(
-        "{}: {} publications read, {} in the four fields; {metros_with} metros with patents; {} co-application edges; wrote {}{} ({seconds:.1} s)",
+    let message = format!(
+        "{}: {} publications read, {} in the four fields; {metros_with} metros with patents; {} co-application edges ({seconds:.1} s)",
         a.records.display(),
         r.summary.distinct_publications,
         r.summary.publications_in_fields.last().map_or(0, |x| x.1),
         r.edges.len(),
-        a.out.display(),
-        super::synthetic_note(synthetic)
     );
-    Ok(())
+    Ok(Outcome {
+        files,
+        summary,
+        message,
+    })
 }
 
 /// The CSV files of a run: (path in the output directory, text). `head` opens each.
@@ -299,21 +227,4 @@ fn outputs(
     }
     files.push(("focus/biomedicine_pct_type_mix.csv".into(), w.done()));
     files
-}
-
-struct CsvText(csv::Writer<Vec<u8>>);
-
-fn csv_text(head: &str, header: &[&str]) -> CsvText {
-    let mut w = csv::Writer::from_writer(head.as_bytes().to_vec());
-    w.write_record(header).expect("writing to memory");
-    CsvText(w)
-}
-
-impl CsvText {
-    fn row(&mut self, cells: &[&str]) {
-        self.0.write_record(cells).expect("writing to memory");
-    }
-    fn done(self) -> String {
-        String::from_utf8(self.0.into_inner().expect("writing to memory")).expect("UTF-8")
-    }
 }

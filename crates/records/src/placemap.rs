@@ -1,0 +1,168 @@
+//! Places of parties and authorships → metros: each distinct (city, country) of a record file
+//! is resolved once through the registry's member cities and the edition's aliases, and the
+//! result is registered as table `place_metro(city, country, metro, lo, hi)`, where `lo`/`hi`
+//! are the metro's bit in a 128-bit set (registry order; see [`crate::udaf`]). Places outside
+//! every metro are normal (most of the world) and are counted, not errors.
+
+use crate::engine::{column_i64, column_text, Engine};
+use crate::udaf::MAX_METROS;
+use crate::RecordsError;
+use datafusion::arrow::array::{Int64Array, RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use gihi_places::{Places, Resolved};
+use gihi_registry::Registry;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Matched share of one country's rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountryMatch {
+    pub country: String,
+    pub rows: u64,
+    pub matched: u64,
+}
+
+/// What the mapping found, for the summary.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceMatch {
+    /// Rows matched to a metro, per country (ISO code where known), most rows first.
+    pub by_country: Vec<CountryMatch>,
+    /// The most frequent places outside every metro (place, rows).
+    pub top_unmatched: Vec<(String, u64)>,
+    /// Places that look like a misspelling of a member name or name several metros.
+    pub near_misses: Vec<(String, String)>,
+}
+
+/// Places listed in the summary.
+const TOP_UNMATCHED: usize = 20;
+
+/// Resolves `groups` (batches of city, country, rows) and registers `place_metro`.
+pub fn register_place_metro(
+    engine: &Engine,
+    registry: &Registry,
+    places: &Places,
+    groups: &[RecordBatch],
+) -> Result<PlaceMatch, RecordsError> {
+    if registry.cities.len() > MAX_METROS {
+        return Err(RecordsError::Input(format!(
+            "the registry has {} metros; the record pipelines handle at most {MAX_METROS}",
+            registry.cities.len()
+        )));
+    }
+    let index: BTreeMap<&str, usize> = registry
+        .cities
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (c.id.as_str(), k))
+        .collect();
+    let (cities, countries, counts) = (
+        column_text(groups, 0),
+        column_text(groups, 1),
+        column_i64(groups, 2),
+    );
+    let mut out = PlaceMatch::default();
+    let (mut map_city, mut map_country, mut map_metro, mut lo, mut hi) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut by_country: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut unmatched: Vec<(String, u64)> = Vec::new();
+    for ((city, country), n) in cities.iter().zip(&countries).zip(&counts) {
+        let (c, k) = (
+            city.clone().unwrap_or_default(),
+            country.clone().unwrap_or_default(),
+        );
+        let key = places
+            .country(&k)
+            .unwrap_or_else(|| k.trim().to_uppercase());
+        let e = by_country.entry(key).or_default();
+        e.0 += *n as u64;
+        let label = format!("{} ({})", c.trim(), k.trim());
+        match places.resolve(&c, &k, None) {
+            Ok(Resolved::Metro(m)) if !c.trim().is_empty() => {
+                e.1 += *n as u64;
+                let bit = index[m.as_str()];
+                lo.push(if bit < 64 { (1u64 << bit) as i64 } else { 0 });
+                hi.push(if bit >= 64 {
+                    (1u64 << (bit - 64)) as i64
+                } else {
+                    0
+                });
+                map_city.push(c);
+                map_country.push(k);
+                map_metro.push(m);
+            }
+            Ok(_) => unmatched.push((label, *n as u64)),
+            Err(why) => {
+                if out.near_misses.len() < 50 {
+                    out.near_misses.push((label.clone(), why));
+                }
+                unmatched.push((label, *n as u64));
+            }
+        }
+    }
+    unmatched.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    unmatched.truncate(TOP_UNMATCHED);
+    out.top_unmatched = unmatched;
+    let mut bc: Vec<CountryMatch> = by_country
+        .into_iter()
+        .map(|(country, (rows, matched))| CountryMatch {
+            country,
+            rows,
+            matched,
+        })
+        .collect();
+    bc.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.country.cmp(&b.country)));
+    out.by_country = bc;
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("city", DataType::Utf8, false),
+        Field::new("country", DataType::Utf8, false),
+        Field::new("metro", DataType::Utf8, false),
+        Field::new("lo", DataType::Int64, false),
+        Field::new("hi", DataType::Int64, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema,
+        vec![
+            Arc::new(StringArray::from(map_city)),
+            Arc::new(StringArray::from(map_country)),
+            Arc::new(StringArray::from(map_metro)),
+            Arc::new(Int64Array::from(lo)),
+            Arc::new(Int64Array::from(hi)),
+        ],
+    )
+    .expect("five columns of one length");
+    engine.register_batch("place_metro", batch)?;
+    Ok(out)
+}
+
+/// Registers `country_map(country, code)`: every distinct country text of `column` in
+/// `table`, normalised (registry countries and known names to ISO alpha-2, others trimmed and
+/// upper-cased), so that "DE", "DEU" and "Germany" are one country.
+pub fn register_country_map(
+    engine: &Engine,
+    places: &Places,
+    table: &str,
+    column: &str,
+) -> Result<(), RecordsError> {
+    let raw = engine.sql(&format!(
+        "SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND trim({column}) <> ''"
+    ))?;
+    let raw: Vec<String> = column_text(&raw, 0).into_iter().flatten().collect();
+    let code: Vec<String> = raw
+        .iter()
+        .map(|c| places.country(c).unwrap_or_else(|| c.trim().to_uppercase()))
+        .collect();
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("country", DataType::Utf8, false),
+        Field::new("code", DataType::Utf8, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema,
+        vec![
+            Arc::new(StringArray::from(raw)),
+            Arc::new(StringArray::from(code)),
+        ],
+    )
+    .expect("two columns of one length");
+    engine.register_batch("country_map", batch)
+}
