@@ -36,6 +36,16 @@ def country_codes():
             code[k.strip().lower()] = c["code"]
     for k, v in names.items():
         code.setdefault(k.strip().lower(), v)
+    # Hong Kong, Macao and Taiwan count as their own country-or-region (国家（或地区）).
+    for region, spellings in {
+        "HK": ["hk", "hkg", "hong kong", "hong kong sar", "hong kong sar, china",
+               "china, hong kong sar", "china, hong kong special administrative region", "香港", "中国香港"],
+        "MO": ["mo", "mac", "macao", "macau", "macao sar, china", "china, macao sar", "澳门", "中国澳门"],
+        "TW": ["tw", "twn", "taiwan", "taiwan, china", "taiwan, province of china", "chinese taipei",
+               "台湾", "中国台湾"],
+    }.items():
+        for sp in spellings:
+            code[sp] = region
     return lambda t: code.get(t.strip().lower(), t.strip().upper()) if t and t.strip() else None
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as a new user (and CI) runs it: ./scripts/test.sh
-# Installs what it needs when missing: cargo-nextest, Python's numpy (reference check),
+# Installs what it needs when missing: cargo-nextest, Python's numpy, networkx and scipy
+# (reference checks),
 # Debian's chromium and fonts-noto-cjk (browser check), playwright-core from npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +13,8 @@ step "tools"
 if ! cargo nextest --version >/dev/null 2>&1; then
   cargo install cargo-nextest --locked
 fi
-if ! python3 -c 'import numpy' >/dev/null 2>&1; then
-  python3 -m pip install --quiet numpy
+if ! python3 -c 'import numpy, networkx, scipy' >/dev/null 2>&1; then
+  python3 -m pip install --quiet numpy networkx scipy
 fi
 if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -183,6 +183,130 @@ fn the_pipeline_agrees_with_the_python_reference() {
 }
 
 #[test]
+fn papers_agree_with_the_python_and_networkx_reference() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("papers-synthetic");
+    let (code, _, err) = gihi(&[
+        "records",
+        "synth",
+        "--papers",
+        "40000",
+        "--seed",
+        "12",
+        "--format",
+        "csv",
+        "--out",
+        s(&corpus),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let out = tmp.path().join("papers-out-synthetic");
+    let (code, _, err) = gihi(&[
+        "records",
+        "papers",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&out),
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for f in [
+        "sources/dimensions.csv",
+        "sources/coauthor_network.csv",
+        "indicators.csv",
+        "coauthorship_by_year.csv",
+        "focus/international_world.csv",
+        "focus/international_field_leaders.csv",
+    ] {
+        assert!(
+            fs::read_to_string(out.join(f))
+                .unwrap()
+                .starts_with("# SYNTHETIC"),
+            "{f}"
+        );
+    }
+    let py = std::process::Command::new("python3")
+        .arg(root().join("reference/records_papers.py"))
+        .arg(&corpus)
+        .arg("--check")
+        .arg(&out)
+        .output()
+        .expect("python3 runs the reference");
+    let text = String::from_utf8_lossy(&py.stdout);
+    assert!(
+        py.status.success() && text.contains("cells agree"),
+        "{text}{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    // One thread: byte-identical tables.
+    let one = tmp.path().join("papers-one-synthetic");
+    let (code, _, _) = gihi(&[
+        "records",
+        "papers",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&one),
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(code, 0);
+    for f in [
+        "sources/dimensions.csv",
+        "sources/coauthor_network.csv",
+        "indicators.csv",
+        "coauthorship_by_year.csv",
+        "focus/international_by_metro.csv",
+        "focus/international_by_field.csv",
+    ] {
+        assert_eq!(
+            fs::read(out.join(f)).unwrap(),
+            fs::read(one.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // Bad options and input: exit 2, nothing written.
+    let bad = tmp.path().join("bad-synthetic");
+    let (code, _, err) = gihi(&[
+        "records",
+        "papers",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&bad),
+        "--active",
+        "2023-2019",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--active: expected FIRST-LAST with FIRST ≤ LAST"),
+        "{err}"
+    );
+    fs::write(
+        corpus.join("paper_fields.csv"),
+        "paper_id,field\npub.synthetic.0000000001,60\n",
+    )
+    .unwrap();
+    let (code, _, err) = gihi(&[
+        "records",
+        "papers",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&bad),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "paper_fields.csv: row 1, column field: expected an ANZSRC 2020 division code 30-52"
+        ),
+        "{err}"
+    );
+    assert!(!bad.exists());
+}
+
+#[test]
 fn records_feed_derive_compute_and_report() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus-synthetic");
@@ -193,6 +317,8 @@ fn records_feed_derive_compute_and_report() {
             "synth",
             "--patents",
             "5000",
+            "--papers",
+            "20000",
             "--seed",
             "3",
             "--out",
@@ -201,15 +327,10 @@ fn records_feed_derive_compute_and_report() {
         .0,
         0
     );
-    let (code, _, err) = gihi(&[
-        "records",
-        "patents",
-        "--records",
-        s(&corpus),
-        "--out",
-        s(&out),
-    ]);
+    let (code, _, err) = gihi(&["records", "all", "--records", s(&corpus), "--out", s(&out)]);
     assert_eq!(code, 0, "{err}");
+    assert!(out.join("patents/network_edges.csv").is_file());
+    assert!(out.join("papers/focus/international_world.csv").is_file());
     // The example sources, with I09/I10 and I18 from the records, and a population for every
     // member city (records count whole metros, so I09 per million needs all members).
     let src = tmp.path().join("sources-synthetic");
@@ -218,7 +339,12 @@ fn records_feed_derive_compute_and_report() {
         let e = e.unwrap();
         fs::copy(e.path(), src.join(e.file_name())).unwrap();
     }
-    for f in ["patents.csv", "patent_network.csv"] {
+    for f in [
+        "patents.csv",
+        "patent_network.csv",
+        "dimensions.csv",
+        "coauthor_network.csv",
+    ] {
         fs::copy(out.join("sources").join(f), src.join(f)).unwrap();
     }
     let registry = gihi_registry::Registry::gihi_2024();
@@ -239,6 +365,10 @@ fn records_feed_derive_compute_and_report() {
     assert!(
         prov.contains("/patent_network.csv,1,2023,,as given"),
         "I18 comes from the records"
+    );
+    assert!(
+        prov.contains("/coauthor_network.csv,1,2023,,as given"),
+        "I17 comes from the records"
     );
     let run = tmp.path().join("run-synthetic");
     assert_eq!(

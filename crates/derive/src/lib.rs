@@ -198,14 +198,12 @@ pub fn derive(dir: &Path, edition: &Setup) -> Result<Derived, DeriveError> {
         rows_read.push((spec.file, table.file.clone(), table.rows.len()));
         (spec.rule)(&table, &places, &mut acc)?;
     }
-    if dir.join(rules::PATENT_NETWORK_FILE).is_file() {
-        let table = sources::read(dir, &sources::PATENT_NETWORK)?;
-        rows_read.push((
-            sources::PATENT_NETWORK.file,
-            table.file.clone(),
-            table.rows.len(),
-        ));
-        rules::patent_network(&table, &places, &mut acc)?;
+    for spec in sources::FROM_RECORDS {
+        if dir.join(spec.file).is_file() {
+            let table = sources::read(dir, spec)?;
+            rows_read.push((spec.file, table.file.clone(), table.rows.len()));
+            (spec.rule)(&table, &places, &mut acc)?;
+        }
     }
     let cities: Vec<String> = registry.cities.iter().map(|c| c.id.clone()).collect();
     let indicators: Vec<String> = framework.indicators().map(|i| i.id.clone()).collect();

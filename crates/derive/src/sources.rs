@@ -54,6 +54,26 @@ pub const PATENT_NETWORK: SourceSpec = SourceSpec {
     rule: rules::patent_network,
 };
 
+/// The optional I17 table of `gihi records papers` (replaces network.csv's co-authorship
+/// centrality).
+pub const COAUTHOR_NETWORK: SourceSpec = SourceSpec {
+    file: rules::COAUTHOR_NETWORK_FILE,
+    year: Some(2023),
+    title: "Co-authorship eigenvector centrality per metro from paper records (optional; written by gihi records papers)",
+    layout: "plain (per metro)",
+    columns: &[
+        ("metro", "registry id"),
+        ("coauthorship_eigenvector", "eigenvector centrality in the co-authorship network"),
+    ],
+    required: &["metro", "coauthorship_eigenvector"],
+    feeds: &["I17"],
+    rule: rules::coauthor_network,
+};
+
+/// Optional tables written by the record pipelines: each, when present, replaces a column
+/// of `network.csv` for the metros it lists.
+pub const FROM_RECORDS: [&SourceSpec; 2] = [&PATENT_NETWORK, &COAUTHOR_NETWORK];
+
 /// The optional table of supercomputers listed on both lists under different names (I06).
 pub const HPC_MATCHES: SourceSpec = SourceSpec {
     file: rules::HPC_MATCHES_FILE,

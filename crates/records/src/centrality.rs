@@ -31,22 +31,23 @@ pub struct Centrality {
     pub isolated: usize,
 }
 
-/// Components with an edge, and isolated nodes, of the graph with edges where `w` ≠ 0.
-fn components(n: usize, w: &[f64]) -> (usize, usize) {
-    let mut seen = vec![false; n];
+/// The component of every node, the number of components with an edge, and the number
+/// of isolated nodes, of the graph with edges where `w` ≠ 0.
+fn components(n: usize, w: &[f64]) -> (Vec<usize>, usize, usize) {
+    let mut label = vec![usize::MAX; n];
     let (mut comps, mut isolated) = (0, 0);
     for start in 0..n {
-        if seen[start] {
+        if label[start] != usize::MAX {
             continue;
         }
-        seen[start] = true;
+        label[start] = start;
         let mut stack = vec![start];
         let mut size = 0;
         while let Some(i) = stack.pop() {
             size += 1;
             for j in 0..n {
-                if !seen[j] && w[i * n + j] != 0.0 {
-                    seen[j] = true;
+                if label[j] == usize::MAX && w[i * n + j] != 0.0 {
+                    label[j] = start;
                     stack.push(j);
                 }
             }
@@ -57,7 +58,7 @@ fn components(n: usize, w: &[f64]) -> (usize, usize) {
             comps += 1;
         }
     }
-    (comps, isolated)
+    (label, comps, isolated)
 }
 
 /// Relative tolerance for eigenvalues equal to the largest.
@@ -106,9 +107,23 @@ pub fn eigenvector(n: usize, w: &[f64]) -> Centrality {
     } else {
         1.0
     };
-    let (components, isolated) = components(n, w);
+    // The leading eigenvector lives on one component (the one holding its largest entry):
+    // elsewhere it is 0 up to rounding, which is written as an exact 0 (and a Perron vector
+    // has no negative entries).
+    let (label, components, isolated) = components(n, w);
+    let lead_node = (0..n)
+        .max_by(|&a, &b| v[a].abs().total_cmp(&v[b].abs()).then(b.cmp(&a)))
+        .unwrap_or(0);
     Centrality {
-        values: v.iter().map(|x| sign * x / norm).collect(),
+        values: (0..n)
+            .map(|k| {
+                if label[k] == label[lead_node] {
+                    (sign * v[k] / norm).max(0.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect(),
         eigenvalue: lead,
         multiplicity,
         components,
@@ -146,7 +161,7 @@ mod tests {
             assert!((c.values[k] - 1.0 / 3f64.sqrt()).abs() < 1e-12);
         }
         for k in 3..6 {
-            assert!(c.values[k].abs() < 1e-12);
+            assert_eq!(c.values[k], 0.0);
         }
         assert_eq!((c.components, c.isolated), (2, 1));
     }

@@ -70,7 +70,13 @@ pub fn focus(
         ),
     )?;
     // Applicant countries, normalised (registry countries to ISO codes, others upper-cased).
-    crate::placemap::register_country_map(engine, places, "bio_parties", "country")?;
+    crate::placemap::register_country_map(
+        engine,
+        places,
+        "bio_parties",
+        "country",
+        crate::placemap::Regions::InChina,
+    )?;
 
     engine.materialize("bio_flags", &format!(
         "SELECT f.family_id, \

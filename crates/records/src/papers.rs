@@ -56,7 +56,8 @@ pub struct PaperSummary {
     pub rows: BTreeMap<String, u64>,
     pub distinct_papers: u64,
     pub duplicate_rows_ignored: u64,
-    /// Papers named in `paper_authorships` or `paper_fields` but absent from `papers`.
+    /// Papers named in `paper_authorships` but absent from `papers` (not counted anywhere;
+    /// `paper_fields` rows of such papers are ignored as well).
     pub papers_missing_from_papers_file: u64,
     /// Authorship rows without a researcher id (not counted by I01), and all rows.
     pub authorships_without_researcher: u64,
@@ -159,28 +160,41 @@ pub fn run(
     summary.matched_by_country = matched.by_country;
     summary.top_unmatched = matched.top_unmatched;
     summary.near_misses = matched.near_misses;
-    crate::placemap::register_country_map(engine, &places, "paper_authorships", "country")?;
+    crate::placemap::register_country_map(
+        engine,
+        &places,
+        "paper_authorships",
+        "country",
+        crate::placemap::Regions::Apart,
+    )?;
     lap.done(&mut summary, "places");
 
+    // Every distinct place once: its metro bits and country code (one join per authorship).
+    engine.materialize(
+        "place_key",
+        "SELECT g.city, g.country, coalesce(m.lo, 0) AS lo, coalesce(m.hi, 0) AS hi, c.code \
+         FROM (SELECT DISTINCT coalesce(city, '') AS city, coalesce(country, '') AS country FROM paper_authorships) g \
+         LEFT JOIN place_metro m ON g.city = m.city AND g.country = m.country \
+         LEFT JOIN country_map c ON g.country = c.country",
+    )?;
     // Each paper once: its year, counts, metro set and whether it is international.
     engine.materialize(
         "auth_paper",
-        "SELECT a.paper_id, bit_or(coalesce(m.lo, 0)) AS lo, bit_or(coalesce(m.hi, 0)) AS hi, \
-                CASE WHEN min(c.code) <> max(c.code) THEN 1 ELSE 0 END AS intl \
+        "SELECT a.paper_id, bit_or(k.lo) AS lo, bit_or(k.hi) AS hi, \
+                CASE WHEN min(k.code) <> max(k.code) THEN 1 ELSE 0 END AS intl \
          FROM paper_authorships a \
-         LEFT JOIN place_metro m ON a.city = m.city AND a.country = m.country \
-         LEFT JOIN country_map c ON a.country = c.country \
+         JOIN place_key k ON coalesce(a.city, '') = k.city AND coalesce(a.country, '') = k.country \
          GROUP BY a.paper_id",
     )?;
     engine.materialize(
         "pinfo",
         "SELECT p.paper_id, p.year, p.times_cited, p.cited AS cited, \
-                coalesce(a.lo, 0) AS lo, coalesce(a.hi, 0) AS hi, coalesce(a.intl, 0) AS intl \
+                coalesce(a.lo, 0) AS lo, coalesce(a.hi, 0) AS hi, coalesce(a.intl, 0) AS intl, \
+                a.paper_id IS NOT NULL AS has_authorships \
          FROM papers_d p LEFT JOIN auth_paper a ON p.paper_id = a.paper_id",
     )?;
     let missing = engine.sql(
-        "SELECT count(*) FROM (SELECT paper_id FROM auth_paper UNION SELECT paper_id FROM fields_n) x \
-         LEFT JOIN papers_d p ON x.paper_id = p.paper_id WHERE p.paper_id IS NULL",
+        "SELECT (SELECT count(*) FROM auth_paper) - (SELECT count(*) FROM pinfo WHERE has_authorships)",
     )?;
     summary.papers_missing_from_papers_file = column_i64(&missing, 0)[0] as u64;
     lap.done(&mut summary, "papers");

@@ -4,8 +4,10 @@
 //! Conventions: a share is international papers over papers (none when there are no
 //! papers); growth is year on year (none when the earlier year has no papers); a CAGR runs
 //! from the first to the last year of the span, (last / first)^(1 / (years − 1)) − 1 (none
-//! when the first year is 0); the leading metro of a division has the most international
-//! papers in the span's last year (ties: registry order).
+//! when the first year is 0); the leading metros ("菁英城市") are the ten with the most
+//! international papers over the span (ties: registry order); the leading metro of a
+//! division has the most international papers in the span's last year (ties: registry
+//! order).
 
 use crate::papers::PaperResults;
 use serde::Serialize;
@@ -47,7 +49,8 @@ pub struct FieldLead {
     pub papers: u64,
     pub international: u64,
     pub share: Option<f64>,
-    /// Mean of the shares of the metros with papers in the division.
+    /// Mean of the shares of the leading metros ([`top_international`], the report's
+    /// "菁英城市") with papers in the division (figure 18).
     pub mean_metro_share: Option<f64>,
     pub leader: Option<String>,
     pub leader_international: u64,
@@ -137,16 +140,18 @@ pub fn top_international(r: &PaperResults) -> Vec<TopMetro> {
         .collect()
 }
 
-/// Per division: the world's share and the leading metro.
+/// Per division: the world's share, the leading metros' mean share and the leading metro.
 pub fn field_leaders(r: &PaperResults) -> Vec<FieldLead> {
+    let top: Vec<usize> = top_international(r)
+        .iter()
+        .filter_map(|t| r.metros.iter().position(|m| *m == t.metro))
+        .collect();
     r.fields
         .iter()
         .map(|f| {
-            let shares: Vec<f64> = f
-                .metro_papers
+            let shares: Vec<f64> = top
                 .iter()
-                .zip(&f.metro_international)
-                .filter_map(|(p, i)| ratio(*i, *p))
+                .filter_map(|&k| ratio(f.metro_international[k], f.metro_papers[k]))
                 .collect();
             let mut leader: Option<(usize, u64)> = None;
             for (k, &i) in f.metro_international.iter().enumerate() {

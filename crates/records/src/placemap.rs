@@ -135,6 +135,76 @@ pub fn register_place_metro(
     Ok(out)
 }
 
+/// Hong Kong, Macao and Taiwan as their own country-or-region codes ("国家（或地区）"): the
+/// spellings exports use, lower-case.
+const REGIONS: [(&str, &[&str]); 3] = [
+    (
+        "HK",
+        &[
+            "hk",
+            "hkg",
+            "hong kong",
+            "hong kong sar",
+            "hong kong sar, china",
+            "china, hong kong sar",
+            "china, hong kong special administrative region",
+            "香港",
+            "中国香港",
+        ],
+    ),
+    (
+        "MO",
+        &[
+            "mo",
+            "mac",
+            "macao",
+            "macau",
+            "macao sar, china",
+            "china, macao sar",
+            "澳门",
+            "中国澳门",
+        ],
+    ),
+    (
+        "TW",
+        &[
+            "tw",
+            "twn",
+            "taiwan",
+            "taiwan, china",
+            "taiwan, province of china",
+            "chinese taipei",
+            "台湾",
+            "中国台湾",
+        ],
+    ),
+];
+
+/// How `country_map` treats Hong Kong, Macao and Taiwan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Regions {
+    /// Under China, as the registry lists their cities (patent country series).
+    InChina,
+    /// Their own codes HK, MO, TW (international co-authorship).
+    Apart,
+}
+
+/// The country (or region) code of an exported country text.
+pub fn country_code(places: &Places, text: &str, regions: Regions) -> String {
+    let k = text.trim().to_lowercase();
+    if regions == Regions::Apart {
+        if let Some((code, _)) = REGIONS
+            .iter()
+            .find(|(_, names)| names.contains(&k.as_str()))
+        {
+            return code.to_string();
+        }
+    }
+    places
+        .country(text)
+        .unwrap_or_else(|| text.trim().to_uppercase())
+}
+
 /// Registers `country_map(country, code)`: every distinct country text of `column` in
 /// `table`, normalised (registry countries and known names to ISO alpha-2, others trimmed and
 /// upper-cased), so that "DE", "DEU" and "Germany" are one country.
@@ -143,6 +213,7 @@ pub fn register_country_map(
     places: &Places,
     table: &str,
     column: &str,
+    regions: Regions,
 ) -> Result<(), RecordsError> {
     let raw = engine.sql(&format!(
         "SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND trim({column}) <> ''"
@@ -150,7 +221,7 @@ pub fn register_country_map(
     let raw: Vec<String> = column_text(&raw, 0).into_iter().flatten().collect();
     let code: Vec<String> = raw
         .iter()
-        .map(|c| places.country(c).unwrap_or_else(|| c.trim().to_uppercase()))
+        .map(|c| country_code(places, c, regions))
         .collect();
     let schema = Arc::new(Schema::new(vec![
         Field::new("country", DataType::Utf8, false),

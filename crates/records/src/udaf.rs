@@ -356,6 +356,78 @@ mod tests {
         assert!(seen.iter().all(|&s| s));
     }
 
+    /// Metros the property test draws from: both words, their edges and the last metro.
+    const PROBE: [usize; 8] = [0, 1, 2, 5, 63, 64, 65, 127];
+
+    /// Rows (year, metro set as (lo, hi), international) as the kernel's input arrays.
+    fn arrays(rows: &[(i64, u128, bool)]) -> Vec<ArrayRef> {
+        use datafusion::arrow::array::Int64Array;
+        vec![
+            Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.0))),
+            Arc::new(Int64Array::from_iter_values(
+                rows.iter().map(|r| r.1 as u64 as i64),
+            )),
+            Arc::new(Int64Array::from_iter_values(
+                rows.iter().map(|r| (r.1 >> 64) as u64 as i64),
+            )),
+            Arc::new(Int64Array::from_iter_values(
+                rows.iter().map(|r| i64::from(r.2)),
+            )),
+        ]
+    }
+
+    fn value(acc: &mut dyn Accumulator) -> Vec<u8> {
+        match acc.evaluate().unwrap() {
+            ScalarValue::Binary(Some(b)) => b,
+            v => panic!("{v:?}"),
+        }
+    }
+
+    proptest::proptest! {
+        /// The kernel counts what a direct reading of the definition counts, and a state
+        /// split across partitions and merged (as a distributed plan does) gives the same.
+        #[test]
+        fn counts_match_the_definition_and_merge(
+            drawn in proptest::collection::vec(
+                (2000i64..2003, proptest::sample::subsequence(PROBE.to_vec(), 0..=PROBE.len()), proptest::bool::ANY),
+                0..60,
+            ),
+            cut in 0usize..60,
+        ) {
+            let rows: Vec<(i64, u128, bool)> = drawn
+                .iter()
+                .map(|(y, ms, i)| (*y, ms.iter().fold(0u128, |b, m| b | 1 << m), *i))
+                .collect();
+            let mut whole = CoauthorAcc::default();
+            whole.update_batch(&arrays(&rows)).unwrap();
+            let bytes = value(&mut whole);
+            let got = decode_coauthor(&bytes);
+            for (year, c) in &got {
+                let of_year: Vec<_> = rows.iter().filter(|r| r.0 == i64::from(*year)).collect();
+                proptest::prop_assert_eq!(c.papers, of_year.len() as u64);
+                proptest::prop_assert_eq!(c.international, of_year.iter().filter(|r| r.2).count() as u64);
+                let has = |r: &&&(i64, u128, bool), m: usize| r.1 >> m & 1 == 1;
+                let pairs: usize = of_year.iter().map(|r| { let k = r.1.count_ones() as usize; k * k.saturating_sub(1) / 2 }).sum();
+                proptest::prop_assert_eq!(c.pairs.iter().sum::<u64>(), pairs as u64);
+                for &i in &PROBE {
+                    proptest::prop_assert_eq!(c.metro_papers[i], of_year.iter().filter(|r| has(r, i)).count() as u64);
+                    for &j in PROBE.iter().filter(|&&j| j > i) {
+                        let both = of_year.iter().filter(|r| has(r, i) && has(r, j)).count() as u64;
+                        proptest::prop_assert_eq!(c.pair(i, j), both);
+                    }
+                }
+            }
+            let cut = cut.min(rows.len());
+            let (mut a, mut b) = (CoauthorAcc::default(), CoauthorAcc::default());
+            a.update_batch(&arrays(&rows[..cut])).unwrap();
+            b.update_batch(&arrays(&rows[cut..])).unwrap();
+            let states: Vec<ArrayRef> = vec![ScalarValue::iter_to_array(vec![a.state().unwrap().remove(0), b.state().unwrap().remove(0)]).unwrap()];
+            let mut merged = CoauthorAcc::default();
+            merged.merge_batch(&states).unwrap();
+            proptest::prop_assert_eq!(value(&mut merged), bytes);
+        }
+    }
+
     #[test]
     fn bit_sets_list_their_metros() {
         let mut v = Vec::new();

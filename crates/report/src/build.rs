@@ -14,13 +14,15 @@ use gihi_framework::{Framework, COMPOSITE_ID};
 use gihi_registry::{Continent, Group, Registry};
 use std::collections::BTreeSet;
 
+mod papers_section;
 mod patents_section;
 
 /// What the report is built from.
 pub struct Inputs<'a> {
     pub standing: &'a Standing,
-    /// A `gihi records patents` output: adds the patent chapter (biomedicine, network).
-    pub records: Option<&'a crate::patents::PatentRecords>,
+    /// A `gihi records patents|papers|all` output: adds the co-authorship chapter and/or
+    /// the patent chapter (biomedicine, network).
+    pub records: Option<&'a crate::records::Records>,
     /// The published edition, when the report is of one (its printed tables are shown as printed).
     pub edition: Option<&'a Edition>,
     pub audit: Option<&'a Audit>,
@@ -164,7 +166,10 @@ pub fn build(inputs: &Inputs) -> Report {
     for p in &s.framework.pillars {
         sections.push(pillar_section(&mut ctx, &p.id));
     }
-    if let Some(r) = inputs.records {
+    if let Some(r) = inputs.records.and_then(|r| r.papers.as_ref()) {
+        sections.push(papers_section::section(&mut ctx, r));
+    }
+    if let Some(r) = inputs.records.and_then(|r| r.patents.as_ref()) {
         sections.push(patents_section::section(&mut ctx, r));
     }
     if inputs.edition.is_some() {

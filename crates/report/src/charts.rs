@@ -208,7 +208,8 @@ pub fn ranked_bars(title: &str, items: &[(String, f64)], lo: f64, synthetic: boo
     })
 }
 
-/// Two indicators side by side for the same cities (two panels, each in its own unit).
+/// Two indicators side by side for the same cities (two panels, each in its own unit);
+/// negative values (a fall) extend left of zero.
 pub fn paired_bars(
     title: &str,
     items: &[(String, f64, f64)],
@@ -228,12 +229,14 @@ pub fn paired_bars(
                 .map(|x| if k == 0 { x.1 } else { x.2 })
                 .collect();
             let hi = max_of(values.iter().copied());
+            let lo = values.iter().copied().fold(0.0f64, f64::min);
+            let lo = if lo < 0.0 { lo - 0.05 * (hi - lo) } else { 0.0 };
             let mut chart = ChartBuilder::on(panel)
                 .caption(name, (FONT, 13))
                 .margin_right(16)
                 .x_label_area_size(24)
                 .y_label_area_size(if k == 0 { 180 } else { 8 })
-                .build_cartesian_2d(0f64..hi, 0f64..n)?;
+                .build_cartesian_2d(lo..hi, 0f64..n)?;
             chart
                 .configure_mesh()
                 .disable_y_mesh()
@@ -247,7 +250,7 @@ pub fn paired_bars(
             }))?;
             if k == 0 {
                 for (i, it) in items.iter().enumerate() {
-                    let (px, py) = chart.backend_coord(&(0.0, n - i as f64 - 0.5));
+                    let (px, py) = chart.backend_coord(&(lo, n - i as f64 - 0.5));
                     label(panel, &it.0, (px - 6, py), (HPos::Right, VPos::Center), 12)?;
                 }
             }

@@ -8,7 +8,9 @@
 pub mod build;
 pub mod charts;
 mod html;
+pub mod papers;
 pub mod patents;
+pub mod records;
 mod xlsx;
 
 /// Text in both languages.

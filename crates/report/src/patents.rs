@@ -1,5 +1,5 @@
-//! The patent chapter (the report's biomedical focus, section 4, figures 25–29, and the
-//! patent co-application network, figure 33) from a `gihi records patents` output.
+//! The patent tables of a records output, as the patent chapter reads them (the report's
+//! biomedical focus, section 4, figures 25–29, and the co-application network, figure 33).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,7 +24,8 @@ pub struct PatentRecords {
     pub top_applicants: Vec<(String, u32, String, String, u64, f64)>,
 }
 
-fn rows(dir: &Path, name: &str) -> Result<Vec<csv::StringRecord>, String> {
+/// The data rows of a CSV file of a records output (`#` lines skipped).
+pub(crate) fn rows(dir: &Path, name: &str) -> Result<Vec<csv::StringRecord>, String> {
     let path = dir.join(name);
     let mut r = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
@@ -35,7 +36,12 @@ fn rows(dir: &Path, name: &str) -> Result<Vec<csv::StringRecord>, String> {
         .collect()
 }
 
-fn num<T: std::str::FromStr>(r: &csv::StringRecord, k: usize, file: &str) -> Result<T, String> {
+/// Column `k` of a row as a number.
+pub(crate) fn num<T: std::str::FromStr>(
+    r: &csv::StringRecord,
+    k: usize,
+    file: &str,
+) -> Result<T, String> {
     r.get(k).and_then(|x| x.parse().ok()).ok_or_else(|| {
         format!(
             "{file}: expected a number in column {}, found `{}`",
@@ -46,15 +52,13 @@ fn num<T: std::str::FromStr>(r: &csv::StringRecord, k: usize, file: &str) -> Res
 }
 
 impl PatentRecords {
-    /// Reads a records output after checking that every file its manifest lists is present
-    /// and unchanged.
-    pub fn load(dir: &Path) -> Result<PatentRecords, String> {
-        let verified =
-            gihi_output::verify_dir(dir, "records patents").map_err(|e| e.to_string())?;
-        let summary: serde_json::Value = std::fs::read_to_string(dir.join("summary.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .ok_or_else(|| format!("{}: missing or unreadable summary.json", dir.display()))?;
+    /// Reads the patent tables of a verified records output from `dir`, with the run's
+    /// summary (`synthetic` says whether the output is synthetic).
+    pub(crate) fn read(
+        dir: &Path,
+        summary: &serde_json::Value,
+        synthetic: bool,
+    ) -> Result<PatentRecords, String> {
         let mut by_field = BTreeMap::new();
         let f = "indicators_by_field.csv";
         for r in rows(dir, f)? {
@@ -115,8 +119,7 @@ impl PatentRecords {
             .collect::<Result<_, String>>()?;
         Ok(PatentRecords {
             origin: dir.display().to_string(),
-            synthetic: verified.manifest["synthetic"].as_bool().unwrap_or(false)
-                || summary["synthetic"].as_bool().unwrap_or(false),
+            synthetic,
             valid_on: summary["valid_on"].as_str().unwrap_or("").to_string(),
             year: summary["year"].as_i64().unwrap_or(0) as i32,
             by_field,

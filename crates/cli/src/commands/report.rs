@@ -25,7 +25,7 @@ pub fn run(
     lang: LangArg,
 ) -> Result<(), CliError> {
     let records_data = records
-        .map(|d| gihi_report::patents::PatentRecords::load(d).map_err(CliError::Input))
+        .map(|d| gihi_report::records::Records::load(d).map_err(CliError::Input))
         .transpose()?;
     let langs = match lang {
         LangArg::Zh => vec![Lang::Zh],

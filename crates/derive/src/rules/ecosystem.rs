@@ -48,6 +48,8 @@ pub fn network(t: &Table, places: &Places, acc: &mut Accumulator) -> Result<(), 
 
 /// The optional I18 table written by `gihi records patents` (`sources/patent_network.csv`).
 pub const PATENT_NETWORK_FILE: &str = "patent_network.csv";
+/// The optional I17 table written by `gihi records papers` (`sources/coauthor_network.csv`).
+pub const COAUTHOR_NETWORK_FILE: &str = "coauthor_network.csv";
 
 /// I18 from patent records: when `patent_network.csv` is present, its degree replaces
 /// network.csv's `patent_degree` for every metro it lists (the records are the finer source).
@@ -56,12 +58,48 @@ pub fn patent_network(
     places: &Places,
     acc: &mut Accumulator,
 ) -> Result<(), DeriveError> {
+    from_records(
+        t,
+        places,
+        acc,
+        "patent_degree",
+        "I18",
+        "patent co-application degree",
+    )
+}
+
+/// I17 from paper records: when `coauthor_network.csv` is present, its centrality replaces
+/// network.csv's `coauthorship_eigenvector` for every metro it lists.
+pub fn coauthor_network(
+    t: &Table,
+    places: &Places,
+    acc: &mut Accumulator,
+) -> Result<(), DeriveError> {
+    from_records(
+        t,
+        places,
+        acc,
+        "coauthorship_eigenvector",
+        "I17",
+        "co-authorship eigenvector centrality",
+    )
+}
+
+/// A per-metro value computed from records, one row per metro, replacing the given one.
+fn from_records(
+    t: &Table,
+    places: &Places,
+    acc: &mut Accumulator,
+    column: &str,
+    indicator: &'static str,
+    what: &str,
+) -> Result<(), DeriveError> {
     let mut seen = std::collections::BTreeMap::new();
     for (line, row) in &t.rows {
         let metro = places
             .metro_id(t.text(row, "metro"))
             .map_err(|e| t.error(*line, "metro", e))?;
-        let d = t.required_number(*line, row, "patent_degree")?;
+        let d = t.required_number(*line, row, column)?;
         if let Some(first) = seen.insert(metro.clone(), *line) {
             return Err(t.error(
                 *line,
@@ -70,13 +108,8 @@ pub fn patent_network(
             ));
         }
         acc.singles.insert(
-            (metro.clone(), "I18"),
-            contribution(
-                t,
-                *line,
-                format!("{metro} patent co-application degree {d} (from records)"),
-                d,
-            ),
+            (metro.clone(), indicator),
+            contribution(t, *line, format!("{metro} {what} {d} (from records)"), d),
         );
     }
     Ok(())
