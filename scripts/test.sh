@@ -42,6 +42,10 @@ rm -rf "$work" && mkdir -p "$work"
 target/debug/gihi report --out "$work/report"
 target/debug/gihi compute --data reference/fixtures/synthetic-seed1.csv --out "$work/run-synthetic"
 target/debug/gihi report --results "$work/run-synthetic" --out "$work/report-synthetic"
+target/debug/gihi records synth --patents 20000 --papers 60000 --seed 7 --out "$work/records-synthetic"
+target/debug/gihi records all --records "$work/records-synthetic" --out "$work/records-out-synthetic"
+target/debug/gihi report --results "$work/run-synthetic" --records "$work/records-out-synthetic" \
+  --out "$work/report-records-synthetic"
 (cd tests/browser && REPORT_DIR="../../$work/report" SYNTHETIC_REPORT_DIR="../../$work/report-synthetic" \
-  SCREENSHOT_DIR="../../$work" node --test)
+  RECORDS_REPORT_DIR="../../$work/report-records-synthetic" SCREENSHOT_DIR="../../$work" node --test)
 echo "screenshots: $work/report-zh.png $work/report-en.png $work/report-synthetic.png"

@@ -74,3 +74,71 @@ test('a report of a synthetic run says so on every page and chart', async () => 
     await browser.close();
   }
 });
+
+// The text labels of every figure, measured in the DOM in each language: no two may overlap
+// by more than a pixel in both directions (the SYNTHETIC watermark, drawn across the chart
+// on purpose, is left out).
+async function overlappingLabels(page) {
+  const found = [];
+  for (const lang of ['zh', 'en']) {
+    const button = await page.$(`button[data-lang="${lang}"]`);
+    if (button) await button.click();
+    found.push(...await page.evaluate((lang) => {
+      const out = [];
+      for (const fig of document.querySelectorAll('figure.figure')) {
+        const svg = fig.querySelector(`.chart.l-${lang} svg`);
+        if (!svg) continue;
+        const boxes = [...svg.querySelectorAll('text')]
+          .filter((t) => t.textContent.trim() && !t.textContent.includes('SYNTHETIC'))
+          .map((t) => { const r = t.getBoundingClientRect(); return { s: t.textContent.trim(), x0: r.left, y0: r.top, x1: r.right, y1: r.bottom }; })
+          .filter((b) => b.x1 > b.x0 && b.y1 > b.y0);
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+            const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+            if (w > 1 && h > 1) out.push(`${lang} ${fig.id}: "${a.s}" overlaps "${b.s}"`);
+          }
+        }
+      }
+      return out;
+    }, lang));
+  }
+  return found;
+}
+
+test('no two text labels of any figure overlap (published, synthetic and records reports)', async () => {
+  const browser = await launch();
+  try {
+    const dirs = [process.env.REPORT_DIR, process.env.SYNTHETIC_REPORT_DIR, process.env.RECORDS_REPORT_DIR].filter(Boolean);
+    assert.equal(dirs.length, 3, 'scripts/test.sh sets REPORT_DIR, SYNTHETIC_REPORT_DIR and RECORDS_REPORT_DIR');
+    let figures = 0;
+    for (const dir of dirs) {
+      const { page, problems } = await open(browser, dir);
+      figures += await page.$$eval('figure.figure', (fs) => fs.length);
+      const overlaps = await overlappingLabels(page);
+      assert.deepEqual(overlaps, [], `${dir}: overlapping labels`);
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+    assert.ok(figures > 60, `expected the figures of three reports, found ${figures}`);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the records report has the co-authorship and patent chapters with their networks', async () => {
+  const browser = await launch();
+  try {
+    const { page, problems } = await open(browser, process.env.RECORDS_REPORT_DIR);
+    for (const id of ['papers', 'patents']) assert.ok(await page.$(`section#${id}`), `section ${id}`);
+    for (const n of [12, 13, 14, 15, 16, 18, 32, 25, 26, 27, 28, 33]) {
+      assert.ok(await page.$(`figure[id^="figure-${n}-"]`), `figure ${n}`);
+    }
+    await page.click('button[data-lang="en"]');
+    await page.locator('section#papers').screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'report-records-papers-en.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -404,6 +404,7 @@ pub fn rank_trends(
             .label_style((FONT, 12))
             .draw()?;
         let mut ends: Vec<(i32, i32, usize)> = Vec::new();
+        let mut outliers: Vec<(u16, u32)> = Vec::new();
         for (i, (_, pts)) in series.iter().enumerate() {
             let line: Vec<(f64, f64)> = pts
                 .iter()
@@ -411,20 +412,30 @@ pub fn rank_trends(
                 .collect();
             chart.draw_series(LineSeries::new(line.clone(), colour(i).stroke_width(2)))?;
             chart.draw_series(line.iter().map(|p| Circle::new(*p, 3, colour(i).filled())))?;
-            for (y, r) in pts.iter().filter(|(_, r)| *r > cut) {
-                let (px, py) = chart.backend_coord(&(*y as f64, cut as f64));
-                label(
-                    area,
-                    &format!("↓{r}"),
-                    (px + 5, py - 2),
-                    (HPos::Left, VPos::Bottom),
-                    10,
-                )?;
-            }
+            outliers.extend(pts.iter().filter(|(_, r)| *r > cut).copied());
             if let Some(last) = line.last() {
                 let (px, py) = chart.backend_coord(last);
                 ends.push((px, py, i));
             }
+        }
+        // Ranks below the axis, marked at its bottom edge: one marker per rank, stacked
+        // upwards per year (best first) so that markers of one year never overlap.
+        outliers.sort();
+        let mut stacked = 0;
+        for (k, (y, r)) in outliers.iter().enumerate() {
+            stacked = if k > 0 && outliers[k - 1].0 == *y {
+                stacked + 1
+            } else {
+                0
+            };
+            let (px, py) = chart.backend_coord(&(*y as f64, cut as f64));
+            label(
+                area,
+                &format!("↓{r}"),
+                (px + 5, py - 2 - 12 * stacked),
+                (HPos::Left, VPos::Bottom),
+                10,
+            )?;
         }
         let names: Vec<&str> = series.iter().map(|s| s.0.as_str()).collect();
         end_labels(area, ends, &names)

@@ -87,7 +87,9 @@ pub(super) fn section(ctx: &mut Ctx, r: &PaperRecords) -> Section {
 
     let top: Vec<String> = r.top.iter().map(|x| x.0.clone()).collect();
     if !top.is_empty() {
-        // Figures 13 and 15: the leading cities' international papers and share by year.
+        // Figures 13 and 15: the leading cities' international papers and share by year
+        // (figure 14 goes between them).
+        let mut trends = Vec::new();
         for (no, id, zh, en, axis_zh, axis_en, share) in [
             (
                 13,
@@ -125,13 +127,15 @@ pub(super) fn section(ctx: &mut Ctx, r: &PaperRecords) -> Section {
             let t = title.clone();
             let source = src(ctx, axis_zh, axis_en);
             let (az, ae) = (axis_zh.to_string(), axis_en.to_string());
-            blocks.push(ctx.figure(id, title, source, move |_| {
+            trends.push(ctx.figure(id, title, source, move |_| {
                 (
                     charts::count_trends(&t.zh, &sz, &az, synthetic),
                     charts::count_trends(&t.en, &se, &ae, synthetic),
                 )
             }));
         }
+        let mut trends = trends.into_iter();
+        blocks.extend(trends.next());
 
         // Figure 14: growth of international papers and of all papers in the last year.
         let growth = |a: u64, b: u64| {
@@ -179,6 +183,7 @@ pub(super) fn section(ctx: &mut Ctx, r: &PaperRecords) -> Section {
                 ),
             )
         }));
+        blocks.extend(trends);
 
         // Figure 16: the leading cities in the last year: international papers, share, size.
         let continents: Vec<Continent> = Continent::ALL.to_vec();
