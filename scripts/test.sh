@@ -2,7 +2,8 @@
 # The whole test suite, as a new user (and CI) runs it: ./scripts/test.sh
 # Installs what it needs when missing: cargo-nextest, Python's numpy, networkx and scipy
 # (reference checks),
-# Debian's chromium and fonts-noto-cjk (browser check), playwright-core from npm.
+# Debian's chromium, fonts-noto-cjk, fonts-wqy-zenhei and poppler-utils (browser and PDF
+# checks), playwright-core from npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -16,10 +17,11 @@ fi
 if ! python3 -c 'import numpy, networkx, scipy' >/dev/null 2>&1; then
   python3 -m pip install --quiet numpy networkx scipy
 fi
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pdffonts >/dev/null 2>&1 \
+  || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Zen Hei'; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils >/dev/null
 fi
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
@@ -39,13 +41,13 @@ cargo build --locked --bin gihi
 step "the report in headless Chromium"
 work=target/browser
 rm -rf "$work" && mkdir -p "$work"
-target/debug/gihi report --out "$work/report"
+target/debug/gihi report --pdf --out "$work/report"
 target/debug/gihi compute --data reference/fixtures/synthetic-seed1.csv --out "$work/run-synthetic"
-target/debug/gihi report --results "$work/run-synthetic" --out "$work/report-synthetic"
+target/debug/gihi report --pdf --results "$work/run-synthetic" --out "$work/report-synthetic"
 target/debug/gihi records synth --patents 20000 --papers 60000 --seed 7 --out "$work/records-synthetic"
 target/debug/gihi records all --records "$work/records-synthetic" --out "$work/records-out-synthetic"
 target/debug/gihi report --results "$work/run-synthetic" --records "$work/records-out-synthetic" \
   --out "$work/report-records-synthetic"
 (cd tests/browser && REPORT_DIR="../../$work/report" SYNTHETIC_REPORT_DIR="../../$work/report-synthetic" \
   RECORDS_REPORT_DIR="../../$work/report-records-synthetic" SCREENSHOT_DIR="../../$work" node --test)
-echo "screenshots: $work/report-zh.png $work/report-en.png $work/report-synthetic.png"
+echo "screenshots: $work/report-zh.png $work/report-en.png $work/report-synthetic.png $work/report-records-papers-en.png; PDF pages: $work/report-zh-pdf-page-*.png $work/report-en-pdf-page-*.png"

@@ -112,15 +112,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MissingArg::Error)]
         missing: MissingArg,
     },
-    /// Build the bilingual report: index.html, report.xlsx, tables/*.csv, figures/*.svg.
+    /// Build the bilingual report: index.html, report.xlsx, tables/*.csv, figures/*.svg
+    /// (and with --pdf an A4 PDF per language).
     Report {
         /// A `gihi compute` output (default: the published GIHI 2024 edition).
         #[arg(long)]
         results: Option<PathBuf>,
-        /// A `gihi records patents` output: adds the patent chapter (biomedical figures
-        /// 25-28, applicant types, the co-application network of figure 33).
+        /// A `gihi records patents|papers|all` output: adds the co-authorship chapter
+        /// (figures 12-18, 32) and/or the patent chapter (figures 25-28, 33).
         #[arg(long)]
         records: Option<PathBuf>,
+        /// Also write report-zh.pdf / report-en.pdf (A4, contents with page numbers), printed
+        /// by headless Chromium (found on the PATH or named by GIHI_CHROMIUM).
+        #[arg(long)]
+        pdf: bool,
         /// Output directory (default: ./gihi-report, or ./gihi-report-synthetic for synthetic runs).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -698,9 +703,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Report {
             results,
             records,
+            pdf,
             out,
             lang,
-        } => commands::report::run(results.as_deref(), records.as_deref(), out.as_deref(), lang),
+        } => commands::report::run(
+            results.as_deref(),
+            records.as_deref(),
+            out.as_deref(),
+            lang,
+            pdf,
+        ),
         Command::Stats {
             data,
             framework,

@@ -10,6 +10,7 @@ pub mod charts;
 mod html;
 pub mod papers;
 pub mod patents;
+pub mod pdf;
 pub mod records;
 mod xlsx;
 

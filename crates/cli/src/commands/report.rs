@@ -23,7 +23,13 @@ pub fn run(
     records: Option<&Path>,
     out: Option<&Path>,
     lang: LangArg,
+    pdf: bool,
 ) -> Result<(), CliError> {
+    // Found first, so that a missing Chromium writes nothing.
+    let chromium = pdf
+        .then(gihi_report::pdf::Chromium::find)
+        .transpose()
+        .map_err(CliError::Failure)?;
     let records_data = records
         .map(|d| gihi_report::records::Records::load(d).map_err(CliError::Input))
         .transpose()?;
@@ -82,12 +88,19 @@ pub fn run(
     for (name, bytes) in &files {
         dir.write(name, bytes)?;
     }
+    if let Some(chromium) = &chromium {
+        for lang in &langs {
+            let bytes =
+                gihi_report::pdf::pdf(&report, *lang, chromium).map_err(CliError::Failure)?;
+            dir.write(&format!("report-{}.pdf", lang.code()), &bytes)?;
+        }
+    }
     let manifest = serde_json::json!({
         "tool": "gihi", "version": env!("CARGO_PKG_VERSION"), "command": "report",
         "created": super::run_time()?, "synthetic": report.synthetic,
         "source": results.map_or("builtin:data/editions/2024".to_string(), |p| p.display().to_string()),
         "records": records.map(|p| p.display().to_string()),
-        "tables": report.tables().count(), "figures": report.figures().count(),
+        "tables": report.tables().count(), "figures": report.figures().count(), "pdf": pdf,
     });
     let written = dir.commit(manifest)?;
     eprintln!(
