@@ -997,8 +997,10 @@ fn pillar_section(ctx: &mut Ctx, pillar: &str) -> Section {
     }
 }
 
-/// For computed runs: for each sub-pillar, its first two indicators for the sub-pillar's top 20
-/// (the report's Figures 7–11, 21–24 and 34–38).
+/// For computed runs: for each sub-pillar, two of its indicators for the sub-pillar's top 20
+/// (the report's Figures 9–11, 21–24, 36 and 37 under their numbers; the report's Figures 7–8
+/// and 34–35 show one indicator, or one indicator in two years, and Figure 38 the two parts of
+/// one indicator: they have no counterpart here).
 fn indicator_pairs(ctx: &mut Ctx, g: &GroupStanding, pillar: &str) -> Vec<Block> {
     if g.indicator_values.is_empty() {
         return Vec::new();
@@ -1007,9 +1009,29 @@ fn indicator_pairs(ctx: &mut Ctx, g: &GroupStanding, pillar: &str) -> Vec<Block>
     let ids: Vec<String> = f.indicators().map(|i| i.id.clone()).collect();
     let mut out = Vec::new();
     let p = f.pillars.iter().find(|x| x.id == pillar).expect("pillar");
+    let gihi_2024 = ctx.framework.id.starts_with("gihi-2024");
     for s in &p.subpillars {
-        let [a, b] = match s.indicators.as_slice() {
-            [a, b, ..] => [a, b],
+        // The report's own figures of two indicators of one sub-pillar (GIHI 2024 framework):
+        // its number, and the pair it shows when not the sub-pillar's first two.
+        let (printed, pair) = match (gihi_2024, s.id.as_str()) {
+            (true, "A2") => (Some(9), None),
+            (true, "A3") => (Some(10), None),
+            (true, "A4") => (Some(11), None),
+            (true, "B1") => (Some(21), None),
+            (true, "B2") => (Some(22), None),
+            (true, "B3") => (Some(23), None),
+            (true, "B4") => (Some(24), None),
+            (true, "C2") => (Some(36), None),
+            (true, "C3") => (Some(37), Some(("I26", "I24"))),
+            _ => (None, None),
+        };
+        let find = |id: &str| s.indicators.iter().find(|i| i.id == id);
+        let [a, b] = match (pair, s.indicators.as_slice()) {
+            (Some((x, y)), _) => match (find(x), find(y)) {
+                (Some(a), Some(b)) => [a, b],
+                _ => continue,
+            },
+            (None, [a, b, ..]) => [a, b],
             _ => continue,
         };
         let (ia, ib) = (
@@ -1042,21 +1064,6 @@ fn indicator_pairs(ctx: &mut Ctx, g: &GroupStanding, pillar: &str) -> Vec<Block>
             format!("{} {} ({})", a.id, a.name_en, a.unit),
             format!("{} {} ({})", b.id, b.name_en, b.unit),
         );
-        // The report's own figures of two indicators of one sub-pillar (GIHI 2024 framework).
-        let printed = if ctx.framework.id.starts_with("gihi-2024") {
-            match s.id.as_str() {
-                "A2" => Some(9),
-                "A3" => Some(10),
-                "A4" => Some(11),
-                "B1" => Some(21),
-                "B2" => Some(22),
-                "B3" => Some(23),
-                "B4" => Some(24),
-                _ => None,
-            }
-        } else {
-            None
-        };
         let (zh_no, en_no) = printed.map_or((String::new(), String::new()), |n| {
             (format!("图 {n} "), format!("Figure {n} "))
         });
