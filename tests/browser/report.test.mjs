@@ -142,3 +142,21 @@ test('the records report has the co-authorship and patent chapters with their ne
     await browser.close();
   }
 });
+
+test('no figure on the Chinese page has a Latin-only label (axis titles, legends, notes)', async () => {
+  const browser = await launch();
+  try {
+    for (const dir of [process.env.REPORT_DIR, process.env.SYNTHETIC_REPORT_DIR, process.env.RECORDS_REPORT_DIR]) {
+      const { page } = await open(browser, dir);
+      // Words of three or more Latin letters with no Chinese character; city names, axis
+      // titles and legends are all translated. Indicator and pillar codes (I01, A2) are shorter.
+      const latin = await page.$$eval('figure.figure .chart.l-zh svg text', (ts) => ts
+        .map((t) => t.textContent.trim())
+        .filter((s) => !s.includes('SYNTHETIC') && !/[\u3400-\u9fff]/.test(s) && /[A-Za-z]{3,}/.test(s)));
+      assert.deepEqual([...new Set(latin)], [], `${dir}: Latin-only labels on the Chinese page`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});

@@ -1023,6 +1023,12 @@ fn indicator_pairs(ctx: &mut Ctx, g: &GroupStanding, pillar: &str) -> Vec<Block>
             (true, "B4") => (Some(24), None),
             (true, "C2") => (Some(36), None),
             (true, "C3") => (Some(37), Some(("I26", "I24"))),
+            // The report shows A1's two indicators as Figures 7 and 8 (one each).
+            (true, "A1") => {
+                out.extend(indicator_single(ctx, g, s, "I01", 7, SingleTop::SubPillar));
+                out.extend(indicator_single(ctx, g, s, "I02", 8, SingleTop::SubPillar));
+                continue;
+            }
             _ => (None, None),
         };
         let find = |id: &str| s.indicators.iter().find(|i| i.id == id);
@@ -1091,8 +1097,100 @@ fn indicator_pairs(ctx: &mut Ctx, g: &GroupStanding, pillar: &str) -> Vec<Block>
                 )
             },
         ));
+        // Figures 34, 35 (FDI and OFDI; the report compares two years, a run has one) and 38
+        // (broadband speed; the report splits fixed and mobile, the indicator is one value):
+        // top 20 by the indicator itself.
+        if gihi_2024 {
+            for (id, no) in match s.id.as_str() {
+                "C1" => &[("I19", 34), ("I20", 35)][..],
+                "C3" => &[("I25", 38)][..],
+                _ => &[][..],
+            } {
+                out.extend(indicator_single(ctx, g, s, id, *no, SingleTop::Indicator));
+            }
+        }
     }
     out
+}
+
+/// Which cities a single-indicator figure shows.
+#[derive(Clone, Copy, PartialEq)]
+enum SingleTop {
+    /// The sub-pillar's top 20 (the report's "科技人力资源前 20 城市").
+    SubPillar,
+    /// The top 20 by the indicator's value (ties by registry id).
+    Indicator,
+}
+
+/// One indicator's values for 20 cities as ranked bars, under the report's figure number.
+fn indicator_single(
+    ctx: &mut Ctx,
+    g: &GroupStanding,
+    s: &gihi_framework::SubPillar,
+    id: &str,
+    no: u32,
+    top: SingleTop,
+) -> Option<Block> {
+    let ids: Vec<String> = ctx.framework.indicators().map(|i| i.id.clone()).collect();
+    let k = ids.iter().position(|x| x == id)?;
+    let ind = s.indicators.iter().find(|i| i.id == id)?;
+    let value = |c: &str| g.indicator_values.get(c).and_then(|v| v[k]);
+    let cities: Vec<(String, f64)> = match top {
+        SingleTop::SubPillar => g
+            .node(&s.id)?
+            .entries
+            .iter()
+            .take(20)
+            .filter_map(|e| Some((e.city.clone(), value(&e.city)?)))
+            .collect(),
+        SingleTop::Indicator => {
+            let mut v: Vec<(String, f64)> = g
+                .indicator_values
+                .keys()
+                .filter_map(|c| Some((c.clone(), value(c)?)))
+                .collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(20);
+            v
+        }
+    };
+    if cities.is_empty() {
+        return None;
+    }
+    let items = |zh: bool| -> Vec<(String, f64)> {
+        cities.iter().map(|(c, v)| (ctx.label(c, zh), *v)).collect()
+    };
+    let (iz, ie) = (items(true), items(false));
+    let title = match top {
+        SingleTop::SubPillar => Text::new(
+            format!("图 {no} {} {}前 20 城市：{}", s.id, s.name_zh, ind.name_zh),
+            format!(
+                "Figure {no} {} {} top 20: {} ({})",
+                s.id, s.name_en, ind.name_en, ind.unit
+            ),
+        ),
+        SingleTop::Indicator => Text::new(
+            format!("图 {no} {}前 20 城市", ind.name_zh),
+            format!(
+                "Figure {no} Top 20 cities by {} ({})",
+                ind.name_en, ind.unit
+            ),
+        ),
+    };
+    let t = title.clone();
+    let synthetic = ctx.synthetic;
+    let source = ctx.source("指标原始值", "indicator values");
+    Some(ctx.figure(
+        &format!("indicator-{}", id.to_lowercase()),
+        title,
+        source,
+        move |_| {
+            (
+                charts::ranked_bars(&t.zh, &iz, 0.0, synthetic),
+                charts::ranked_bars(&t.en, &ie, 0.0, synthetic),
+            )
+        },
+    ))
 }
 
 fn audit_section(ctx: &mut Ctx) -> Section {
