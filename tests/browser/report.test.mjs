@@ -75,9 +75,9 @@ test('a report of a synthetic run says so on every page and chart', async () => 
   }
 });
 
-// The text labels of every figure, measured in the DOM in each language: no two may overlap
-// by more than a pixel in both directions (the SYNTHETIC watermark, drawn across the chart
-// on purpose, is left out).
+// The text labels of every figure, measured in the DOM in each language: each lies inside its
+// chart, and no two overlap by more than a pixel in both directions (the SYNTHETIC
+// watermark, drawn across the chart on purpose, is left out).
 async function overlappingLabels(page) {
   const found = [];
   for (const lang of ['zh', 'en']) {
@@ -92,6 +92,13 @@ async function overlappingLabels(page) {
           .filter((t) => t.textContent.trim() && !t.textContent.includes('SYNTHETIC'))
           .map((t) => { const r = t.getBoundingClientRect(); return { s: t.textContent.trim(), x0: r.left, y0: r.top, x1: r.right, y1: r.bottom }; })
           .filter((b) => b.x1 > b.x0 && b.y1 > b.y0);
+        // Every label lies inside its chart (a long city name must not be cut at the edge).
+        const frame = svg.getBoundingClientRect();
+        for (const b of boxes) {
+          if (b.x0 < frame.left - 1 || b.x1 > frame.right + 1 || b.y0 < frame.top - 1 || b.y1 > frame.bottom + 1) {
+            out.push(`${lang} ${fig.id}: "${b.s}" is cut at the chart's edge`);
+          }
+        }
         for (let i = 0; i < boxes.length; i++) {
           for (let j = i + 1; j < boxes.length; j++) {
             const a = boxes[i], b = boxes[j];
@@ -107,7 +114,7 @@ async function overlappingLabels(page) {
   return found;
 }
 
-test('no two text labels of any figure overlap (published, synthetic and records reports)', async () => {
+test('no text label of any figure is cut or overlaps another (published, synthetic and records reports)', async () => {
   const browser = await launch();
   try {
     const dirs = [process.env.REPORT_DIR, process.env.SYNTHETIC_REPORT_DIR, process.env.RECORDS_REPORT_DIR].filter(Boolean);

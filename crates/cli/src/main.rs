@@ -386,24 +386,10 @@ enum RecordsWhat {
         /// Output directory (written whole or not at all).
         #[arg(long)]
         out: PathBuf,
-        /// I09 validity date (default: the edition's, 2023-01-01 for 2024).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        valid_on: Option<String>,
-        /// I10 and I18 year (default: the edition's, 2023 for 2024).
-        #[arg(long)]
-        year: Option<i32>,
-        /// Place patents by their applicants' (report) or inventors' addresses.
-        #[arg(long, value_enum, default_value_t = AttributeArg::Applicants)]
-        attribute: AttributeArg,
-        /// Count and skip unparseable IPC symbols instead of refusing the input.
-        #[arg(long)]
-        skip_invalid: bool,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Memory the query engine may hold before spilling to disk, in MiB.
-        #[arg(long, default_value_t = 2048)]
-        memory_mib: usize,
+        #[command(flatten)]
+        patents: PatentChoices,
+        #[command(flatten)]
+        engine: EngineArgs,
     },
     /// Paper records to I01, I07, I08, I17 per metro, the co-authorship networks and the
     /// international co-authorship focus tables.
@@ -416,12 +402,8 @@ enum RecordsWhat {
         out: PathBuf,
         #[command(flatten)]
         years: PaperYears,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Memory the query engine may hold before spilling to disk, in MiB.
-        #[arg(long, default_value_t = 2048)]
-        memory_mib: usize,
+        #[command(flatten)]
+        engine: EngineArgs,
     },
     /// Both pipelines over one directory of patent and paper records: `sources/` gets every
     /// table `gihi derive` reads, `patents/` and `papers/` the rest.
@@ -432,27 +414,41 @@ enum RecordsWhat {
         /// Output directory (written whole or not at all).
         #[arg(long)]
         out: PathBuf,
-        /// I09 validity date (default: the edition's, 2023-01-01 for 2024).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        valid_on: Option<String>,
-        /// I10, I18 and I17 year (default: the edition's, 2023 for 2024).
-        #[arg(long)]
-        year: Option<i32>,
+        #[command(flatten)]
+        patents: PatentChoices,
         #[command(flatten)]
         years: PaperYears,
-        /// Place patents by their applicants' (report) or inventors' addresses.
-        #[arg(long, value_enum, default_value_t = AttributeArg::Applicants)]
-        attribute: AttributeArg,
-        /// Count and skip unparseable IPC symbols instead of refusing the input.
-        #[arg(long)]
-        skip_invalid: bool,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Memory the query engine may hold before spilling to disk, in MiB.
-        #[arg(long, default_value_t = 2048)]
-        memory_mib: usize,
+        #[command(flatten)]
+        engine: EngineArgs,
     },
+}
+
+/// The dates and choices of the patent pipeline (defaults: the edition's).
+#[derive(clap::Args)]
+struct PatentChoices {
+    /// I09 validity date (default: the edition's, 2023-01-01 for 2024).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    valid_on: Option<String>,
+    /// I10 and I18 year (default: the edition's, 2023 for 2024); with `records all` also I17's.
+    #[arg(long)]
+    year: Option<i32>,
+    /// Place patents by their applicants' (report) or inventors' addresses.
+    #[arg(long, value_enum, default_value_t = AttributeArg::Applicants)]
+    attribute: AttributeArg,
+    /// Count and skip unparseable IPC symbols instead of refusing the input.
+    #[arg(long)]
+    skip_invalid: bool,
+}
+
+/// How the query engine runs.
+#[derive(clap::Args)]
+struct EngineArgs {
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Memory the query engine may hold before spilling to disk, in MiB.
+    #[arg(long, default_value_t = 2048)]
+    memory_mib: usize,
 }
 
 /// The year ranges of the paper pipeline (defaults: the edition's).
@@ -816,7 +812,6 @@ fn run(cli: Cli) -> Result<(), CliError> {
 
 #[cfg(feature = "records")]
 fn run_records(what: RecordsWhat) -> Result<(), CliError> {
-    use gihi_records::patents::Attribution;
     use gihi_records::synth::{Format as F, SynthOptions};
     match what {
         RecordsWhat::Template { dir } => commands::records::run_template(&dir),
@@ -843,76 +838,70 @@ fn run_records(what: RecordsWhat) -> Result<(), CliError> {
         RecordsWhat::Patents {
             records,
             out,
-            valid_on,
-            year,
-            attribute,
-            skip_invalid,
-            threads,
-            memory_mib,
-        } => commands::records::run_patents(&commands::records::PatentsArgs {
-            records: &records,
-            out: &out,
-            valid_on: valid_on.as_deref(),
-            year,
-            attribution: match attribute {
-                AttributeArg::Applicants => Attribution::Applicants,
-                AttributeArg::Inventors => Attribution::Inventors,
-            },
-            skip_invalid,
-            threads,
-            memory_mib,
-        }),
+            patents,
+            engine,
+        } => commands::records::run_patents(&patent_args(&records, &out, &patents, &engine)),
         RecordsWhat::Papers {
             records,
             out,
             years,
-            threads,
-            memory_mib,
-        } => commands::records::run_papers(&commands::records::PapersArgs {
-            records: &records,
-            out: &out,
-            year: years.network_year,
-            active: years.active,
-            highly_cited: years.highly_cited,
-            focus: years.focus,
-            threads,
-            memory_mib,
-        }),
+            engine,
+        } => commands::records::run_papers(&paper_args(&records, &out, &years, None, &engine)),
         RecordsWhat::All {
             records,
             out,
-            valid_on,
-            year,
+            patents,
             years,
-            attribute,
-            skip_invalid,
-            threads,
-            memory_mib,
+            engine,
         } => commands::records::run_all(
-            &commands::records::PatentsArgs {
-                records: &records,
-                out: &out,
-                valid_on: valid_on.as_deref(),
-                year,
-                attribution: match attribute {
-                    AttributeArg::Applicants => Attribution::Applicants,
-                    AttributeArg::Inventors => Attribution::Inventors,
-                },
-                skip_invalid,
-                threads,
-                memory_mib,
-            },
-            &commands::records::PapersArgs {
-                records: &records,
-                out: &out,
-                year: years.network_year.or(year),
-                active: years.active,
-                highly_cited: years.highly_cited,
-                focus: years.focus,
-                threads,
-                memory_mib,
-            },
+            &patent_args(&records, &out, &patents, &engine),
+            &paper_args(&records, &out, &years, patents.year, &engine),
         ),
+    }
+}
+
+#[cfg(feature = "records")]
+fn patent_args<'a>(
+    records: &'a std::path::Path,
+    out: &'a std::path::Path,
+    p: &'a PatentChoices,
+    e: &EngineArgs,
+) -> commands::records::PatentsArgs<'a> {
+    use gihi_records::patents::Attribution;
+    commands::records::PatentsArgs {
+        records,
+        out,
+        valid_on: p.valid_on.as_deref(),
+        year: p.year,
+        attribution: match p.attribute {
+            AttributeArg::Applicants => Attribution::Applicants,
+            AttributeArg::Inventors => Attribution::Inventors,
+        },
+        skip_invalid: p.skip_invalid,
+        threads: e.threads,
+        memory_mib: e.memory_mib,
+    }
+}
+
+/// The paper pipeline's options; `year` (from `records all --year`) is I17's network year
+/// unless `--network-year` says otherwise.
+#[cfg(feature = "records")]
+fn paper_args<'a>(
+    records: &'a std::path::Path,
+    out: &'a std::path::Path,
+    y: &PaperYears,
+    year: Option<i32>,
+    e: &EngineArgs,
+) -> commands::records::PapersArgs<'a> {
+    commands::records::PapersArgs {
+        records,
+        out,
+        year: y.network_year.or(year),
+        active: y.active,
+        highly_cited: y.highly_cited,
+        focus: y.focus,
+        threads: e.threads,
+        memory_mib: e.memory_mib,
     }
 }
 

@@ -170,6 +170,31 @@ impl Engine {
         })
     }
 
+    /// The first `key` of `view` that appears in two rows with different `columns`, as the
+    /// input error a user reads (file, the row of its first appearance, what must hold).
+    pub fn conflicting_duplicate(
+        &self,
+        view: &str,
+        key: &str,
+        columns: &str,
+        file: &Path,
+        what: &str,
+    ) -> Result<Option<RecordsError>, RecordsError> {
+        let conflict = self.sql(&format!(
+            "SELECT {key} FROM (SELECT DISTINCT {columns} FROM {view}) GROUP BY {key} HAVING count(*) > 1 ORDER BY {key} LIMIT 1"
+        ))?;
+        let Some(Some(id)) = column_text(&conflict, 0).into_iter().next() else {
+            return Ok(None);
+        };
+        let first = self.locate(view, &format!("{key} = '{}'", id.replace('\'', "''")), key)?;
+        Ok(Some(RecordsError::Input(format!(
+            "{}: {key} `{}` appears more than once with different data (first at row {}); {what} must be one row",
+            file.display(),
+            crate::clip(&id),
+            first.map_or(0, |f| f.0)
+        ))))
+    }
+
     /// Registers a small table built in Rust (a mapping) on both sessions. It is written to
     /// the scratch directory as Parquet, so that every table of a plan is a file (as a
     /// distributed executor needs) and nothing is held twice in memory.

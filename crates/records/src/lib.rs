@@ -119,3 +119,12 @@ fn parquet_says_synthetic(path: &Path) -> bool {
         .key_value_metadata()
         .is_some_and(|kv| kv.iter().any(|k| k.key == "gihi.synthetic"))
 }
+
+/// A value quoted in a message, cut to 60 characters.
+pub(crate) fn clip(s: &str) -> String {
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}

@@ -23,7 +23,7 @@ use crate::centrality::{eigenvector, Centrality};
 use crate::engine::{column_i64, column_text, Engine, Registered};
 use crate::layout::{PAPERS, PAPER_AUTHORSHIPS, PAPER_FIELDS};
 use crate::udaf::{decode_coauthor, decode_sums, YearCounts};
-use crate::RecordsError;
+use crate::{clip, RecordsError};
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::record_batch::RecordBatch;
 use gihi_places::Places;
@@ -419,21 +419,10 @@ fn validate(engine: &Engine, dir: &Path, summary: &mut PaperSummary) -> Result<(
     }
     let (rows, distinct) = (v[0], v[1]);
     if rows != distinct {
-        let conflict = engine.sql(
-            "SELECT paper_id FROM (SELECT DISTINCT * FROM papers_n) GROUP BY paper_id HAVING count(*) > 1 ORDER BY paper_id LIMIT 1",
-        )?;
-        if let Some(Some(id)) = column_text(&conflict, 0).into_iter().next() {
-            let first = engine.locate(
-                "papers_n",
-                &format!("paper_id = '{}'", id.replace('\'', "''")),
-                "paper_id",
-            )?;
-            return Err(RecordsError::Input(format!(
-                "{}: paper_id `{}` appears more than once with different data (first at row {}); a paper must be one row",
-                pap.path.display(),
-                clip(&id),
-                first.map_or(0, |f| f.0)
-            )));
+        if let Some(e) =
+            engine.conflicting_duplicate("papers_n", "paper_id", "*", &pap.path, "a paper")?
+        {
+            return Err(e);
         }
         summary.duplicate_rows_ignored = (rows - distinct) as u64;
         engine.define(
@@ -497,12 +486,4 @@ fn validate(engine: &Engine, dir: &Path, summary: &mut PaperSummary) -> Result<(
         )?);
     }
     Ok(())
-}
-
-fn clip(s: &str) -> String {
-    if s.chars().count() > 60 {
-        format!("{}…", s.chars().take(60).collect::<String>())
-    } else {
-        s.to_string()
-    }
 }

@@ -21,7 +21,7 @@ use crate::dates::days_from_civil;
 use crate::engine::{column_i64, column_text, Engine, Registered};
 use crate::layout::{PARTY_TYPES, PATENTS, PATENT_IPC, PATENT_PARTIES, PATENT_TYPES, ROLES};
 use crate::udf::NOT_A_DATE;
-use crate::RecordsError;
+use crate::{clip, RecordsError};
 use datafusion::arrow::datatypes::DataType;
 use gihi_places::Places;
 use gihi_registry::Registry;
@@ -281,21 +281,14 @@ pub fn run(
     }
     let (rows, distinct) = (v[0], v[1]);
     if rows != distinct {
-        let conflict = engine.sql(
-            "SELECT pub_id FROM (SELECT DISTINCT pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, title, abstract FROM patents_n) GROUP BY pub_id HAVING count(*) > 1 ORDER BY pub_id LIMIT 1",
-        )?;
-        if let Some(Some(id)) = column_text(&conflict, 0).into_iter().next() {
-            let first = engine.locate(
-                "patents_n",
-                &format!("pub_id = '{}'", id.replace('\'', "''")),
-                "pub_id",
-            )?;
-            return Err(RecordsError::Input(format!(
-                "{}: pub_id `{}` appears more than once with different data (first at row {}); a publication must be one row",
-                pat.path.display(),
-                clip(&id),
-                first.map_or(0, |f| f.0)
-            )));
+        if let Some(e) = engine.conflicting_duplicate(
+            "patents_n",
+            "pub_id",
+            "pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, title, abstract",
+            &pat.path,
+            "a publication",
+        )? {
+            return Err(e);
         }
         engine.execute("CREATE VIEW patents_d AS SELECT DISTINCT * FROM patents_n")?;
         summary.duplicate_rows_ignored = (rows - distinct) as u64;
@@ -554,12 +547,4 @@ pub fn run(
         summary,
         focus,
     })
-}
-
-fn clip(s: &str) -> String {
-    if s.chars().count() > 60 {
-        format!("{}…", s.chars().take(60).collect::<String>())
-    } else {
-        s.to_string()
-    }
 }

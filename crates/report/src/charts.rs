@@ -160,6 +160,17 @@ fn label_spot(
     (x + r + 2, y - h / 2, w, h)
 }
 
+/// Room for labels drawn left of a chart (pixels): the widest label's estimated width at
+/// `px` pixels (a CJK character one em, other characters 0.62 em, the widest sans-serif
+/// fonts in use), plus a margin; between 60 and 380.
+fn label_area<'a>(labels: impl Iterator<Item = &'a str>, px: u32) -> u32 {
+    let em = |c: char| if c.is_ascii() { 0.62 } else { 1.0 };
+    let widest = labels
+        .map(|l| l.chars().map(em).sum::<f64>())
+        .fold(0.0, f64::max);
+    ((widest * f64::from(px)) as u32 + 14).clamp(60, 380)
+}
+
 fn max_of(v: impl Iterator<Item = f64>) -> f64 {
     let m = v.fold(0.0f64, f64::max);
     if m > 0.0 {
@@ -172,12 +183,13 @@ fn max_of(v: impl Iterator<Item = f64>) -> f64 {
 /// Horizontal bars, best first (ranked lists such as the top 20).
 pub fn ranked_bars(title: &str, items: &[(String, f64)], lo: f64, synthetic: bool) -> String {
     let h = 50 + 22 * items.len() as u32;
+    let names = label_area(items.iter().map(|x| x.0.as_str()), 12);
     render((760, h.max(160)), title, synthetic, |area| {
         let hi = max_of(items.iter().map(|x| x.1));
         let mut chart = ChartBuilder::on(area)
             .margin_right(20)
             .x_label_area_size(24)
-            .y_label_area_size(190)
+            .y_label_area_size(names)
             .build_cartesian_2d(lo..hi, 0f64..items.len() as f64)?;
         chart
             .configure_mesh()
@@ -217,6 +229,7 @@ pub fn paired_bars(
     synthetic: bool,
 ) -> String {
     let h = 70 + 22 * items.len() as u32;
+    let names = label_area(items.iter().map(|x| x.0.as_str()), 12);
     render((900, h.max(180)), title, synthetic, |area| {
         let (left, right) = area.split_horizontally(500);
         let n = items.len() as f64;
@@ -235,7 +248,7 @@ pub fn paired_bars(
                 .caption(name, (FONT, 13))
                 .margin_right(16)
                 .x_label_area_size(24)
-                .y_label_area_size(if k == 0 { 180 } else { 8 })
+                .y_label_area_size(if k == 0 { names } else { 8 })
                 .build_cartesian_2d(lo..hi, 0f64..n)?;
             chart
                 .configure_mesh()
@@ -330,8 +343,15 @@ pub fn small_multiples(
     render((1000, 60 + 150 * rows as u32), title, synthetic, |area| {
         let cells = area.split_evenly((rows, cols));
         for (cell, (name, values)) in cells.iter().zip(cities) {
+            // A long name gets a smaller caption so that it fits its panel.
+            let room = cell.dim_in_pixel().0.saturating_sub(12);
+            let size = (1..=12u32)
+                .rev()
+                .find(|&px| label_area(std::iter::once(name.as_str()), px) - 14 <= room)
+                .unwrap_or(7)
+                .max(7);
             let mut chart = ChartBuilder::on(cell)
-                .caption(name, (FONT, 12))
+                .caption(name, (FONT, size))
                 .margin(4)
                 .x_label_area_size(16)
                 .y_label_area_size(26)
@@ -632,12 +652,13 @@ pub fn heatmap(
     synthetic: bool,
 ) -> String {
     let h = 80 + 20 * rows.len() as u32;
+    let names = label_area(rows.iter().map(String::as_str), 11);
     render((820, h.max(200)), title, synthetic, |area| {
         let (nr, nc) = (rows.len() as f64, cols.len() as f64);
         let mut chart = ChartBuilder::on(area)
             .margin(6)
             .x_label_area_size(24)
-            .y_label_area_size(190)
+            .y_label_area_size(names)
             .build_cartesian_2d(0f64..nc, 0f64..nr)?;
         chart
             .configure_mesh()
@@ -699,13 +720,14 @@ pub fn rank_intervals(
     synthetic: bool,
 ) -> String {
     let h = 70 + 14 * rows.len() as u32;
+    let names = label_area(rows.iter().map(|r| r.0.as_str()), 10);
     render((820, h.max(200)), title, synthetic, |area| {
         let n = rows.len() as f64;
         let worst = rows.iter().map(|r| r.4).fold(1.0, f64::max);
         let mut chart = ChartBuilder::on(area)
             .margin(8)
             .x_label_area_size(28)
-            .y_label_area_size(190)
+            .y_label_area_size(names)
             .build_cartesian_2d(0.5..worst + 0.5, 0f64..n)?;
         chart
             .configure_mesh()

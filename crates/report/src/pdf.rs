@@ -154,7 +154,7 @@ fn entries(r: &Report, lang: Lang) -> Vec<Entry> {
 
 const PRINT_STYLE: &str = r#"
 @page { size: A4; margin: 18mm 15mm 16mm;
-  @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; color: #5b6675; } }
+  @bottom-center { content: counter(page) " / " counter(pages); font-family: "DejaVu Sans", "WenQuanYi Zen Hei", sans-serif; font-size: 8pt; color: #5b6675; } }
 @page :first { @top-left { content: none; } @bottom-center { content: none; } }
 * { box-sizing: border-box; }
 body { margin: 0; font-family: "DejaVu Sans", "Liberation Sans", "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif; color: #1b2430; font-size: 9.5pt; line-height: 1.5; }
@@ -207,7 +207,7 @@ fn print_html(r: &Report, lang: Lang, pages: Option<&[u32]>) -> String {
         title.to_string()
     };
     let mut h = format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{PRINT_STYLE}@page {{ @top-left {{ content: \"{}\"; font-size: 8pt; color: #5b6675; }} }}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{PRINT_STYLE}@page {{ @top-left {{ content: \"{}\"; font-family: \"DejaVu Sans\", \"WenQuanYi Zen Hei\", sans-serif; font-size: 8pt; color: #5b6675; }} }}</style>\n</head>\n<body>\n",
         if lang == Lang::Zh { "zh-CN" } else { "en" },
         esc(title),
         running.replace('\\', "\\\\").replace('"', "\\\"")
