@@ -684,7 +684,43 @@ fn modes_blocks(ctx: &mut Ctx, g: &GroupStanding) -> Vec<Block> {
         cols,
         rows,
     );
-    let (groups_zh, groups_en) = mode_names(&m);
+    let title = Text::new("图 3 前 20 城市（都市圈）发展模式图（横轴科学中心，纵轴创新高地，气泡大小为创新生态）", "Figure 3 Development modes of the top 20 (x: science centre, y: innovation highland, bubble: innovation ecosystem)");
+    let fig = modes_figure(ctx, &m, "modes", title, source);
+    let peer = peer_network(ctx, g, &m);
+    vec![fig, table, peer]
+}
+
+/// Figure 4: the mini-hubs' development modes, by Appendix 6's method applied to the 12
+/// mini-hubs (gihi's reading: the report does not say whether they are clustered apart; here
+/// they are, with the same k = 4). None for a framework without three pillars.
+fn mini_modes_figure(ctx: &mut Ctx, g: &GroupStanding) -> Option<Block> {
+    let pillars: Vec<String> = ctx.framework.pillars.iter().map(|p| p.id.clone()).collect();
+    let options = ModeOptions {
+        top: g.size,
+        ..ModeOptions::default()
+    };
+    let m = development_modes(g, &pillars, options).ok()?;
+    let source = ctx.source(
+        "附录六方法用于 12 个微型中心：Z 值统一 min-max 到 [0,100]，Ward 层次聚类，k = 4",
+        "Appendix 6 method on the 12 mini-hubs: joint min-max of pillar z-values to [0, 100], Ward clustering, k = 4",
+    );
+    let title = Text::new(
+        "图 4 微型国际科技创新中心发展模式图（横轴科学中心，纵轴创新高地，气泡大小为创新生态）",
+        "Figure 4 Development modes of the mini-hubs (x: science centre, y: innovation highland, bubble: innovation ecosystem)",
+    );
+    Some(modes_figure(ctx, &m, "mini-modes", title, source))
+}
+
+/// A development-mode bubble chart: x science centre, y innovation highland, bubble size
+/// innovation ecosystem, colour the mode.
+fn modes_figure(
+    ctx: &mut Ctx,
+    m: &gihi_analysis::modes::Modes,
+    slug: &str,
+    title: Text,
+    source: Text,
+) -> Block {
+    let (groups_zh, groups_en) = mode_names(m);
     let pts = |zh: bool| -> Vec<(String, f64, f64, f64, usize)> {
         m.cities
             .iter()
@@ -701,9 +737,8 @@ fn modes_blocks(ctx: &mut Ctx, g: &GroupStanding) -> Vec<Block> {
     };
     let (pz, pe) = (pts(true), pts(false));
     let synthetic = ctx.synthetic;
-    let title = Text::new("图 3 前 20 城市（都市圈）发展模式图（横轴科学中心，纵轴创新高地，气泡大小为创新生态）", "Figure 3 Development modes of the top 20 (x: science centre, y: innovation highland, bubble: innovation ecosystem)");
     let t2 = title.clone();
-    let fig = ctx.figure("modes", title, source, move |_| {
+    ctx.figure(slug, title, source, move |_| {
         (
             charts::bubbles(
                 &t2.zh,
@@ -720,9 +755,7 @@ fn modes_blocks(ctx: &mut Ctx, g: &GroupStanding) -> Vec<Block> {
                 synthetic,
             ),
         )
-    });
-    let peer = peer_network(ctx, g, &m);
-    vec![fig, table, peer]
+    })
 }
 
 /// The top cities linked to their two nearest peers in sub-pillar score space (Euclidean),
@@ -848,6 +881,7 @@ fn mini_section(ctx: &mut Ctx) -> Option<Section> {
             60.0,
         ));
     }
+    blocks.extend(mini_modes_figure(ctx, &g));
     Some(Section {
         id: "mini-hubs".into(),
         title: Text::new("2.3 微型科技创新中心", "2.3 Mini-hubs"),
