@@ -40,6 +40,19 @@ pub struct Registered {
     pub types: Vec<DataType>,
 }
 
+impl Registered {
+    /// The file's type of layout column `name`.
+    pub fn type_of(&self, name: &str) -> &DataType {
+        let i = self
+            .layout
+            .columns
+            .iter()
+            .position(|c| c.name == name)
+            .expect("a layout column");
+        &self.types[i]
+    }
+}
+
 /// A DataFusion session with gihi's UDFs, and a runtime to drive it.
 pub struct Engine {
     pub ctx: SessionContext,

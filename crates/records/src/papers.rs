@@ -113,13 +113,7 @@ pub struct FieldCounts {
 
 /// The SQL of an integer column: integer types cast, text parsed (null when not a number).
 fn int(reg: &Registered, name: &str) -> String {
-    let i = reg
-        .layout
-        .columns
-        .iter()
-        .position(|c| c.name == name)
-        .expect("layout column");
-    if reg.types[i].is_integer() {
+    if reg.type_of(name).is_integer() {
         format!("CAST({name} AS BIGINT)")
     } else {
         format!("TRY_CAST(trim({name}) AS BIGINT)")

@@ -116,13 +116,7 @@ pub struct PatentResults {
 
 /// The SQL of a date column: Date32 → days; text → `gihi_days`.
 fn days(reg: &Registered, name: &str) -> String {
-    let i = reg
-        .layout
-        .columns
-        .iter()
-        .position(|c| c.name == name)
-        .expect("layout column");
-    match reg.types[i] {
+    match reg.type_of(name) {
         DataType::Date32 => format!("arrow_cast({name}, 'Int32')"),
         _ => format!("gihi_days({name})"),
     }
@@ -151,12 +145,7 @@ pub fn run(
     let nf = fields.fields.len();
 
     // ---- normalised views ---------------------------------------------------------------
-    let pct_i = PATENTS
-        .columns
-        .iter()
-        .position(|c| c.name == "pct")
-        .expect("pct");
-    let pct = if pat.types[pct_i] == DataType::Boolean {
+    let pct = if *pat.type_of("pct") == DataType::Boolean {
         "pct".to_string()
     } else {
         "CASE lower(trim(pct)) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END".to_string()

@@ -1,7 +1,7 @@
 //! The paper tables of a records output, as the co-authorship chapter reads them (the
 //! report's section 3, figures 12–18, and the co-authorship network, figure 32).
 
-use crate::patents::{num, rows};
+use crate::patents::{num, rows, table};
 use std::path::Path;
 
 /// ANZSRC 2020 Field of Research divisions: code, English and Chinese names.
@@ -102,56 +102,40 @@ impl PaperRecords {
     ) -> Result<PaperRecords, String> {
         let o = &summary["options"];
         let year = |v: &serde_json::Value| v.as_i64().unwrap_or(0) as i32;
-        let f = "focus/international_world.csv";
-        let world = rows(dir, f)?
-            .iter()
-            .map(|r| Ok((num(r, 0, f)?, num(r, 1, f)?, num(r, 2, f)?)))
-            .collect::<Result<_, String>>()?;
-        let f = "focus/international_by_metro.csv";
-        let by_metro = rows(dir, f)?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r[0].to_string(),
-                    num(r, 1, f)?,
-                    num(r, 2, f)?,
-                    num(r, 3, f)?,
-                ))
-            })
-            .collect::<Result<_, String>>()?;
+        let world = table(dir, "focus/international_world.csv", |r, f| {
+            Ok((num(r, 0, f)?, num(r, 1, f)?, num(r, 2, f)?))
+        })?;
+        let by_metro = table(dir, "focus/international_by_metro.csv", |r, f| {
+            Ok((
+                r[0].to_string(),
+                num(r, 1, f)?,
+                num(r, 2, f)?,
+                num(r, 3, f)?,
+            ))
+        })?;
         let f = "focus/international_top_metros.csv";
         let top = rows(dir, f)?
             .iter()
             .filter(|r| !r[0].is_empty())
             .map(|r| Ok((r[1].to_string(), num(r, 2, f)?)))
             .collect::<Result<_, String>>()?;
-        let f = "focus/international_by_field.csv";
-        let by_field = rows(dir, f)?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r[0].to_string(),
-                    r[1].to_string(),
-                    num(r, 2, f)?,
-                    num(r, 3, f)?,
-                ))
-            })
-            .collect::<Result<_, String>>()?;
-        let f = "focus/international_field_leaders.csv";
-        let leaders = rows(dir, f)?
-            .iter()
-            .map(|r| (r[0].to_string(), opt(r, 4), r[5].to_string()))
-            .collect();
-        let f = "indicators.csv";
-        let centrality = rows(dir, f)?
-            .iter()
-            .map(|r| Ok((r[0].to_string(), num(r, 5, f)?)))
-            .collect::<Result<_, String>>()?;
-        let f = "network_edges.csv";
-        let edges = rows(dir, f)?
-            .iter()
-            .map(|r| Ok((r[0].to_string(), r[1].to_string(), num(r, 2, f)?)))
-            .collect::<Result<_, String>>()?;
+        let by_field = table(dir, "focus/international_by_field.csv", |r, f| {
+            Ok((
+                r[0].to_string(),
+                r[1].to_string(),
+                num(r, 2, f)?,
+                num(r, 3, f)?,
+            ))
+        })?;
+        let leaders = table(dir, "focus/international_field_leaders.csv", |r, _| {
+            Ok((r[0].to_string(), opt(r, 4), r[5].to_string()))
+        })?;
+        let centrality = table(dir, "indicators.csv", |r, f| {
+            Ok((r[0].to_string(), num(r, 5, f)?))
+        })?;
+        let edges = table(dir, "network_edges.csv", |r, f| {
+            Ok((r[0].to_string(), r[1].to_string(), num(r, 2, f)?))
+        })?;
         Ok(PaperRecords {
             origin: dir.display().to_string(),
             synthetic,

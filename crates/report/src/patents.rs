@@ -36,6 +36,16 @@ pub(crate) fn rows(dir: &Path, name: &str) -> Result<Vec<csv::StringRecord>, Str
         .collect()
 }
 
+/// Every data row of a CSV file of a records output, parsed by `parse` (given the row and
+/// the file's name, for messages).
+pub(crate) fn table<T>(
+    dir: &Path,
+    name: &str,
+    parse: impl Fn(&csv::StringRecord, &str) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    rows(dir, name)?.iter().map(|r| parse(r, name)).collect()
+}
+
 /// Column `k` of a row as a number.
 pub(crate) fn num<T: std::str::FromStr>(
     r: &csv::StringRecord,
@@ -67,56 +77,40 @@ impl PatentRecords {
                 (num(&r, 2, f)?, num(&r, 3, f)?, num(&r, 4, f)?),
             );
         }
-        let f = "focus/biomedicine_by_year.csv";
-        let by_year = rows(dir, f)?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r[0].to_string(),
-                    num(r, 1, f)?,
-                    num(r, 2, f)?,
-                    num(r, 3, f)?,
-                ))
-            })
-            .collect::<Result<_, String>>()?;
-        let f = "network_edges.csv";
-        let edges = rows(dir, f)?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r[0].to_string(),
-                    r[1].to_string(),
-                    r[2].to_string(),
-                    num(r, 3, f)?,
-                ))
-            })
-            .collect::<Result<_, String>>()?;
-        let f = "focus/biomedicine_pct_type_mix.csv";
-        let type_mix = rows(dir, f)?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r[0].to_string(),
-                    r[1].to_string(),
-                    num(r, 2, f)?,
-                    num(r, 3, f)?,
-                ))
-            })
-            .collect::<Result<_, String>>()?;
-        let f = "focus/biomedicine_top_applicants.csv";
-        let top_applicants = rows(dir, f)?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r[0].to_string(),
-                    num(r, 1, f)?,
-                    r[2].to_string(),
-                    r[3].to_string(),
-                    num(r, 4, f)?,
-                    num(r, 5, f)?,
-                ))
-            })
-            .collect::<Result<_, String>>()?;
+        let by_year = table(dir, "focus/biomedicine_by_year.csv", |r, f| {
+            Ok((
+                r[0].to_string(),
+                num(r, 1, f)?,
+                num(r, 2, f)?,
+                num(r, 3, f)?,
+            ))
+        })?;
+        let edges = table(dir, "network_edges.csv", |r, f| {
+            Ok((
+                r[0].to_string(),
+                r[1].to_string(),
+                r[2].to_string(),
+                num(r, 3, f)?,
+            ))
+        })?;
+        let type_mix = table(dir, "focus/biomedicine_pct_type_mix.csv", |r, f| {
+            Ok((
+                r[0].to_string(),
+                r[1].to_string(),
+                num(r, 2, f)?,
+                num(r, 3, f)?,
+            ))
+        })?;
+        let top_applicants = table(dir, "focus/biomedicine_top_applicants.csv", |r, f| {
+            Ok((
+                r[0].to_string(),
+                num(r, 1, f)?,
+                r[2].to_string(),
+                r[3].to_string(),
+                num(r, 4, f)?,
+                num(r, 5, f)?,
+            ))
+        })?;
         Ok(PatentRecords {
             origin: dir.display().to_string(),
             synthetic,
