@@ -207,6 +207,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// The interactive explorer: rankings, city profiles, comparisons, what-if, maps, audit
+    /// and downloads in a browser, over the published edition (default) or a computed run.
+    Serve {
+        #[command(flatten)]
+        source: commands::analysis::Source,
+        /// Address to listen on; the default answers this machine only. Another address
+        /// (e.g. 0.0.0.0:8080) opens the explorer to the network: read-only, but say so
+        /// knowingly.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+        bind: std::net::SocketAddr,
+        /// A `gihi uncertainty` output computed on the same table as --results: its rank
+        /// intervals are shown beside the ranks.
+        #[arg(long, value_name = "DIR", requires = "results")]
+        uncertainty: Option<PathBuf>,
+        /// A `gihi records papers|patents|all` output: its co-authorship and patent
+        /// co-application networks are drawn on the maps page.
+        #[arg(long, value_name = "DIR")]
+        records: Option<PathBuf>,
+    },
     /// One city's scores and ranks at every level, strengths, weaknesses, peers and mode.
     Profile {
         /// Registry id, English or Chinese name.
@@ -690,6 +709,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
         } => {
             commands::analysis::run_changes(&source, &level, from, against.as_deref(), top, format)
         }
+        Command::Serve {
+            source,
+            bind,
+            uncertainty,
+            records,
+        } => commands::serve::run(&source, bind, uncertainty.as_deref(), records.as_deref()),
         Command::Profile {
             city,
             source,
@@ -923,13 +948,16 @@ fn parse_arguments() -> Cli {
 }
 
 fn main() {
-    // Ctrl-C or SIGTERM in the middle of writing: remove the hidden temporary output.
-    let _ = ctrlc::set_handler(|| {
-        gihi_output::remove_temporaries();
-        eprintln!("error: interrupted; nothing was written");
-        std::process::exit(130);
-    });
     let mut cli = parse_arguments();
+    // Ctrl-C or SIGTERM in the middle of writing: remove the hidden temporary output. The
+    // explorer writes nothing and shuts down gracefully on its own.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        let _ = ctrlc::set_handler(|| {
+            gihi_output::remove_temporaries();
+            eprintln!("error: interrupted; nothing was written");
+            std::process::exit(130);
+        });
+    }
     commands::edition::choose(cli.edition.take());
     if let Err(e) = run(cli) {
         eprintln!("error: {e}");

@@ -26,6 +26,10 @@
 //! hidden temporary sibling behind; a concurrent process changing the target between the check and the
 //! rename (the check is not atomic with the rename).
 
+/// The first line of every CSV made from synthetic data (gihi's readers skip `#` lines).
+pub const SYNTHETIC_CSV_BANNER: &str =
+    "# SYNTHETIC DATA: computed from an invented table; NOT real GIHI results\n";
+
 mod dir;
 mod file;
 mod manifest;

@@ -217,9 +217,7 @@ pub fn render(report: &Report, langs: &[Lang]) -> Result<Vec<(String, Vec<u8>)>,
     Ok(files)
 }
 
-/// The first line of every CSV made from synthetic data (gihi's readers skip `#` lines).
-pub const SYNTHETIC_CSV_BANNER: &str =
-    "# SYNTHETIC DATA: computed from an invented table; NOT real GIHI results\n";
+pub use gihi_output::SYNTHETIC_CSV_BANNER;
 
 /// A table as CSV, with bilingual headers (`中文 English`) when both languages are wanted;
 /// a table of a synthetic run opens with a `#` line saying so. For machines: a `city`

@@ -5,7 +5,7 @@ use super::{csv_string, load_framework, require_synthetic_label, run_time, sha25
 use crate::error::CliError;
 use crate::output::OutputDir;
 use gihi_registry::Group;
-use gihi_scores::{score, GroupTable, MissingPolicy, Scores};
+use gihi_scores::{score, MissingPolicy, Scores};
 use serde::Serialize;
 use std::path::Path;
 
@@ -138,18 +138,7 @@ pub fn run(
     // Split by evaluation group; rows keep registry order so output does not depend on
     // the order of the input file.
     let mut results: Vec<GroupResult> = Vec::new();
-    for group in Group::ALL {
-        let rows: Vec<_> = registry
-            .group(group)
-            .filter_map(|c| table.rows.iter().find(|r| r.city == c.id))
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        let group_table = GroupTable {
-            cities: rows.iter().map(|r| r.city.clone()).collect(),
-            values: rows.iter().map(|r| r.values.clone()).collect(),
-        };
+    for (group, group_table) in gihi_service::group_tables(&table, registry) {
         let scores = score(&loaded.framework, &group_table, missing)
             .map_err(|e| CliError::Input(format!("{}: group {group}: {e}", data.display())))?;
         results.push(GroupResult {

@@ -13,6 +13,7 @@ pub mod records;
 pub mod report;
 pub mod robustness;
 pub mod select;
+pub mod serve;
 pub mod synth;
 
 use crate::error::CliError;

@@ -23,3 +23,72 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("../../reference/fixtures")
         .join(name)
 }
+
+/// A `gihi serve` process started for a test; stop it with [`Served::stop`].
+pub struct Served {
+    /// `127.0.0.1:PORT`, as the server printed it (`None` if it printed no address).
+    pub addr: Option<String>,
+    /// The server's first line of standard error.
+    pub first_line: String,
+    child: std::process::Child,
+    stderr: std::io::BufReader<std::process::ChildStderr>,
+}
+
+impl Served {
+    /// Starts `gihi ARGS` in `dir` and reads the address it prints.
+    pub fn start(args: &[&str], dir: &Path) -> Served {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gihi"))
+            .current_dir(dir)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut first_line = String::new();
+        stderr.read_line(&mut first_line).unwrap();
+        let addr = first_line
+            .split("http://")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
+            .map(str::to_string);
+        Served {
+            addr,
+            first_line,
+            child,
+            stderr,
+        }
+    }
+
+    /// One HTTP/1.1 GET: the whole response as text.
+    pub fn get(&self, path: &str) -> String {
+        use std::io::{Read, Write};
+        let addr = self
+            .addr
+            .as_deref()
+            .expect("the server printed its address");
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        text
+    }
+
+    /// Sends SIGTERM (by process id) and waits: (exit status, the rest of standard error).
+    pub fn stop(mut self) -> (Option<i32>, String) {
+        use std::io::Read;
+        std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = self.child.wait().unwrap();
+        let mut rest = String::new();
+        self.stderr.read_to_string(&mut rest).unwrap();
+        (status.code(), rest)
+    }
+}

@@ -1,6 +1,6 @@
 //! `gihi changes`: rank changes between editions or two computed runs.
 
-use super::{check_top, header, level, node, Source};
+use super::{check_top, header, node, Source};
 use crate::commands::{csv_string, print, text_table};
 use crate::{error::CliError, Format};
 use gihi_analysis::changes::{biggest_movers, compare, registry_diff};
@@ -25,7 +25,7 @@ fn is_edition(a: &Path) -> bool {
 /// The ranks of `year` that an edition prints for a level (its ranking tables, or the
 /// history tables for earlier years).
 fn printed_ranks(e: &Edition, lvl: &str, year: u16) -> Result<BTreeMap<String, u32>, CliError> {
-    let (group, id) = level(lvl);
+    let (group, id) = gihi_service::parse_level(lvl);
     let map: BTreeMap<String, u32> = e
         .tables
         .iter()

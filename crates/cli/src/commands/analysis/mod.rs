@@ -16,10 +16,8 @@ pub use statements::run_statements;
 
 use super::published::load_edition;
 use crate::error::CliError;
-use gihi_analysis::{from_edition, from_results, GroupStanding, NodeStanding, Standing};
-use gihi_edition::Edition;
-use gihi_framework::COMPOSITE_ID;
-use gihi_registry::Group;
+use gihi_analysis::{GroupStanding, NodeStanding, Standing};
+use gihi_service::{parse_level, Explorer};
 use std::path::PathBuf;
 
 /// Where the results come from: a computed run, or else the published edition chosen by
@@ -31,14 +29,9 @@ pub struct Source {
     pub results: Option<PathBuf>,
 }
 
-/// A loaded source: the standing, plus the edition when it is a published one.
-pub struct Loaded {
-    pub standing: Standing,
-    pub edition: Option<Edition>,
-}
-
 impl Source {
-    pub fn load(&self) -> Result<Loaded, CliError> {
+    /// Loads the source into the library API the CLI and the explorer share.
+    pub fn load(&self) -> Result<Explorer, CliError> {
         if let Some(dir) = &self.results {
             if let Some(e) = super::edition::arg() {
                 return Err(CliError::Input(format!(
@@ -46,30 +39,12 @@ impl Source {
                     dir.display()
                 )));
             }
-            let standing = from_results(dir).map_err(|e| CliError::Input(e.to_string()))?;
-            return Ok(Loaded {
-                standing,
-                edition: None,
-            });
+            return Explorer::from_results(dir).map_err(|e| CliError::Input(e.to_string()));
         }
-        let edition = load_edition()?;
-        let standing = from_edition(&edition, super::edition::setup()?);
-        Ok(Loaded {
-            standing,
-            edition: Some(edition),
-        })
-    }
-}
-
-/// `composite`, `mini`, a node id, or `mini-<node>` → (group, node).
-pub(super) fn level(level: &str) -> (Group, String) {
-    match level {
-        "composite" => (Group::Main, COMPOSITE_ID.into()),
-        "mini" => (Group::Mini, COMPOSITE_ID.into()),
-        l => match l.strip_prefix("mini-") {
-            Some(n) => (Group::Mini, n.into()),
-            None => (Group::Main, l.into()),
-        },
+        Ok(Explorer::from_parts(
+            load_edition()?,
+            super::edition::setup()?,
+        ))
     }
 }
 
@@ -77,7 +52,7 @@ pub(super) fn node<'a>(
     s: &'a Standing,
     lvl: &str,
 ) -> Result<(&'a GroupStanding, &'a NodeStanding), CliError> {
-    let (group, id) = level(lvl);
+    let (group, id) = parse_level(lvl);
     let g = s
         .group(group)
         .ok_or_else(|| CliError::Input(format!("{}: no {group} group", s.label)))?;

@@ -1,73 +1,40 @@
-//! `gihi profile`: one city at every level, its strengths, peers and mode.
+//! `gihi profile`: one city at every level, its strengths, peers and mode (computed by
+//! `gihi-service`, as the explorer shows it; this file only prints).
 
 use super::{header, Source};
 use crate::commands::{csv_string, print, text_table};
 use crate::{error::CliError, Format};
-use gihi_analysis::modes::{development_modes, ModeOptions};
-use gihi_analysis::profile;
-use gihi_registry::Group;
 use serde_json::json;
 
 pub fn run_profile(src: &Source, city: &str, format: Format) -> Result<(), CliError> {
-    let loaded = src.load()?;
-    let s = &loaded.standing;
-    let registry = &s.registry;
-    let c = registry.resolve(city).ok_or_else(|| {
-        let sug = registry.suggest(city);
-        CliError::Input(format!(
-            "unknown city `{city}`{}",
-            if sug.is_empty() {
-                String::new()
-            } else {
-                format!("; did you mean {}?", sug.join(", "))
-            }
-        ))
-    })?;
-    let mode = match &loaded.edition {
-        Some(e) => e
-            .modes
-            .iter()
-            .find(|m| m.city == c.id)
-            .map(|m| format!("{} ({}; printed, section 2.2)", m.mode, m.mode_zh)),
-        None => s.group(Group::Main).and_then(|g| {
-            let pillars: Vec<String> = s.framework.pillars.iter().map(|p| p.id.clone()).collect();
-            development_modes(g, &pillars, ModeOptions::default())
-                .ok()
-                .and_then(|m| {
-                    m.cities.iter().find(|x| x.city == c.id).map(|x| {
-                        format!(
-                            "{} ({}; Ward clustering of the top 20)",
-                            x.mode.id(),
-                            x.mode.name_zh()
-                        )
-                    })
-                })
-        }),
-    };
-    let p = profile::profile(s, &c.id, mode).ok_or_else(|| {
-        CliError::Input(format!("{}: {} is not listed at any level", s.label, c.id))
-    })?;
+    let explorer = src.load()?;
+    let s = &explorer.standing;
+    let p = explorer
+        .profile(city)
+        .map_err(|e| CliError::Input(e.to_string()))?;
     let text = match format {
-        Format::Json => crate::commands::json_text(
-            &json!({"source": s.label, "synthetic": s.synthetic, "name_en": c.name_en, "name_zh": c.name_zh, "profile": p}),
-        ),
+        Format::Json => crate::commands::json_text(&json!({"source": s.label, "profile": p})),
         Format::Csv => csv_string(
             s.synthetic,
             &[
-                "node",
                 "level",
+                "node",
+                "kind",
                 "score",
                 "rank",
                 "of",
+                "group_median",
                 "relative_to_composite",
             ],
             p.positions.iter().map(|x| {
                 vec![
+                    x.level.clone(),
                     x.node.clone(),
-                    x.level.to_string(),
+                    x.kind.clone(),
                     crate::commands::number(x.score),
                     x.rank.to_string(),
                     x.of.to_string(),
+                    crate::commands::number(x.group_median),
                     x.relative.to_string(),
                 ]
             }),
@@ -76,7 +43,7 @@ pub fn run_profile(src: &Source, city: &str, format: Format) -> Result<(), CliEr
             let mut out = header(s);
             out.push_str(&format!(
                 "{} {} ({}, {} group of {})\n\n",
-                c.name_en, c.name_zh, c.id, p.group, p.group_size
+                p.city.name_en, p.city.name_zh, p.city.id, p.group, p.group_size
             ));
             let rows: Vec<Vec<String>> = p
                 .positions
@@ -84,15 +51,23 @@ pub fn run_profile(src: &Source, city: &str, format: Format) -> Result<(), CliEr
                 .map(|x| {
                     vec![
                         x.node.clone(),
-                        x.level.to_string(),
+                        x.kind.clone(),
                         format!("{:.2}", x.score),
                         format!("{}{}", x.rank, if x.ranks_derived { "*" } else { "" }),
+                        format!("{:.2}", x.group_median),
                         format!("{:+}", x.relative),
                     ]
                 })
                 .collect();
             out.push_str(&text_table(
-                &["node", "level", "score", "rank", "vs overall"],
+                &[
+                    "node",
+                    "level",
+                    "score",
+                    "rank",
+                    "group median",
+                    "vs overall",
+                ],
                 &rows,
             ));
             if p.positions.iter().any(|x| x.ranks_derived) {
@@ -104,9 +79,16 @@ pub fn run_profile(src: &Source, city: &str, format: Format) -> Result<(), CliEr
                 p.weaknesses.join(", ")
             ));
             if !p.indicator_strengths.is_empty() {
-                let f = |v: &[(String, u32)]| {
-                    v.iter()
-                        .map(|(i, r)| format!("{i} (rank {r})"))
+                let f = |ids: &[String]| {
+                    ids.iter()
+                        .map(|id| {
+                            let rank = p
+                                .indicators
+                                .iter()
+                                .find(|i| &i.id == id)
+                                .map_or(0, |i| i.rank);
+                            format!("{id} (rank {rank})")
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
@@ -120,15 +102,24 @@ pub fn run_profile(src: &Source, city: &str, format: Format) -> Result<(), CliEr
                 "Nearest peers: {}\n",
                 p.peers
                     .iter()
-                    .map(|(c, d)| format!("{c} ({d:.2})"))
+                    .map(|x| format!("{} ({:.2})", x.city.id, x.distance))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
             out.push_str(&format!(
                 "Development mode: {}\n",
                 p.mode
-                    .clone()
-                    .unwrap_or_else(|| "not among the top 20".into())
+                    .as_ref()
+                    .map_or("not among the top 20".into(), |m| format!(
+                        "{} ({}; {})",
+                        m.id,
+                        m.name_zh,
+                        if m.origin == "printed" {
+                            "printed, section 2.2"
+                        } else {
+                            "Ward clustering of the top 20"
+                        }
+                    ))
             ));
             out
         }

@@ -47,23 +47,10 @@ pub fn load(data: &Path, framework: Option<&Path>) -> Result<Loaded, CliError> {
     let fw = load_framework(framework)?;
     let registry = crate::commands::edition::registry()?;
     let table = gihi_data::read_indicator_table(data, &fw.framework, registry)?;
-    let groups = Group::ALL
-        .iter()
-        .filter_map(|g| {
-            let rows: Vec<_> = registry
-                .group(*g)
-                .filter_map(|c| table.rows.iter().find(|r| r.city == c.id))
-                .collect();
-            (rows.len() >= 2).then(|| {
-                (
-                    *g,
-                    GroupTable {
-                        cities: rows.iter().map(|r| r.city.clone()).collect(),
-                        values: rows.iter().map(|r| r.values.clone()).collect(),
-                    },
-                )
-            })
-        })
+    // A group needs two cities to be scored.
+    let groups = gihi_service::group_tables(&table, registry)
+        .into_iter()
+        .filter(|(_, t)| t.cities.len() >= 2)
         .collect();
     Ok(Loaded {
         framework: fw.framework,
