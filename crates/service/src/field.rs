@@ -89,17 +89,22 @@ impl Explorer {
             })
     }
 
-    /// The consistency audit of the published edition (findings with evidence).
-    pub fn audit(&self) -> Result<AuditReport, ServiceError> {
+    /// The audit of the published edition, computed on first use.
+    pub(crate) fn audit_result(&self) -> Result<&gihi_audit::Audit, ServiceError> {
         let (Some(edition), Some(framework)) = (&self.edition, &self.audit_framework) else {
             return Err(ServiceError::Unavailable(format!(
                 "{}: the audit checks a published edition's printed tables; this is a computed run",
                 self.label()
             )));
         };
-        let audit = self
+        Ok(self
             .audit
-            .get_or_init(|| gihi_audit::audit(edition, framework));
+            .get_or_init(|| gihi_audit::audit(edition, framework)))
+    }
+
+    /// The consistency audit of the published edition (findings with evidence).
+    pub fn audit(&self) -> Result<AuditReport, ServiceError> {
+        let audit = self.audit_result()?;
         Ok(AuditReport {
             label: self.label().into(),
             findings: audit

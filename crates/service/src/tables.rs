@@ -183,41 +183,8 @@ impl Explorer {
                 });
             }
             "audit" => {
-                let a = self.audit()?;
-                let rows = a
-                    .findings
-                    .iter()
-                    .map(|f| {
-                        vec![
-                            f.table.clone(),
-                            f.city.clone(),
-                            f.column.clone(),
-                            f.published.clone(),
-                            f.expected.clone(),
-                            f.kind.clone(),
-                            f.severity.clone(),
-                            f.file.clone(),
-                            f.line.to_string(),
-                            f.evidence.clone(),
-                        ]
-                    })
-                    .collect();
-                (
-                    "audit".into(),
-                    &[
-                        "table",
-                        "city",
-                        "column",
-                        "published",
-                        "expected",
-                        "kind",
-                        "severity",
-                        "file",
-                        "line",
-                        "evidence",
-                    ],
-                    rows,
-                )
+                let (header, rows) = audit_rows(&self.audit_result()?.findings);
+                ("audit".into(), header, rows)
             }
             other => {
                 return Err(ServiceError::Unknown(format!(
@@ -234,4 +201,41 @@ impl Explorer {
             rows,
         })
     }
+}
+
+/// The audit's findings as a table (header, rows), as `gihi audit published --format csv`
+/// writes them and the explorer downloads them.
+pub fn audit_rows(findings: &[gihi_audit::Finding]) -> (&'static [&'static str], Vec<Vec<String>>) {
+    let rows = findings
+        .iter()
+        .map(|f| {
+            vec![
+                f.table.clone(),
+                f.city.clone(),
+                f.column.clone(),
+                f.published.clone(),
+                f.expected.clone(),
+                f.kind.to_string(),
+                f.severity.to_string(),
+                f.file.clone(),
+                f.line.to_string(),
+                f.evidence.clone(),
+            ]
+        })
+        .collect();
+    (
+        &[
+            "table",
+            "city",
+            "column",
+            "published",
+            "expected",
+            "kind",
+            "severity",
+            "file",
+            "line",
+            "evidence",
+        ],
+        rows,
+    )
 }

@@ -10,35 +10,10 @@ pub fn run(format: Format) -> Result<(), CliError> {
     let result = audit(&edition, &super::edition::setup()?.framework);
     let text = match format {
         Format::Json => super::json_text(&result.findings),
-        Format::Csv => csv_string(
-            false,
-            &[
-                "table",
-                "city",
-                "column",
-                "published",
-                "expected",
-                "kind",
-                "severity",
-                "file",
-                "line",
-                "evidence",
-            ],
-            result.findings.iter().map(|f| {
-                vec![
-                    f.table.clone(),
-                    f.city.clone(),
-                    f.column.clone(),
-                    f.published.clone(),
-                    f.expected.clone(),
-                    f.kind.to_string(),
-                    f.severity.to_string(),
-                    f.file.clone(),
-                    f.line.to_string(),
-                    f.evidence.clone(),
-                ]
-            }),
-        ),
+        Format::Csv => {
+            let (header, rows) = gihi_service::tables::audit_rows(&result.findings);
+            csv_string(false, header, rows)
+        }
         Format::Table => {
             let mut out = format!("Audit of the GIHI {} tables ({})\n\nAffine relations (Appendix 3 makes each level an exact affine function of the level below):\n", edition.year, edition.origin);
             let fit_rows: Vec<Vec<String>> = result
