@@ -9,8 +9,8 @@ pub mod standing;
 pub mod statements;
 
 pub use standing::{
-    from_edition, from_results, Entry, GroupStanding, NodeStanding, Standing, StandingError,
-    RUN_FRAMEWORK, RUN_REGISTRY,
+    from_edition, from_results, read_results, Entry, GroupStanding, NodeStanding, Standing,
+    StandingError, RUN_FRAMEWORK, RUN_REGISTRY,
 };
 
 #[cfg(test)]

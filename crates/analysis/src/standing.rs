@@ -132,6 +132,12 @@ pub const RUN_REGISTRY: &str = "cities.toml";
 /// lists is present and unchanged (a truncated or edited run is refused). The framework is
 /// the copy inside the run, never a file elsewhere that may have changed since.
 pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
+    read_results(dir).map(|(standing, _)| standing)
+}
+
+/// [`from_results`], also giving the run's verified manifest (its inputs and options), so
+/// that a caller needing both reads and hashes the run once.
+pub fn read_results(dir: &Path) -> Result<(Standing, serde_json::Value), StandingError> {
     let verified = gihi_output::verify_dir(dir, "compute").map_err(|e| StandingError::Read {
         path: String::new(),
         message: e.to_string(),
@@ -269,7 +275,7 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
             indicator_values: indicator_values.remove(&group).unwrap_or_default(),
         });
     }
-    Ok(Standing {
+    let standing = Standing {
         label: format!(
             "run {}{}",
             dir.display(),
@@ -280,7 +286,8 @@ pub fn from_results(dir: &Path) -> Result<Standing, StandingError> {
         registry,
         groups,
         notes: Vec::new(),
-    })
+    };
+    Ok((standing, manifest))
 }
 
 /// Builds the standing of a published edition from its printed tables. For each city and

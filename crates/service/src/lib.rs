@@ -24,7 +24,7 @@ pub use field::NetworkParts;
 pub use rankings::{RankingFilter, MAX_SEARCH_CHARS};
 pub use whatif::{WhatIfRequest, MAX_WEIGHT};
 
-use gihi_analysis::{from_edition, from_results, GroupStanding, NodeStanding, Standing};
+use gihi_analysis::{from_edition, read_results, GroupStanding, NodeStanding, Standing};
 use gihi_audit::Audit;
 use gihi_edition::{Edition, Setup};
 use gihi_framework::Framework;
@@ -130,10 +130,7 @@ impl Explorer {
 
     /// A `gihi compute` output directory (verified against its manifest).
     pub fn from_results(dir: &Path) -> Result<Explorer, LoadError> {
-        let standing = from_results(dir)?;
-        let manifest = gihi_output::verify_dir(dir, "compute")
-            .map_err(|e| LoadError::Other(e.to_string()))?
-            .manifest;
+        let (standing, manifest) = read_results(dir)?;
         let data_sha256 = manifest["inputs"]
             .as_array()
             .and_then(|a| a.iter().find(|i| i["role"] == "data"))

@@ -41,11 +41,12 @@ struct Cache {
 impl App {
     /// Loads the answers to cache (a few hundred kilobytes for 120 cities and 20 levels).
     pub fn new(explorer: Explorer) -> App {
-        let levels: Vec<String> = explorer.meta().levels.into_iter().map(|l| l.id).collect();
+        let meta = explorer.meta();
+        let levels: Vec<&str> = meta.levels.iter().map(|l| l.id.as_str()).collect();
         let by_level = |f: &dyn Fn(&str) -> Option<Bytes>| -> HashMap<String, Bytes> {
             levels
                 .iter()
-                .filter_map(|l| f(l).map(|b| (l.clone(), b)))
+                .filter_map(|l| f(l).map(|b| (l.to_string(), b)))
                 .collect()
         };
         let rankings = by_level(&|l| {
@@ -63,7 +64,7 @@ impl App {
             .filter_map(|c| Some((c.id.clone(), json_bytes(&explorer.profile(&c.id).ok()?))))
             .collect();
         let cache = Cache {
-            meta: json_bytes(&explorer.meta()),
+            meta: json_bytes(&meta),
             cities: json_bytes(&explorer.cities(None).unwrap_or_default()),
             modes: explorer.modes().ok().map(|m| json_bytes(&m)),
             rankings,
