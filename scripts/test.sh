@@ -32,10 +32,12 @@ fi
 
 step "format and lints"
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
+# One feature set for every step (the record pipelines' cluster included), so that DataFusion
+# and Ballista are built once per profile.
+cargo clippy --workspace --all-targets --locked --features gihi/cluster -- -D warnings
 
 step "unit, property, golden and end-to-end tests"
-cargo nextest run --workspace --locked --no-fail-fast
+cargo nextest run --workspace --locked --no-fail-fast --features gihi/cluster
 
 step "cross-check against the independent numpy reference on fresh synthetic seeds"
 # target/debug/gihi is the binary the tests above built (with the workspace's features): a

@@ -51,6 +51,12 @@ enum Command {
         #[command(subcommand)]
         what: RecordsWhat,
     },
+    /// Run a member of an Apache Ballista cluster for the record pipelines (cargo feature
+    /// `cluster`).
+    Cluster {
+        #[command(subcommand)]
+        what: commands::cluster::ClusterWhat,
+    },
     /// Make or check an edition directory (registry, framework, dates as data).
     Edition {
         #[command(subcommand)]
@@ -468,6 +474,10 @@ struct EngineArgs {
     /// Memory the query engine may hold before spilling to disk, in MiB.
     #[arg(long, default_value_t = 2048)]
     memory_mib: usize,
+    /// Run the plans on an Apache Ballista cluster (`gihi cluster scheduler`) instead of
+    /// this process; the records (and TMPDIR) must be at paths every executor reads.
+    #[arg(long, value_name = "df://HOST:PORT")]
+    cluster: Option<String>,
 }
 
 /// The year ranges of the paper pipeline (defaults: the edition's).
@@ -818,6 +828,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             what: SourcesWhat::Template { dir },
         } => commands::derive::run_template(&dir),
         Command::Records { what } => run_records(what),
+        Command::Cluster { what } => commands::cluster::run(what),
         Command::Edition { what } => match what {
             EditionWhat::New { year, from, out } => commands::edition::run_new(year, &from, &out),
             EditionWhat::Check { dir, format } => commands::edition::run_check(&dir, format),
@@ -905,6 +916,7 @@ fn patent_args<'a>(
         skip_invalid: p.skip_invalid,
         threads: e.threads,
         memory_mib: e.memory_mib,
+        cluster: e.cluster.clone(),
     }
 }
 
@@ -927,6 +939,7 @@ fn paper_args<'a>(
         focus: y.focus,
         threads: e.threads,
         memory_mib: e.memory_mib,
+        cluster: e.cluster.clone(),
     }
 }
 
@@ -951,7 +964,7 @@ fn main() {
     let mut cli = parse_arguments();
     // Ctrl-C or SIGTERM in the middle of writing: remove the hidden temporary output. The
     // explorer writes nothing and shuts down gracefully on its own.
-    if !matches!(cli.command, Command::Serve { .. }) {
+    if !matches!(cli.command, Command::Serve { .. } | Command::Cluster { .. }) {
         let _ = ctrlc::set_handler(|| {
             gihi_output::remove_temporaries();
             eprintln!("error: interrupted; nothing was written");

@@ -20,6 +20,10 @@ pub struct EngineOptions {
     pub threads: usize,
     /// Memory the queries may hold before spilling to disk, in bytes.
     pub memory_limit: usize,
+    /// A Ballista scheduler (`df://HOST:PORT`) to run the plans on, instead of this process.
+    /// Record files and the scratch directory (under `TMPDIR`) must then be at paths every
+    /// executor reads.
+    pub cluster: Option<String>,
 }
 
 impl Default for EngineOptions {
@@ -27,6 +31,7 @@ impl Default for EngineOptions {
         EngineOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             memory_limit: 2 << 30,
+            cluster: None,
         }
     }
 }
@@ -97,8 +102,12 @@ impl Engine {
             .prefix("gihi-records-")
             .tempdir()
             .map_err(|e| RecordsError::Engine(format!("cannot create a scratch directory: {e}")))?;
+        let ctx = match &o.cluster {
+            None => make(threads)?,
+            Some(address) => remote(address, threads, o.memory_limit, &runtime)?,
+        };
         Ok(Engine {
-            ctx: make(threads)?,
+            ctx,
             ordered: make(1)?,
             runtime,
             fields,
@@ -339,6 +348,35 @@ impl Engine {
             types,
         })
     }
+}
+
+/// The client session of a cluster run (the plans run on the cluster's executors).
+#[cfg(feature = "cluster")]
+fn remote(
+    address: &str,
+    partitions: usize,
+    memory_limit: usize,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<SessionContext, RecordsError> {
+    let (host, port) = crate::cluster::parse_address(address)?;
+    crate::cluster::check_reachable(&host, port)?;
+    let env = RuntimeEnvBuilder::new()
+        .with_memory_limit(memory_limit, 1.0)
+        .build_arc()?;
+    runtime.block_on(crate::cluster::remote_context(&host, port, partitions, env))
+}
+
+/// Without the `cluster` feature, `--cluster` is refused.
+#[cfg(not(feature = "cluster"))]
+fn remote(
+    _address: &str,
+    _partitions: usize,
+    _memory_limit: usize,
+    _runtime: &tokio::runtime::Runtime,
+) -> Result<SessionContext, RecordsError> {
+    Err(RecordsError::Input(
+        "--cluster: this gihi was built without the `cluster` feature; build it with `cargo install --locked --path crates/cli --features cluster`".into(),
+    ))
 }
 
 /// The header of a CSV file (first line that is not a `#` comment).

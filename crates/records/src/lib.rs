@@ -9,9 +9,12 @@
 //! Layouts: [`layout`]. Synthetic corpus: [`synth`]. Patents → I09, I10, I18 and the
 //! biomedical focus tables: [`patents`]. Papers → I01, I07, I08, I17 and the international
 //! co-authorship focus tables: [`papers`], [`papers_focus`]; the co-authorship kernels:
-//! [`udaf`]; eigenvector centrality: [`centrality`].
+//! [`udaf`]; eigenvector centrality: [`centrality`]. The same plans on an Apache Ballista
+//! cluster (cargo feature `cluster`): `cluster`.
 
 pub mod centrality;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 pub mod dates;
 mod engine;
 pub mod focus;

@@ -30,12 +30,15 @@ pub struct PlaceMatch {
     pub by_country: Vec<CountryMatch>,
     /// The most frequent places outside every metro (place, rows).
     pub top_unmatched: Vec<(String, u64)>,
-    /// Places that look like a misspelling of a member name or name several metros.
+    /// Places that look like a misspelling of a member name or name several metros, most
+    /// rows first (at most 50).
     pub near_misses: Vec<(String, String)>,
 }
 
 /// Places listed in the summary.
 const TOP_UNMATCHED: usize = 20;
+/// Near misses listed in the summary (the most frequent).
+const NEAR_MISSES: usize = 50;
 
 /// Resolves `groups` (batches of city, country, rows) and registers `place_metro`.
 pub fn register_place_metro(
@@ -66,6 +69,7 @@ pub fn register_place_metro(
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut by_country: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut unmatched: Vec<(String, u64)> = Vec::new();
+    let mut near: Vec<(u64, String, String)> = Vec::new();
     for ((city, country), n) in cities.iter().zip(&countries).zip(&counts) {
         let (c, k) = (
             city.clone().unwrap_or_default(),
@@ -93,13 +97,18 @@ pub fn register_place_metro(
             }
             Ok(_) => unmatched.push((label, *n as u64)),
             Err(why) => {
-                if out.near_misses.len() < 50 {
-                    out.near_misses.push((label.clone(), why));
-                }
+                near.push((*n as u64, label.clone(), why));
                 unmatched.push((label, *n as u64));
             }
         }
     }
+    // The groups arrive in any order (threads, executors): most rows first, then by name.
+    near.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    out.near_misses = near
+        .into_iter()
+        .take(NEAR_MISSES)
+        .map(|(_, label, why)| (label, why))
+        .collect();
     unmatched.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     unmatched.truncate(TOP_UNMATCHED);
     out.top_unmatched = unmatched;

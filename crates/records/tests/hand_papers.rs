@@ -136,6 +136,7 @@ fn results(
         &EngineOptions {
             threads,
             memory_limit: 256 << 20,
+            cluster: None,
         },
         Arc::new(gihi_ipc::Fields::appendix_7()),
         1,

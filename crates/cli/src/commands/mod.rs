@@ -3,6 +3,7 @@
 pub mod analysis;
 pub mod audit;
 pub mod cities;
+pub mod cluster;
 pub mod compute;
 pub mod derive;
 pub mod edition;

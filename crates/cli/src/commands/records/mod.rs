@@ -110,10 +110,28 @@ impl CsvText {
 }
 
 /// The engine a pipeline runs on.
-fn engine_options(threads: Option<usize>, memory_mib: usize) -> EngineOptions {
+fn engine_options(
+    threads: Option<usize>,
+    memory_mib: usize,
+    cluster: Option<String>,
+) -> EngineOptions {
     EngineOptions {
         threads: threads.unwrap_or(EngineOptions::default().threads).max(1),
         memory_limit: memory_mib.max(64) << 20,
+        cluster,
+    }
+}
+
+/// The summary's `engine` section: what ran the plans, with how many partitions, memory and
+/// seconds.
+fn engine_summary(o: &EngineOptions, seconds: f64) -> serde_json::Value {
+    match &o.cluster {
+        None => {
+            json!({"name": "Apache DataFusion", "threads": o.threads, "memory_limit_bytes": o.memory_limit, "seconds": seconds})
+        }
+        Some(c) => {
+            json!({"name": "Apache Ballista", "cluster": c, "partitions": o.threads, "client_memory_limit_bytes": o.memory_limit, "seconds": seconds})
+        }
     }
 }
 

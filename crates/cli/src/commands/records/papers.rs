@@ -28,6 +28,8 @@ pub struct PapersArgs<'a> {
     pub focus: Option<[i32; 2]>,
     pub threads: Option<usize>,
     pub memory_mib: usize,
+    /// A Ballista scheduler to run on (`df://HOST:PORT`).
+    pub cluster: Option<String>,
 }
 
 /// `gihi records papers`.
@@ -102,7 +104,7 @@ pub(super) fn papers(
         )?,
         focus: check_range("--focus", a.focus.unwrap_or(pair(d.highly_cited)))?,
     };
-    let options = engine_options(a.threads, a.memory_mib);
+    let options = engine_options(a.threads, a.memory_mib, a.cluster.clone());
     let started = Instant::now();
     let spinner = spinner(format!(
         "counting the paper records of {}",
@@ -138,7 +140,7 @@ pub(super) fn papers(
         "edition": setup.year,
         "options": o,
         "summary": r.summary,
-        "engine": {"name": "Apache DataFusion", "threads": options.threads, "memory_limit_bytes": options.memory_limit, "seconds": seconds},
+        "engine": super::engine_summary(&options, seconds),
     });
     let net = &r.years[&o.network_year];
     let n = r.metros.len();

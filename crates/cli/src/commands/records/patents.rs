@@ -21,6 +21,8 @@ pub struct PatentsArgs<'a> {
     pub skip_invalid: bool,
     pub threads: Option<usize>,
     pub memory_mib: usize,
+    /// A Ballista scheduler to run on (`df://HOST:PORT`).
+    pub cluster: Option<String>,
 }
 
 /// A pipeline's results, ready to write: files (path in the output directory, text), the
@@ -55,7 +57,7 @@ pub(super) fn patents(
     })?;
     let year = check_year("--year", a.year.unwrap_or(i32::from(setup.dates.pct_year)))?;
     let fields = Arc::new(gihi_ipc::Fields::appendix_7());
-    let options = engine_options(a.threads, a.memory_mib);
+    let options = engine_options(a.threads, a.memory_mib, a.cluster.clone());
     let started = Instant::now();
     let spinner = spinner(format!(
         "classifying and counting the patent records of {}",
@@ -92,7 +94,7 @@ pub(super) fn patents(
         "attribution": a.attribution,
         "summary": r.summary,
         "totals": r.totals.iter().map(|(f, v, p)| json!({"field": f, "valid_families": v, "pct_families": p})).collect::<Vec<_>>(),
-        "engine": {"name": "Apache DataFusion", "threads": options.threads, "memory_limit_bytes": options.memory_limit, "seconds": seconds},
+        "engine": super::engine_summary(&options, seconds),
     });
     let all = r.fields.len() - 1;
     let metros_with = r
