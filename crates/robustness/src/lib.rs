@@ -1,6 +1,7 @@
 //! Robustness of the index: statistical audit of the data, uncertainty and sensitivity of the
 //! ranks to methodological choices, what-if and target search for a city.
 
+mod band;
 pub mod model;
 pub mod ranks;
 pub mod sensitivity;

@@ -261,38 +261,122 @@ impl Model {
         scratch: &mut Scratch,
         ranks: &mut [Vec<u32>],
     ) {
+        self.ranks_into_near(normalised, None, weights, scratch, ranks)
+    }
+
+    /// [`Model::ranks_into`] given, optionally, each level's expected order of the cities
+    /// (from [`Model::nominal_orders`]): the same ranks, faster when the scores stay near it.
+    pub fn ranks_into_near(
+        &self,
+        normalised: &[f64],
+        expected: Option<&[Vec<u32>]>,
+        weights: &[f64],
+        scratch: &mut Scratch,
+        ranks: &mut [Vec<u32>],
+    ) {
         // Under geometric aggregation the normalised matrix already holds logarithms, so the
         // same weighted sum serves both aggregations.
-        crate::ranks::dispatch_wide(|| self.scores_into(normalised, weights, scratch));
+        self.scores_dispatched(normalised, weights, scratch);
         for (l, out) in ranks.iter_mut().enumerate() {
-            competition_ranks(&scratch.scores[l], out, &mut scratch.buf);
+            let order = expected.and_then(|e| e.get(l)).map(|o| o.as_slice());
+            competition_ranks_near(&scratch.scores[l], order, out, &mut scratch.buf);
         }
+    }
+
+    /// Each level's cities in decreasing order of their scores under the nominal weights
+    /// (ties by city index), for a normalised matrix: the expected order of
+    /// [`Model::ranks_into_near`].
+    pub fn nominal_orders(&self, normalised: &[f64]) -> Vec<Vec<u32>> {
+        let weights = self.effective_weights(&self.nominal().weight_factors);
+        let mut scratch = Scratch::new(self);
+        self.scores_into(normalised, &weights, &mut scratch);
+        scratch
+            .scores
+            .iter()
+            .map(|s| {
+                let mut order: Vec<u32> = (0..s.len() as u32).collect();
+                order.sort_by(|&a, &b| s[b as usize].total_cmp(&s[a as usize]).then(a.cmp(&b)));
+                order
+            })
+            .collect()
+    }
+
+    /// [`Model::scores_into`] compiled for AVX-512 or AVX2 when the CPU has them (the same
+    /// bits: no fused operations).
+    fn scores_dispatched(&self, normalised: &[f64], weights: &[f64], scratch: &mut Scratch) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU supports AVX-512F, checked just above.
+                return unsafe { self.scores_avx512(normalised, weights, scratch) };
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                return unsafe { self.scores_avx2(normalised, weights, scratch) };
+            }
+        }
+        self.scores_into(normalised, weights, scratch)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn scores_avx512(&self, normalised: &[f64], weights: &[f64], scratch: &mut Scratch) {
+        self.scores_into(normalised, weights, scratch)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn scores_avx2(&self, normalised: &[f64], weights: &[f64], scratch: &mut Scratch) {
+        self.scores_into(normalised, weights, scratch)
     }
 
     /// Pillar and composite scores. Multiplications and additions are separate roundings
     /// (Rust never fuses them into FMA unasked), so wider vectors give identical results.
     #[inline(always)]
     fn scores_into(&self, normalised: &[f64], weights: &[f64], scratch: &mut Scratch) {
+        // Cities in blocks of 32 whose sums stay in registers over a pillar's indicators
+        // (each city's sum still adds its indicators in framework order, from 0); the last
+        // block ends at the last city and may overlap the one before (recomputing the same
+        // values). Fewer than 32 cities go one by one. The composite adds the pillars in order.
+        const BLOCK: usize = 32;
         let n = self.n();
-        // Column by column, so the inner loop runs over all cities (vectorised); each city's
-        // pillar sum still adds its indicators in framework order.
-        for (p, range) in self.pillar_ranges.iter().enumerate() {
-            let sp = &mut scratch.scores[1 + p];
-            sp.iter_mut().for_each(|x| *x = 0.0);
-            for i in range.clone() {
-                let w = weights[i];
-                for (s, x) in sp.iter_mut().zip(&normalised[i * n..(i + 1) * n]) {
-                    *s += w * x;
+        let (composite, pillars) = scratch.scores.split_at_mut(1);
+        let composite = &mut composite[0];
+        let starts = (0..n.saturating_sub(BLOCK - 1))
+            .step_by(BLOCK)
+            .chain((n >= BLOCK && !n.is_multiple_of(BLOCK)).then(|| n - BLOCK));
+        let full = if n >= BLOCK { n } else { 0 };
+        for start in starts {
+            let mut total = [0.0f64; BLOCK];
+            for (range, sp) in self.pillar_ranges.iter().zip(pillars.iter_mut()) {
+                let mut sum = [0.0f64; BLOCK];
+                for i in range.clone() {
+                    let w = weights[i];
+                    let x: &[f64; BLOCK] = normalised[i * n + start..i * n + start + BLOCK]
+                        .try_into()
+                        .expect("a block of cities");
+                    for (s, x) in sum.iter_mut().zip(x) {
+                        *s += w * x;
+                    }
+                }
+                sp[start..start + BLOCK].copy_from_slice(&sum);
+                for (t, s) in total.iter_mut().zip(&sum) {
+                    *t += s;
                 }
             }
+            composite[start..start + BLOCK].copy_from_slice(&total);
         }
-        let (composite, pillars) = scratch.scores.split_at_mut(1);
-        for j in 0..n {
+        for j in full..n {
             let mut total = 0.0;
-            for sp in pillars.iter() {
-                total += sp[j];
+            for (range, sp) in self.pillar_ranges.iter().zip(pillars.iter_mut()) {
+                let mut sum = 0.0;
+                for i in range.clone() {
+                    sum += weights[i] * normalised[i * n + j];
+                }
+                sp[j] = sum;
+                total += sum;
             }
-            composite[0][j] = total;
+            composite[j] = total;
         }
     }
 
@@ -332,7 +416,7 @@ impl Scratch {
     }
 }
 
-pub use crate::ranks::competition_ranks;
+pub use crate::ranks::{competition_ranks, competition_ranks_near};
 
 fn observed(col: &[Option<f64>]) -> Vec<f64> {
     col.iter().flatten().copied().collect()

@@ -19,6 +19,23 @@ use gihi_scores::TIE_TOLERANCE;
 
 /// Competition ranks of `scores` into `out`; `buf` is scratch.
 pub fn competition_ranks(scores: &[f64], out: &mut [u32], buf: &mut Vec<f32>) {
+    competition_ranks_near(scores, None, out, buf);
+}
+
+/// [`competition_ranks`] given, optionally, an expected order of the cities (best first, e.g.
+/// the nominal scenario's): when the scores are near that order the f32 count runs in a band
+/// (see [`crate::band`]); the ranks are the same whatever order is given.
+pub fn competition_ranks_near(
+    scores: &[f64],
+    expected: Option<&[u32]>,
+    out: &mut [u32],
+    buf: &mut Vec<f32>,
+) {
+    if let Some(order) = expected {
+        if crate::band::ranks_in_band(scores, order, out) {
+            return;
+        }
+    }
     buf.clear();
     buf.extend(scores.iter().map(|&x| x as f32));
     count_f32(buf, out);
@@ -123,26 +140,6 @@ pub(crate) fn dispatch(f: impl FnOnce()) {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn with_avx2(f: impl FnOnce()) {
-    f();
-}
-
-/// Runs `f` compiled for AVX-512 when the CPU has it, else as [`dispatch`]. For loops of
-/// separate multiplications and additions only: no fused operations are introduced, so the
-/// results are the same bits on every path.
-#[inline(always)]
-pub(crate) fn dispatch_wide(f: impl FnOnce()) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the CPU supports AVX-512F, checked just above.
-        unsafe { with_avx512(f) };
-        return;
-    }
-    dispatch(f);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn with_avx512(f: impl FnOnce()) {
     f();
 }
 

@@ -344,3 +344,38 @@ fn identical_cities_share_every_rank_under_every_choice() {
         assert_eq!(r.p95[l][0], r.p95[l][1], "level {l}");
     }
 }
+
+proptest::proptest! {
+    /// Given any expected order (the true one, a perturbed one, a random one), the ranks are
+    /// exactly the f64 competition ranks: ties, f32 collisions, gaps at the tolerance.
+    #[test]
+    fn ranks_near_an_expected_order_are_exact(
+        base in proptest::collection::vec(-5.0f64..5.0, 1..140),
+        ties in proptest::collection::vec(0usize..200, 0..6),
+        nudges in proptest::collection::vec((0usize..200, -1e-8f64..1e-8), 0..6),
+        swaps in proptest::collection::vec((0usize..200, 0usize..30), 0..20),
+    ) {
+        let mut s = base.clone();
+        let n = s.len();
+        for (k, t) in ties.iter().enumerate() {
+            s[t % n] = s[k % n];
+        }
+        for (i, d) in &nudges {
+            let j = (i + 1) % n;
+            s[j] = s[i % n] + d;
+        }
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by(|&a, &b| s[b as usize].total_cmp(&s[a as usize]));
+        let mut perturbed = order.clone();
+        for (i, d) in &swaps {
+            perturbed.swap(i % n, (i + d) % n);
+        }
+        let identity: Vec<u32> = (0..n as u32).collect();
+        for expected in [&order, &perturbed, &identity] {
+            let mut out = vec![0u32; n];
+            let mut buf = Vec::new();
+            model::competition_ranks_near(&s, Some(expected), &mut out, &mut buf);
+            proptest::prop_assert_eq!(out, naive_ranks(&s));
+        }
+    }
+}

@@ -184,9 +184,15 @@ pub fn set_scenario(s: &mut Scenario, model: &Model, inputs: &[Input], u: &[f64]
     }
 }
 
+/// A normalised matrix and each level's nominal order of the cities under it.
+struct Normalised {
+    matrix: Vec<f64>,
+    orders: Vec<Vec<u32>>,
+}
+
 /// Normalised matrices of every data-related combination, when the data do not vary.
 pub struct NormalisedCache {
-    map: BTreeMap<(Normalisation, bool, Imputation, Aggregation), Vec<f64>>,
+    map: BTreeMap<(Normalisation, bool, Imputation, Aggregation), Normalised>,
 }
 
 impl NormalisedCache {
@@ -222,7 +228,9 @@ impl NormalisedCache {
                         s.treat_outliers = o;
                         s.imputation = i;
                         s.aggregation = a;
-                        map.insert((n, o, i, a), model.normalise(&s));
+                        let matrix = model.normalise(&s);
+                        let orders = model.nominal_orders(&matrix);
+                        map.insert((n, o, i, a), Normalised { matrix, orders });
                     }
                 }
             }
@@ -230,7 +238,7 @@ impl NormalisedCache {
         NormalisedCache { map }
     }
 
-    fn get(&self, s: &Scenario) -> Option<&Vec<f64>> {
+    fn get(&self, s: &Scenario) -> Option<&Normalised> {
         self.map.get(&(
             s.normalisation,
             s.treat_outliers,
@@ -270,7 +278,13 @@ impl<'a> Evaluator<'a> {
         ranks: &mut [Vec<u32>],
     ) {
         match self.cache.as_ref().and_then(|c| c.get(s)) {
-            Some(norm) => self.model.ranks_into(norm, weights, scratch, ranks),
+            Some(norm) => self.model.ranks_into_near(
+                &norm.matrix,
+                Some(&norm.orders),
+                weights,
+                scratch,
+                ranks,
+            ),
             None => {
                 let norm = self.model.normalise(s);
                 self.model.ranks_into(&norm, weights, scratch, ranks)
