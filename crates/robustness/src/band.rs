@@ -26,15 +26,36 @@ use gihi_scores::TIE_TOLERANCE;
 /// Block width of the band count (one AVX-512 vector of f32).
 const BAND_BLOCK: usize = 16;
 
-/// Competition ranks of `scores` into `out` (city order) by the band count, or false (with
-/// `out` unspecified) when the fast path cannot decide them; `order` lists the cities in
-/// their expected order, best first.
-pub(crate) fn ranks_in_band(scores: &[f64], order: &[u32], out: &mut [u32]) -> bool {
-    let n = scores.len();
-    if n == 0 || n > 128 || order.len() != n || out.len() != n {
-        return false;
+/// An expected order of a group's cities, best first: a permutation of `0..n`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedOrder(Vec<u32>);
+
+impl ExpectedOrder {
+    /// The order, or None if `order` is not a permutation of `0..order.len()`.
+    pub fn new(order: Vec<u32>) -> Option<ExpectedOrder> {
+        let mut seen = vec![false; order.len()];
+        for &c in &order {
+            let slot = seen.get_mut(c as usize)?;
+            if std::mem::replace(slot, true) {
+                return None;
+            }
+        }
+        Some(ExpectedOrder(order))
     }
-    if order.iter().any(|&c| c as usize >= n) {
+
+    /// The city at each position.
+    pub fn cities(&self) -> &[u32] {
+        &self.0
+    }
+}
+
+/// Competition ranks of `scores` by the band count, written by position in `order`
+/// (`out[p]` is the rank of city `order[p]`), or false (with `out` unspecified) when the
+/// fast path cannot decide them.
+pub(crate) fn ranks_in_band(scores: &[f64], order: &ExpectedOrder, out: &mut [u32]) -> bool {
+    let n = scores.len();
+    let order = order.cities();
+    if n == 0 || n > 128 || order.len() != n || out.len() != n {
         return false;
     }
     #[cfg(target_arch = "x86_64")]
@@ -43,7 +64,7 @@ pub(crate) fn ranks_in_band(scores: &[f64], order: &[u32], out: &mut [u32]) -> b
         return unsafe { ranks_in_band_avx512(scores, order, out) };
     }
     let mut ok = false;
-    dispatch(|| ok = band_ranks(scores, order, out, count_f32_banded));
+    dispatch(|| ok = band_ranks(scores, order, out, gather, count_f32_banded));
     ok
 }
 
@@ -52,25 +73,60 @@ pub(crate) fn ranks_in_band(scores: &[f64], order: &[u32], out: &mut [u32]) -> b
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn ranks_in_band_avx512(scores: &[f64], order: &[u32], out: &mut [u32]) -> bool {
-    band_ranks(scores, order, out, |t, n, counts| {
-        // SAFETY: this function runs only where AVX-512F is present.
-        unsafe { count_f32_banded_avx512(t, n, counts) }
-    })
+    band_ranks(
+        scores,
+        order,
+        out,
+        // SAFETY (both): this function runs only where AVX-512F is present, and `order` is
+        // a permutation of `0..scores.len()` (checked by the caller).
+        |scores, order| unsafe { gather_avx512(scores, order) },
+        |t, n, counts| unsafe { count_f32_banded_avx512(t, n, counts) },
+    )
 }
 
-/// The fast path with a given band count; `order` holds indices below `scores.len() <= 128`.
+/// The scores in the expected order as f32, −∞ after the last city: eight at a time by an
+/// AVX-512 gather. `order` must be a permutation of `0..scores.len() <= 128`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn gather_avx512(scores: &[f64], order: &[u32]) -> [f32; 128] {
+    use std::arch::x86_64::*;
+    let n = scores.len();
+    let mut t = [f32::NEG_INFINITY; 128];
+    let chunks = n / 8;
+    for c in 0..chunks {
+        // SAFETY: `order` holds n >= 8 c + 8 indices, each below n = scores.len().
+        let idx = _mm256_loadu_si256(order.as_ptr().add(8 * c).cast());
+        let v = _mm512_i32gather_pd::<8>(idx, scores.as_ptr());
+        _mm256_storeu_ps(t.as_mut_ptr().add(8 * c), _mm512_cvtpd_ps(v));
+    }
+    for p in chunks * 8..n {
+        t[p] = scores[order[p] as usize] as f32;
+    }
+    t
+}
+
+/// The scores in the expected order as f32, −∞ after the last city.
+#[inline(always)]
+fn gather(scores: &[f64], order: &[u32]) -> [f32; 128] {
+    let mut t = [f32::NEG_INFINITY; 128];
+    for (x, &c) in t.iter_mut().zip(order) {
+        *x = scores[c as usize] as f32;
+    }
+    t
+}
+
+/// The fast path with a given band count; `order` is a permutation of `0..scores.len()`,
+/// at most 128 long.
 #[inline(always)]
 fn band_ranks(
     scores: &[f64],
     order: &[u32],
     out: &mut [u32],
+    gather: impl Fn(&[f64], &[u32]) -> [f32; 128],
     count: impl Fn(&[f32; 128], usize, &mut [u32; 128]) -> bool,
 ) -> bool {
     let n = scores.len();
-    let mut t = [f32::NEG_INFINITY; 128];
-    for (x, &c) in t.iter_mut().zip(order) {
-        *x = scores[c as usize] as f32;
-    }
+    let t = gather(scores, order);
     let mut counts = [0u32; 128];
     if !count(&t, n, &mut counts) {
         return false;
@@ -83,9 +139,7 @@ fn band_ranks(
     if !gaps_clear(&sorted[..n]) {
         return false;
     }
-    for (&c, &r) in order.iter().zip(&counts) {
-        out[c as usize] = r;
-    }
+    out.copy_from_slice(&counts[..n]);
     true
 }
 
@@ -235,8 +289,24 @@ unsafe fn count_f32_banded_avx512(t: &[f32; 128], n: usize, counts: &mut [u32; 1
     }
     let one = _mm512_set1_epi32(1);
     for (b, &vb) in v.iter().enumerate().take(blocks) {
-        let (start, end) = (b.saturating_sub(1) * W, n.min((b + 2) * W));
-        let before = _mm512_set1_epi32((1 + W * b.saturating_sub(1)) as i32);
+        let (mut start, mut end) = (b.saturating_sub(1) * W, n.min((b + 2) * W));
+        // The leading cities of block b − 1 above all of block b add 1 to every count, and
+        // the trailing cities of block b + 1 below all of it add nothing: skip them.
+        if b > 0 {
+            let above = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(v[b - 1], _mm512_set1_ps(highest[b]));
+            start += (!above).trailing_zeros() as usize;
+        }
+        if b + 1 < blocks {
+            let real: __mmask16 = if n - (b + 1) * W >= W {
+                0xFFFF
+            } else {
+                (1u16 << (n - (b + 1) * W)) - 1
+            };
+            let below = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(v[b + 1], _mm512_set1_ps(lowest[b]));
+            let kept = !below & real;
+            end = (b + 1) * W + (16 - kept.leading_zeros() as usize);
+        }
+        let before = _mm512_set1_epi32((1 + start) as i32);
         let (mut c0, mut c1) = (before, _mm512_setzero_si512());
         let mut k = start;
         while k + 1 < end {

@@ -261,32 +261,40 @@ impl Model {
         scratch: &mut Scratch,
         ranks: &mut [Vec<u32>],
     ) {
-        self.ranks_into_near(normalised, None, weights, scratch, ranks)
+        self.ranks_into_near(normalised, None, weights, scratch, ranks);
     }
 
     /// [`Model::ranks_into`] given, optionally, each level's expected order of the cities
-    /// (from [`Model::nominal_orders`]): the same ranks, faster when the scores stay near it.
+    /// (from [`Model::nominal_orders`]): the same ranks, faster when the scores stay near it,
+    /// but a level may be written by position in its expected order: bit `l` of the result
+    /// is set when `ranks[l]` is laid out that way ([`Layout::ByExpectedPosition`]).
     pub fn ranks_into_near(
         &self,
         normalised: &[f64],
-        expected: Option<&[Vec<u32>]>,
+        expected: Option<&[ExpectedOrder]>,
         weights: &[f64],
         scratch: &mut Scratch,
         ranks: &mut [Vec<u32>],
-    ) {
+    ) -> u32 {
         // Under geometric aggregation the normalised matrix already holds logarithms, so the
         // same weighted sum serves both aggregations.
         self.scores_dispatched(normalised, weights, scratch);
+        let mut by_position = 0;
         for (l, out) in ranks.iter_mut().enumerate() {
-            let order = expected.and_then(|e| e.get(l)).map(|o| o.as_slice());
-            competition_ranks_near(&scratch.scores[l], order, out, &mut scratch.buf);
+            let order = expected.and_then(|e| e.get(l));
+            if competition_ranks_laid(&scratch.scores[l], order, out, &mut scratch.buf)
+                == Layout::ByExpectedPosition
+            {
+                by_position |= 1 << l;
+            }
         }
+        by_position
     }
 
     /// Each level's cities in decreasing order of their scores under the nominal weights
     /// (ties by city index), for a normalised matrix: the expected order of
     /// [`Model::ranks_into_near`].
-    pub fn nominal_orders(&self, normalised: &[f64]) -> Vec<Vec<u32>> {
+    pub fn nominal_orders(&self, normalised: &[f64]) -> Vec<ExpectedOrder> {
         let weights = self.effective_weights(&self.nominal().weight_factors);
         let mut scratch = Scratch::new(self);
         self.scores_into(normalised, &weights, &mut scratch);
@@ -296,7 +304,7 @@ impl Model {
             .map(|s| {
                 let mut order: Vec<u32> = (0..s.len() as u32).collect();
                 order.sort_by(|&a, &b| s[b as usize].total_cmp(&s[a as usize]).then(a.cmp(&b)));
-                order
+                ExpectedOrder::new(order).expect("a sorted permutation")
             })
             .collect()
     }
@@ -416,7 +424,9 @@ impl Scratch {
     }
 }
 
-pub use crate::ranks::{competition_ranks, competition_ranks_near};
+pub use crate::ranks::{
+    competition_ranks, competition_ranks_laid, competition_ranks_near, ExpectedOrder, Layout,
+};
 
 fn observed(col: &[Option<f64>]) -> Vec<f64> {
     col.iter().flatten().copied().collect()

@@ -15,27 +15,60 @@
 //! redone in f64 with the tolerance. Every path computes the same integers, so results do not
 //! depend on the CPU.
 
+pub use crate::band::ExpectedOrder;
 use gihi_scores::TIE_TOLERANCE;
 
 /// Competition ranks of `scores` into `out`; `buf` is scratch.
 pub fn competition_ranks(scores: &[f64], out: &mut [u32], buf: &mut Vec<f32>) {
-    competition_ranks_near(scores, None, out, buf);
+    competition_ranks_by_count(scores, out, buf);
+}
+
+/// Where [`competition_ranks_laid`] wrote a level's ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `out[j]` is the rank of city `j`.
+    ByCity,
+    /// `out[p]` is the rank of the city at position `p` of the expected order.
+    ByExpectedPosition,
 }
 
 /// [`competition_ranks`] given, optionally, an expected order of the cities (best first, e.g.
-/// the nominal scenario's): when the scores are near that order the f32 count runs in a band
-/// (see [`crate::band`]); the ranks are the same whatever order is given.
+/// the nominal scenario's): the same ranks in city order, faster when the scores stay near
+/// that order (see [`crate::band`]).
 pub fn competition_ranks_near(
     scores: &[f64],
-    expected: Option<&[u32]>,
+    expected: Option<&ExpectedOrder>,
     out: &mut [u32],
     buf: &mut Vec<f32>,
 ) {
-    if let Some(order) = expected {
-        if crate::band::ranks_in_band(scores, order, out) {
-            return;
+    if competition_ranks_laid(scores, expected, out, buf) == Layout::ByExpectedPosition {
+        let by_position: Vec<u32> = out.to_vec();
+        let order = expected.expect("laid by an expected order").cities();
+        for (&c, r) in order.iter().zip(by_position) {
+            out[c as usize] = r;
         }
     }
+}
+
+/// [`competition_ranks_near`] without putting the ranks back in city order: the Monte
+/// Carlo counts them where they are. Returns where they were written.
+pub fn competition_ranks_laid(
+    scores: &[f64],
+    expected: Option<&ExpectedOrder>,
+    out: &mut [u32],
+    buf: &mut Vec<f32>,
+) -> Layout {
+    if let Some(order) = expected {
+        if crate::band::ranks_in_band(scores, order, out) {
+            return Layout::ByExpectedPosition;
+        }
+    }
+    competition_ranks_by_count(scores, out, buf);
+    Layout::ByCity
+}
+
+/// The exact count in city order (f32 first, f64 with the tolerance when needed).
+fn competition_ranks_by_count(scores: &[f64], out: &mut [u32], buf: &mut Vec<f32>) {
     buf.clear();
     buf.extend(scores.iter().map(|&x| x as f32));
     count_f32(buf, out);

@@ -14,7 +14,9 @@
 //! Percentiles (median, p05, p95) are computed from the histograms by linear interpolation
 //! between order statistics (numpy's default).
 
-use crate::model::{Aggregation, Imputation, Model, Normalisation, Scenario, Scratch};
+use crate::model::{
+    Aggregation, ExpectedOrder, Imputation, Model, Normalisation, Scenario, Scratch,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -187,7 +189,7 @@ pub fn set_scenario(s: &mut Scenario, model: &Model, inputs: &[Input], u: &[f64]
 /// A normalised matrix and each level's nominal order of the cities under it.
 struct Normalised {
     matrix: Vec<f64>,
-    orders: Vec<Vec<u32>>,
+    orders: Vec<ExpectedOrder>,
 }
 
 /// Normalised matrices of every data-related combination, when the data do not vary.
@@ -269,7 +271,7 @@ impl<'a> Evaluator<'a> {
         self.ranks_with_weights(s, &weights, scratch, ranks);
     }
 
-    /// Ranks under a scenario whose effective weights are already known.
+    /// Ranks under a scenario whose effective weights are already known (city order).
     pub fn ranks_with_weights(
         &self,
         s: &Scenario,
@@ -277,17 +279,43 @@ impl<'a> Evaluator<'a> {
         scratch: &mut Scratch,
         ranks: &mut [Vec<u32>],
     ) {
+        if let Some((orders, by_position)) = self.ranks_laid(s, weights, scratch, ranks) {
+            for (l, out) in ranks.iter_mut().enumerate() {
+                if by_position & (1 << l) != 0 {
+                    let laid = out.clone();
+                    for (&c, r) in orders[l].cities().iter().zip(laid) {
+                        out[c as usize] = r;
+                    }
+                }
+            }
+        }
+    }
+
+    /// [`Evaluator::ranks_with_weights`] where some levels may stay laid out by position in
+    /// their nominal order: then returns those orders and the bit mask of such levels (see
+    /// [`Model::ranks_into_near`]).
+    pub fn ranks_laid(
+        &self,
+        s: &Scenario,
+        weights: &[f64],
+        scratch: &mut Scratch,
+        ranks: &mut [Vec<u32>],
+    ) -> Option<(&[ExpectedOrder], u32)> {
         match self.cache.as_ref().and_then(|c| c.get(s)) {
-            Some(norm) => self.model.ranks_into_near(
-                &norm.matrix,
-                Some(&norm.orders),
-                weights,
-                scratch,
-                ranks,
-            ),
+            Some(norm) => {
+                let laid = self.model.ranks_into_near(
+                    &norm.matrix,
+                    Some(&norm.orders),
+                    weights,
+                    scratch,
+                    ranks,
+                );
+                Some((&norm.orders, laid))
+            }
             None => {
                 let norm = self.model.normalise(s);
-                self.model.ranks_into(&norm, weights, scratch, ranks)
+                self.model.ranks_into(&norm, weights, scratch, ranks);
+                None
             }
         }
     }
@@ -326,7 +354,9 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
     let (hist, shift) = (0..o.runs.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
-            let mut hist = vec![0u32; levels * n * n];
+            // At most CHUNK (2048) replications per chunk: u16 counters suffice and keep the
+            // histogram cache-resident.
+            let mut hist = vec![0u16; levels * n * n];
             let mut shift = 0u64;
             let mut scratch = Scratch::new(model);
             let mut ranks = vec![vec![0u32; n]; levels];
@@ -347,14 +377,32 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
                     &mut local,
                     &mut weights,
                 );
-                eval.ranks_with_weights(&s, &weights, &mut scratch, &mut ranks);
-                for l in 0..levels {
-                    for j in 0..n {
-                        hist[(l * n + j) * n + (ranks[l][j] as usize - 1)] += 1;
+                let laid = eval.ranks_laid(&s, &weights, &mut scratch, &mut ranks);
+                for (l, (level, row)) in ranks.iter().zip(hist.chunks_mut(n * n)).enumerate() {
+                    match laid.filter(|(_, by_position)| by_position & (1 << l) != 0) {
+                        Some((orders, _)) => {
+                            for (&c, &r) in orders[l].cities().iter().zip(level) {
+                                row[c as usize * n + r as usize - 1] += 1;
+                            }
+                        }
+                        None => {
+                            for (j, &r) in level.iter().enumerate() {
+                                row[j * n + r as usize - 1] += 1;
+                            }
+                        }
                     }
                 }
-                for j in 0..n {
-                    shift += (ranks[0][j] as i64 - nominal[0][j] as i64).unsigned_abs();
+                match laid.filter(|(_, by_position)| by_position & 1 != 0) {
+                    Some((orders, _)) => {
+                        for (&c, &r) in orders[0].cities().iter().zip(&ranks[0]) {
+                            shift += (r as i64 - nominal[0][c as usize] as i64).unsigned_abs();
+                        }
+                    }
+                    None => {
+                        for j in 0..n {
+                            shift += (ranks[0][j] as i64 - nominal[0][j] as i64).unsigned_abs();
+                        }
+                    }
                 }
             }
             done.fetch_add(end - c * CHUNK, Ordering::Relaxed);
