@@ -79,14 +79,18 @@ pub struct Model {
     /// Raw values, a row per city.
     pub raw: Vec<Vec<Option<f64>>>,
     direction: Vec<f64>,
-    /// Pillars, then sub-pillars, then indicators.
+    /// Pillars, then sub-pillars, then indicators (as built: the model keeps their weights
+    /// and parents in flat arrays too).
     pub nodes: Vec<Node>,
-    /// Node index of each indicator.
-    indicator_node: Vec<usize>,
     /// `GIHI`, then pillar ids.
     pub levels: Vec<String>,
     /// Indicator positions of each pillar (contiguous in framework order).
     pillar_ranges: Vec<std::ops::Range<usize>>,
+    /// Each node's weight, and its parent's index (`nodes.len()` for a pillar).
+    node_weight: Vec<f64>,
+    node_parent: Vec<usize>,
+    /// Each indicator's node, sub-pillar node and pillar node.
+    indicator_chain: Vec<[usize; 3]>,
 }
 
 impl Model {
@@ -141,15 +145,31 @@ impl Model {
             pillar_ranges.push(start..start + len);
             start += len;
         }
+        let m = nodes.len();
+        let node_weight = nodes.iter().map(|n| n.weight).collect();
+        let node_parent = nodes.iter().map(|n| n.parent.unwrap_or(m)).collect();
+        let indicator_chain = indicator_node
+            .iter()
+            .map(|&k| {
+                let sub = nodes[k].parent.expect("an indicator has a sub-pillar");
+                [
+                    k,
+                    sub,
+                    nodes[sub].parent.expect("a sub-pillar has a pillar"),
+                ]
+            })
+            .collect();
         Model {
             cities,
             indicators: ids,
             raw,
             direction,
             nodes,
-            indicator_node,
             levels,
             pillar_ranges,
+            node_weight,
+            node_parent,
+            indicator_chain,
         }
     }
 
@@ -191,27 +211,24 @@ impl Model {
         local: &mut [f64],
         out: &mut [f64],
     ) {
-        let m = self.nodes.len();
+        // Flat arrays (parent slot `m` for the pillars) and the fixed depth of the tree
+        // (indicator, sub-pillar, pillar); the same operations in the same order as walking
+        // the tree, so the same bits.
         sum_by_parent.iter_mut().for_each(|x| *x = 0.0);
-        for (k, node) in self.nodes.iter().enumerate() {
-            sum_by_parent[node.parent.unwrap_or(m)] += node.weight * factors[k];
+        for ((&w, &f), &parent) in self.node_weight.iter().zip(factors).zip(&self.node_parent) {
+            sum_by_parent[parent] += w * f;
         }
-        for (k, node) in self.nodes.iter().enumerate() {
-            let s = sum_by_parent[node.parent.unwrap_or(m)];
-            local[k] = if s > 0.0 {
-                node.weight * factors[k] / s
-            } else {
-                0.0
-            };
+        for (((l, &w), &f), &parent) in local
+            .iter_mut()
+            .zip(&self.node_weight)
+            .zip(factors)
+            .zip(&self.node_parent)
+        {
+            let s = sum_by_parent[parent];
+            *l = if s > 0.0 { w * f / s } else { 0.0 };
         }
-        for (o, &k) in out.iter_mut().zip(&self.indicator_node) {
-            let mut w = local[k];
-            let mut p = self.nodes[k].parent;
-            while let Some(q) = p {
-                w *= local[q];
-                p = self.nodes[q].parent;
-            }
-            *o = w;
+        for (o, &[k, sub, pillar]) in out.iter_mut().zip(&self.indicator_chain) {
+            *o = local[k] * local[sub] * local[pillar];
         }
     }
 
