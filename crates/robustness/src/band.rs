@@ -7,8 +7,10 @@
 //! `a + 2..` (for each `a`; checked in O(n) with a prefix minimum and a suffix maximum of the
 //! block extremes), a city in block `b` is below all 16·(b − 1) cities of the blocks before
 //! `b − 1` and above all those after `b + 1`, so only blocks `b − 1`, `b` and `b + 1` are
-//! compared: about 3 blocks of 7 for a hundred cities. The f32 counts are then exactly the full
-//! count's.
+//! compared: about 3 blocks of 7 for a hundred cities. Of the neighbouring blocks, the leading
+//! cities of block `b − 1` that score above all of block `b` add 1 to every count there and
+//! the trailing cities of block `b + 1` below all of it add nothing, so the AVX-512 kernel
+//! skips them too. The f32 counts are then exactly the full count's.
 //!
 //! The ranks are final when the f32 scores are distinct and every gap between neighbours in
 //! rank order exceeds the tie tolerance even after the f32 rounding: writing each score at its

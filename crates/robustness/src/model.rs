@@ -298,7 +298,9 @@ impl Model {
         self.scores_dispatched(normalised, weights, scratch);
         let mut by_position = 0;
         for (l, out) in ranks.iter_mut().enumerate() {
-            let order = expected.and_then(|e| e.get(l));
+            // The mask has 32 bits: later levels (a framework with 32 pillars or more) are
+            // ranked in city order.
+            let order = expected.and_then(|e| e.get(l)).filter(|_| l < 32);
             if competition_ranks_laid(&scratch.scores[l], order, out, &mut scratch.buf)
                 == Layout::ByExpectedPosition
             {

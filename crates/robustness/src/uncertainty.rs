@@ -279,9 +279,9 @@ impl<'a> Evaluator<'a> {
         scratch: &mut Scratch,
         ranks: &mut [Vec<u32>],
     ) {
-        if let Some((orders, by_position)) = self.ranks_laid(s, weights, scratch, ranks) {
+        if let Some((orders, mask)) = self.ranks_laid(s, weights, scratch, ranks) {
             for (l, out) in ranks.iter_mut().enumerate() {
-                if by_position & (1 << l) != 0 {
+                if by_position(mask, l) {
                     let laid = out.clone();
                     for (&c, r) in orders[l].cities().iter().zip(laid) {
                         out[c as usize] = r;
@@ -321,6 +321,15 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// Whether bit `l` of a mask from [`Model::ranks_into_near`] says level `l` is laid out by
+/// expected position (levels from 32 on never are).
+fn by_position(mask: u32, l: usize) -> bool {
+    u32::try_from(l)
+        .ok()
+        .and_then(|l| 1u32.checked_shl(l))
+        .is_some_and(|bit| mask & bit != 0)
+}
+
 /// Rank intervals of every city at every level.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankIntervals {
@@ -354,8 +363,8 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
     let (hist, shift) = (0..o.runs.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
-            // At most CHUNK (2048) replications per chunk: u16 counters suffice and keep the
-            // histogram cache-resident.
+            // At most CHUNK (2048) replications per chunk: u16 counters suffice (half the
+            // memory of u32).
             let mut hist = vec![0u16; levels * n * n];
             let mut shift = 0u64;
             let mut scratch = Scratch::new(model);
@@ -379,7 +388,7 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
                 );
                 let laid = eval.ranks_laid(&s, &weights, &mut scratch, &mut ranks);
                 for (l, (level, row)) in ranks.iter().zip(hist.chunks_mut(n * n)).enumerate() {
-                    match laid.filter(|(_, by_position)| by_position & (1 << l) != 0) {
+                    match laid.filter(|&(_, mask)| by_position(mask, l)) {
                         Some((orders, _)) => {
                             for (&c, &r) in orders[l].cities().iter().zip(level) {
                                 row[c as usize * n + r as usize - 1] += 1;
@@ -392,7 +401,7 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
                         }
                     }
                 }
-                match laid.filter(|(_, by_position)| by_position & 1 != 0) {
+                match laid.filter(|&(_, mask)| by_position(mask, 0)) {
                     Some((orders, _)) => {
                         for (&c, &r) in orders[0].cities().iter().zip(&ranks[0]) {
                             shift += (r as i64 - nominal[0][c as usize] as i64).unsigned_abs();
@@ -468,4 +477,17 @@ pub fn percentile(counts: &[u64], q: f64) -> f64 {
     };
     let (a, b) = (value_at(lo), value_at(hi));
     a + (b - a) * (pos - lo as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Levels beyond the mask's 32 bits read as laid out by city, without overflow.
+    #[test]
+    fn the_layout_mask_covers_32_levels() {
+        assert!(super::by_position(0b101, 0));
+        assert!(!super::by_position(0b101, 1));
+        assert!(super::by_position(1 << 31, 31));
+        assert!(!super::by_position(u32::MAX, 32));
+        assert!(!super::by_position(u32::MAX, usize::MAX));
+    }
 }
