@@ -14,6 +14,11 @@
 //! ranks are final. Otherwise (a collision, a real tie, or a gap within tolerance) the count is
 //! redone in f64 with the tolerance. Every path computes the same integers, so results do not
 //! depend on the CPU.
+//!
+//! Given an expected order of the cities (the Monte Carlo passes each level's nominal order),
+//! [`competition_ranks_laid`] first tries the band count of [`crate::band`], which compares
+//! only cities near each other in that order and falls back to this full count whenever it
+//! cannot prove its answer.
 
 pub use crate::band::ExpectedOrder;
 use gihi_scores::TIE_TOLERANCE;
@@ -41,10 +46,10 @@ pub fn competition_ranks_near(
     out: &mut [u32],
     buf: &mut Vec<f32>,
 ) {
-    if competition_ranks_laid(scores, expected, out, buf) == Layout::ByExpectedPosition {
+    let laid = competition_ranks_laid(scores, expected, out, buf);
+    if let (Layout::ByExpectedPosition, Some(order)) = (laid, expected) {
         let by_position: Vec<u32> = out.to_vec();
-        let order = expected.expect("laid by an expected order").cities();
-        for (&c, r) in order.iter().zip(by_position) {
+        for (&c, r) in order.cities().iter().zip(by_position) {
             out[c as usize] = r;
         }
     }
