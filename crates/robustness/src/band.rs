@@ -208,16 +208,8 @@ fn count_f32_banded(t: &[f32; 128], n: usize, counts: &mut [u32; 128]) -> bool {
         );
         (lowest[b], highest[b]) = (low, high);
     }
-    let mut below = [f32::NEG_INFINITY; 128 / W + 1];
-    for b in (0..blocks).rev() {
-        below[b] = below[b + 1].max(highest[b]);
-    }
-    let mut floor = f32::INFINITY;
-    for a in 0..blocks.saturating_sub(2) {
-        floor = floor.min(lowest[a]);
-        if floor <= below[a + 2] {
-            return false;
-        }
+    if !blocks_in_band(&lowest, &highest, blocks) {
+        return false;
     }
     for b in 0..blocks {
         let tb: [f32; W] = t[b * W..(b + 1) * W].try_into().expect("a block");
@@ -233,6 +225,25 @@ fn count_f32_banded(t: &[f32; 128], n: usize, counts: &mut [u32; 128]) -> bool {
         }
     }
     true
+}
+
+/// The band condition on the block extremes: the minimum of blocks `0..=a` is above the
+/// maximum of blocks `a + 2..`, for every `a` (a prefix minimum against a suffix maximum).
+#[inline(always)]
+fn blocks_in_band(
+    lowest: &[f32; 128 / BAND_BLOCK],
+    highest: &[f32; 128 / BAND_BLOCK],
+    blocks: usize,
+) -> bool {
+    let mut below = [f32::NEG_INFINITY; 128 / BAND_BLOCK + 1];
+    for b in (0..blocks).rev() {
+        below[b] = below[b + 1].max(highest[b]);
+    }
+    let mut floor = f32::INFINITY;
+    (0..blocks.saturating_sub(2)).all(|a| {
+        floor = floor.min(lowest[a]);
+        floor > below[a + 2]
+    })
 }
 
 /// A 16-lane reduction by halves (elementwise, so it vectorises; `f` is min or max).
@@ -278,16 +289,8 @@ unsafe fn count_f32_banded_avx512(t: &[f32; 128], n: usize, counts: &mut [u32; 1
         lowest[b] = _mm512_mask_reduce_min_ps(real, v[b]);
         highest[b] = _mm512_mask_reduce_max_ps(real, v[b]);
     }
-    let mut below = [f32::NEG_INFINITY; 128 / W + 1];
-    for b in (0..blocks).rev() {
-        below[b] = below[b + 1].max(highest[b]);
-    }
-    let mut floor = f32::INFINITY;
-    for a in 0..blocks.saturating_sub(2) {
-        floor = floor.min(lowest[a]);
-        if floor <= below[a + 2] {
-            return false;
-        }
+    if !blocks_in_band(&lowest, &highest, blocks) {
+        return false;
     }
     let one = _mm512_set1_epi32(1);
     for (b, &vb) in v.iter().enumerate().take(blocks) {

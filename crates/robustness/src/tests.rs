@@ -300,6 +300,21 @@ fn naive_ranks(s: &[f64]) -> Vec<u32> {
         .collect()
 }
 
+/// Scores with some values copied onto others (ties) and some set within 1e-8 of another
+/// (f32 collisions and gaps at the tie tolerance).
+fn with_ties_and_nudges(base: &[f64], ties: &[usize], nudges: &[(usize, f64)]) -> Vec<f64> {
+    let mut s = base.to_vec();
+    let n = s.len();
+    for (k, t) in ties.iter().enumerate() {
+        s[t % n] = s[k % n];
+    }
+    for (i, d) in nudges {
+        let j = (i + 1) % n;
+        s[j] = s[i % n] + d;
+    }
+    s
+}
+
 proptest::proptest! {
     /// The f32-first counting gives exactly the f64 competition ranks: with ties, with values
     /// that collide in f32 (differences of 1e-12), and beyond 128 cities.
@@ -309,15 +324,8 @@ proptest::proptest! {
         ties in proptest::collection::vec(0usize..200, 0..20),
         nudges in proptest::collection::vec((0usize..200, -1e-8f64..1e-8), 0..20),
     ) {
-        let mut s = base.clone();
+        let s = with_ties_and_nudges(&base, &ties, &nudges);
         let n = s.len();
-        for (k, t) in ties.iter().enumerate() {
-            s[t % n] = s[k % n];
-        }
-        for (i, d) in &nudges {
-            let j = (i + 1) % n;
-            s[j] = s[i % n] + d;
-        }
         let mut out = vec![0u32; n];
         let mut buf = Vec::new();
         model::competition_ranks(&s, &mut out, &mut buf);
@@ -355,15 +363,8 @@ proptest::proptest! {
         nudges in proptest::collection::vec((0usize..200, -1e-8f64..1e-8), 0..6),
         swaps in proptest::collection::vec((0usize..200, 0usize..30), 0..20),
     ) {
-        let mut s = base.clone();
+        let s = with_ties_and_nudges(&base, &ties, &nudges);
         let n = s.len();
-        for (k, t) in ties.iter().enumerate() {
-            s[t % n] = s[k % n];
-        }
-        for (i, d) in &nudges {
-            let j = (i + 1) % n;
-            s[j] = s[i % n] + d;
-        }
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_by(|&a, &b| s[b as usize].total_cmp(&s[a as usize]));
         let mut perturbed = order.clone();
