@@ -15,8 +15,9 @@
 //! The ranks are final when the f32 scores are distinct and every gap between neighbours in
 //! rank order exceeds the tie tolerance even after the f32 rounding: writing each score at its
 //! rank gives them sorted (a slot left empty means a collision), and one pass over neighbours
-//! checks `(a − b) − e(a) − e(b) > tol⁺`, where `e(x) = 2⁻²³·|x| + 2⁻¹⁴⁸` is twice the bound
-//! on the f32 rounding of an f64 score and `tol⁺` bounds `TIE_TOLERANCE × (max − min)` from
+//! checks each f32 gap against `2·e(m) + tol⁺` (with a relative margin for the f32
+//! subtraction), where `e(x) = 2⁻²³·|x| + 2⁻¹⁴⁸` is twice the bound on the f32 rounding of an
+//! f64 score, `m` the largest magnitude, and `tol⁺` bounds `TIE_TOLERANCE × (max − min)` from
 //! above the same way. Every check is conservative: when one fails (the scores left the band,
 //! a collision, a gap near the tolerance, a non-finite score) the caller runs the exact count
 //! of [`crate::ranks`]. The expected order only decides how often that happens, never the
@@ -30,7 +31,19 @@ const BAND_BLOCK: usize = 16;
 
 /// An expected order of a group's cities, best first: a permutation of `0..n`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExpectedOrder(Vec<u32>);
+pub struct ExpectedOrder {
+    order: Vec<u32>,
+    /// The order as an in-register permutation of 128 f32 slots (see [`Permutation`]).
+    permutation: Permutation,
+}
+
+/// Where each of the 128 laid-out slots takes its score from, for AVX-512's two-source
+/// permutes: slot `16 o + i` reads source slot `index[o][i]` (`0..128`; a slot past the last
+/// city reads slot `n`, which holds −∞, or stays −∞ when there are 128 cities).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Permutation {
+    index: [[u32; 16]; 8],
+}
 
 impl ExpectedOrder {
     /// The order, or None if `order` is not a permutation of `0..order.len()`.
@@ -42,12 +55,19 @@ impl ExpectedOrder {
                 return None;
             }
         }
-        Some(ExpectedOrder(order))
+        let n = order.len() as u32;
+        let index = std::array::from_fn(|o| {
+            std::array::from_fn(|i| order.get(16 * o + i).copied().unwrap_or(n.min(127)))
+        });
+        Some(ExpectedOrder {
+            order,
+            permutation: Permutation { index },
+        })
     }
 
     /// The city at each position.
     pub fn cities(&self) -> &[u32] {
-        &self.0
+        &self.order
     }
 }
 
@@ -56,8 +76,7 @@ impl ExpectedOrder {
 /// fast path cannot decide them.
 pub(crate) fn ranks_in_band(scores: &[f64], order: &ExpectedOrder, out: &mut [u32]) -> bool {
     let n = scores.len();
-    let order = order.cities();
-    if n == 0 || n > 128 || order.len() != n || out.len() != n {
+    if n == 0 || n > 128 || order.cities().len() != n || out.len() != n {
         return false;
     }
     #[cfg(target_arch = "x86_64")]
@@ -65,44 +84,55 @@ pub(crate) fn ranks_in_band(scores: &[f64], order: &ExpectedOrder, out: &mut [u3
         // SAFETY: the CPU supports AVX-512F, checked just above.
         return unsafe { ranks_in_band_avx512(scores, order, out) };
     }
+    let order = order.cities();
     let mut ok = false;
     dispatch(|| ok = band_ranks(scores, order, out, gather, count_f32_banded));
     ok
 }
 
-/// [`ranks_in_band`] compiled for AVX-512 (the gap check runs 8 lanes wide) with the
+/// [`ranks_in_band`] compiled for AVX-512 (the gap check runs 16 lanes wide) with the
 /// AVX-512 band count.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn ranks_in_band_avx512(scores: &[f64], order: &[u32], out: &mut [u32]) -> bool {
+unsafe fn ranks_in_band_avx512(scores: &[f64], order: &ExpectedOrder, out: &mut [u32]) -> bool {
     band_ranks(
         scores,
-        order,
+        order.cities(),
         out,
-        // SAFETY (both): this function runs only where AVX-512F is present, and `order` is
-        // a permutation of `0..scores.len()` (checked by the caller).
-        |scores, order| unsafe { gather_avx512(scores, order) },
+        // SAFETY (both): this function runs only where AVX-512F is present, and the
+        // scores are at most 128 (checked by the caller).
+        |scores, _| unsafe { permute_avx512(scores, &order.permutation) },
         |t, n, counts| unsafe { count_f32_banded_avx512(t, n, counts) },
     )
 }
 
-/// The scores in the expected order as f32, −∞ after the last city: eight at a time by an
-/// AVX-512 gather. `order` must be a permutation of `0..scores.len() <= 128`.
+/// The scores in the expected order as f32, −∞ after the last city: converted in city
+/// order into eight registers, then each output register assembled from four two-register
+/// permutes (AVX-512 has no single 128-way permute) by the source index's upper bits.
+/// Cheaper than gathering from memory. `scores` holds at most 128 values.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn gather_avx512(scores: &[f64], order: &[u32]) -> [f32; 128] {
+unsafe fn permute_avx512(scores: &[f64], permutation: &Permutation) -> [f32; 128] {
     use std::arch::x86_64::*;
-    let n = scores.len();
-    let mut t = [f32::NEG_INFINITY; 128];
-    let chunks = n / 8;
-    for c in 0..chunks {
-        // SAFETY: `order` holds n >= 8 c + 8 indices, each below n = scores.len().
-        let idx = _mm256_loadu_si256(order.as_ptr().add(8 * c).cast());
-        let v = _mm512_i32gather_pd::<8>(idx, scores.as_ptr());
-        _mm256_storeu_ps(t.as_mut_ptr().add(8 * c), _mm512_cvtpd_ps(v));
+    let mut source = [f32::NEG_INFINITY; 128];
+    for (x, &s) in source.iter_mut().zip(scores) {
+        *x = s as f32;
     }
-    for p in chunks * 8..n {
-        t[p] = scores[order[p] as usize] as f32;
+    // SAFETY: `source` holds 128 floats; register k reads 16 k .. 16 k + 15.
+    let v: [__m512; 8] = std::array::from_fn(|k| _mm512_loadu_ps(source.as_ptr().add(16 * k)));
+    let mut t = [f32::NEG_INFINITY; 128];
+    for (o, index) in permutation.index.iter().enumerate() {
+        // SAFETY: `index` holds 16 u32.
+        let idx = _mm512_loadu_si512(index.as_ptr().cast());
+        let high = _mm512_srli_epi32::<5>(idx);
+        let mut r = _mm512_permutex2var_ps(v[0], idx, v[1]);
+        for j in 1..4 {
+            let from_j = _mm512_cmpeq_epi32_mask(high, _mm512_set1_epi32(j as i32));
+            let p = _mm512_permutex2var_ps(v[2 * j], idx, v[2 * j + 1]);
+            r = _mm512_mask_blend_ps(from_j, r, p);
+        }
+        // SAFETY: `t` holds 128 floats; register o writes 16 o .. 16 o + 15.
+        _mm512_storeu_ps(t.as_mut_ptr().add(16 * o), r);
     }
     t
 }
@@ -154,21 +184,27 @@ fn rounding(x: f64) -> f64 {
 
 /// True when `sorted` (f32 scores by rank) is strictly decreasing with every gap above the
 /// tie tolerance of the f64 scores it rounds, whatever those were (see the module notes).
+///
+/// Every score lies between the first and the last, so the rounding bound of the larger of
+/// their magnitudes bounds every score's; and an f32 difference is within a relative 2⁻²⁴ of
+/// the exact one. So each gap is compared in f32 with one threshold (a relative 2⁻²⁰ above
+/// `2·e(max) + tol⁺`, which covers both that and the threshold's own rounding to f32), sixteen
+/// gaps to a vector.
 #[inline(always)]
 fn gaps_clear(sorted: &[f32]) -> bool {
     let n = sorted.len();
     let (top, bottom) = (sorted[0] as f64, sorted[n - 1] as f64);
-    let (up, down) = (1.0 + f64::powi(2.0, -40), 1.0 - f64::powi(2.0, -40));
+    let up = 1.0 + f64::powi(2.0, -40);
     let tol = TIE_TOLERANCE * ((top - bottom) + rounding(top) + rounding(bottom)) * up;
+    let each = rounding(top.abs().max(bottom.abs()));
+    let least = ((2.0 * each + tol) * (1.0 + f64::powi(2.0, -20))) as f32;
+    // A NaN (an empty slot: two scores at one rank) fails every comparison, and so does a
+    // threshold that is not a finite number.
     let clear = sorted[..n - 1]
         .iter()
         .zip(&sorted[1..])
-        .fold(true, |ok, (&a, &b)| {
-            let (a, b) = (a as f64, b as f64);
-            ok & ((a - b) * down - rounding(a) - rounding(b) > tol)
-        });
-    // A NaN fails every comparison above; `tol` itself must be a number.
-    clear && tol >= 0.0
+        .fold(true, |ok, (&a, &b)| ok & (a - b > least));
+    clear && least.is_finite()
 }
 
 /// The band count (AVX-512 where present): `counts[p] = 1 + #{q : t_q > t_p}` for `p < n`,
@@ -269,9 +305,11 @@ unsafe fn count_f32_banded_avx512(t: &[f32; 128], n: usize, counts: &mut [u32; 1
     const W: usize = BAND_BLOCK;
     let blocks = n.div_ceil(W);
     let p = t.as_ptr();
-    let mut v = [_mm512_setzero_ps(); 128 / W];
-    let (mut lowest, mut highest) = ([0f32; 128 / W], [0f32; 128 / W]);
     let infinity = _mm512_set1_ps(f32::INFINITY);
+    // Blocks past the last are −∞ (as `t` is), and so are the slots past the last city; for
+    // the minima those slots are +∞ instead.
+    let mut v = [_mm512_set1_ps(f32::NEG_INFINITY); 128 / W];
+    let mut v_low = [infinity; 128 / W];
     let sign = _mm512_set1_epi32(0x7FFF_FFFF);
     for b in 0..blocks {
         // SAFETY: `t` holds 128 floats; block b reads floats 16 b .. 16 b + 15.
@@ -286,9 +324,10 @@ unsafe fn count_f32_banded_avx512(t: &[f32; 128], n: usize, counts: &mut [u32; 1
         if _mm512_mask_cmp_ps_mask::<_CMP_LT_OQ>(real, magnitude, infinity) != real {
             return false;
         }
-        lowest[b] = _mm512_mask_reduce_min_ps(real, v[b]);
-        highest[b] = _mm512_mask_reduce_max_ps(real, v[b]);
+        v_low[b] = _mm512_mask_blend_ps(real, infinity, v[b]);
     }
+    let lowest = extremes_avx512(&v_low, |a, b| _mm512_min_ps(a, b));
+    let highest = extremes_avx512(&v, |a, b| _mm512_max_ps(a, b));
     if !blocks_in_band(&lowest, &highest, blocks) {
         return false;
     }
@@ -332,6 +371,56 @@ unsafe fn count_f32_banded_avx512(t: &[f32; 128], n: usize, counts: &mut [u32; 1
         );
     }
     true
+}
+
+/// The minimum or maximum (`f`) of each of eight vectors at once: pairs of vectors are
+/// folded into one by halves (each half of the result holds one vector's partial extremes),
+/// so the eight reductions share 15 shuffles and 8 operations instead of 32 and 32.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn extremes_avx512(
+    v: &[std::arch::x86_64::__m512; 8],
+    f: impl Fn(std::arch::x86_64::__m512, std::arch::x86_64::__m512) -> std::arch::x86_64::__m512,
+) -> [f32; 8] {
+    use std::arch::x86_64::*;
+    // 8 vectors → 4: 128-bit chunks 0–1 of the result hold vector 2k's halves folded, 2–3
+    // vector 2k + 1's.
+    let pair = |a, b| {
+        f(
+            _mm512_shuffle_f32x4::<0b01_00_01_00>(a, b),
+            _mm512_shuffle_f32x4::<0b11_10_11_10>(a, b),
+        )
+    };
+    let (m01, m23, m45, m67) = (
+        pair(v[0], v[1]),
+        pair(v[2], v[3]),
+        pair(v[4], v[5]),
+        pair(v[6], v[7]),
+    );
+    // 4 → 2: chunk k of the result holds vector k's (or k + 4's) four partial extremes.
+    let quad = |a, b| {
+        f(
+            _mm512_shuffle_f32x4::<0b10_00_10_00>(a, b),
+            _mm512_shuffle_f32x4::<0b11_01_11_01>(a, b),
+        )
+    };
+    let (x, y) = (quad(m01, m23), quad(m45, m67));
+    // 2 → 1: in chunk k, lanes 0–1 hold vector k's two partial extremes, lanes 2–3 vector
+    // k + 4's; then each lane meets its neighbour.
+    let m = f(
+        _mm512_shuffle_ps::<0b01_00_01_00>(x, y),
+        _mm512_shuffle_ps::<0b11_10_11_10>(x, y),
+    );
+    let m = f(m, _mm512_permute_ps::<0b10_11_00_01>(m));
+    let mut lanes = [0f32; 16];
+    _mm512_storeu_ps(lanes.as_mut_ptr(), m);
+    std::array::from_fn(|k| {
+        if k < 4 {
+            lanes[4 * k]
+        } else {
+            lanes[4 * (k - 4) + 2]
+        }
+    })
 }
 
 #[cfg(test)]
@@ -383,6 +472,55 @@ mod tests {
         assert!(!gaps_clear(&[3.0, f32::NAN, 1.0]));
         assert!(!gaps_clear(&[1.0 + f32::EPSILON, 1.0, 0.0]));
         assert!(gaps_clear(&[7.5]));
+    }
+
+    /// The in-register permutation lays the scores out exactly as a gather does.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_permutation_is_the_gather() {
+        if !std::arch::is_x86_feature_detected!("avx512f") {
+            return;
+        }
+        for n in [1usize, 2, 15, 16, 17, 31, 32, 33, 100, 108, 127, 128] {
+            let scores: Vec<f64> = (0..n)
+                .map(|c| ((c * 53) % 97) as f64 * 0.37 - 9.0)
+                .collect();
+            let order: Vec<u32> = (0..n as u32).map(|p| (p * 41 + 7) % n as u32).collect();
+            let Some(expected) = ExpectedOrder::new(order.clone()) else {
+                continue; // not a permutation for this n
+            };
+            // SAFETY: the CPU supports AVX-512F, checked above; n <= 128.
+            let t = unsafe { permute_avx512(&scores, &expected.permutation) };
+            assert_eq!(t, gather(&scores, &order), "{n} cities");
+        }
+    }
+
+    /// The eight-way fold gives each vector's own minimum and maximum.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn eight_extremes_at_once() {
+        use std::arch::x86_64::*;
+        if !std::arch::is_x86_feature_detected!("avx512f") {
+            return;
+        }
+        let values: Vec<[f32; 16]> = (0..8)
+            .map(|b| std::array::from_fn(|i| ((b * 16 + i) * 37 % 101) as f32 - 50.0))
+            .collect();
+        // SAFETY: the CPU supports AVX-512F, checked above.
+        let (low, high) = unsafe {
+            let v: [__m512; 8] = std::array::from_fn(|b| _mm512_loadu_ps(values[b].as_ptr()));
+            (
+                extremes_avx512(&v, |a, b| _mm512_min_ps(a, b)),
+                extremes_avx512(&v, |a, b| _mm512_max_ps(a, b)),
+            )
+        };
+        for (b, block) in values.iter().enumerate() {
+            assert_eq!(low[b], block.iter().copied().fold(f32::INFINITY, f32::min));
+            assert_eq!(
+                high[b],
+                block.iter().copied().fold(f32::NEG_INFINITY, f32::max)
+            );
+        }
     }
 
     proptest::proptest! {

@@ -5,6 +5,7 @@ mod band;
 pub mod model;
 pub mod ranks;
 pub mod sensitivity;
+pub mod sobol;
 pub mod stats;
 pub mod uncertainty;
 pub mod whatif;

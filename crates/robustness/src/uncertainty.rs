@@ -17,6 +17,7 @@
 use crate::model::{
     Aggregation, ExpectedOrder, Imputation, Model, Normalisation, Scenario, Scratch,
 };
+use crate::sobol::Design;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -122,9 +123,7 @@ pub fn inputs(model: &Model, vary: Vary) -> Vec<Input> {
 }
 
 fn block_seed(i: u64, seed: u32) -> u32 {
-    let block = (i >> 16) as u32;
-    seed.wrapping_mul(0x9E37_79B9)
-        .wrapping_add(block.wrapping_mul(0x85EB_CA6B))
+    crate::sobol::block_seed((i >> 16) as u32, seed)
 }
 
 /// Coordinate `d` of design point `i` in [0, 1).
@@ -370,6 +369,7 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
             let mut scratch = Scratch::new(model);
             let mut ranks = vec![vec![0u32; n]; levels];
             let mut u = vec![0.0; ins.len()];
+            let mut design = Design::new(0, ins.len(), o.seed);
             let mut s = model.nominal();
             let (mut sums, mut local, mut weights) = (
                 vec![0.0; model.nodes.len() + 1],
@@ -378,7 +378,7 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
             );
             let end = ((c + 1) * CHUNK).min(o.runs);
             for i in c * CHUNK..end {
-                fill_point(i, 0, o.seed, &mut u);
+                design.fill(i, &mut u);
                 set_scenario(&mut s, model, &ins, &u, o);
                 model.effective_weights_into(
                     &s.weight_factors,
