@@ -203,8 +203,38 @@ impl Model {
         out
     }
 
-    /// [`Model::effective_weights`] into caller buffers (no allocation).
+    /// [`Model::effective_weights`] into caller buffers (no allocation); compiled for AVX-512
+    /// where present, so that the divisions run eight at a time (the same bits: IEEE
+    /// division is exact to the rounding whatever the width).
     pub fn effective_weights_into(
+        &self,
+        factors: &[f64],
+        sum_by_parent: &mut [f64],
+        local: &mut [f64],
+        out: &mut [f64],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F, checked just above.
+            return unsafe { self.effective_weights_avx512(factors, sum_by_parent, local, out) };
+        }
+        self.effective_weights_plain(factors, sum_by_parent, local, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn effective_weights_avx512(
+        &self,
+        factors: &[f64],
+        sum_by_parent: &mut [f64],
+        local: &mut [f64],
+        out: &mut [f64],
+    ) {
+        self.effective_weights_plain(factors, sum_by_parent, local, out)
+    }
+
+    #[inline(always)]
+    fn effective_weights_plain(
         &self,
         factors: &[f64],
         sum_by_parent: &mut [f64],
@@ -218,13 +248,13 @@ impl Model {
         for ((&w, &f), &parent) in self.node_weight.iter().zip(factors).zip(&self.node_parent) {
             sum_by_parent[parent] += w * f;
         }
-        for (((l, &w), &f), &parent) in local
-            .iter_mut()
-            .zip(&self.node_weight)
-            .zip(factors)
-            .zip(&self.node_parent)
-        {
-            let s = sum_by_parent[parent];
+        // Each node's parent sum first, then the divisions in a loop without indexing, which
+        // the compiler vectorises (a lane with a zero sum divides but is then set to 0).
+        for (l, &parent) in local.iter_mut().zip(&self.node_parent) {
+            *l = sum_by_parent[parent];
+        }
+        for ((l, &w), &f) in local.iter_mut().zip(&self.node_weight).zip(factors) {
+            let s = *l;
             *l = if s > 0.0 { w * f / s } else { 0.0 };
         }
         for (o, &[k, sub, pillar]) in out.iter_mut().zip(&self.indicator_chain) {

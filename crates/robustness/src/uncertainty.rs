@@ -359,13 +359,12 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
     let eval = Evaluator::new(model, o.vary);
     let nominal = model.ranks(&model.nominal());
     let done = AtomicU64::new(0);
-    let (hist, shift) = (0..o.runs.div_ceil(CHUNK))
+    let hist = (0..o.runs.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
             // At most CHUNK (2048) replications per chunk: u16 counters suffice (half the
             // memory of u32).
             let mut hist = vec![0u16; levels * n * n];
-            let mut shift = 0u64;
             let mut scratch = Scratch::new(model);
             let mut ranks = vec![vec![0u32; n]; levels];
             let mut u = vec![0.0; ins.len()];
@@ -401,37 +400,37 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
                         }
                     }
                 }
-                match laid.filter(|&(_, mask)| by_position(mask, 0)) {
-                    Some((orders, _)) => {
-                        for (&c, &r) in orders[0].cities().iter().zip(&ranks[0]) {
-                            shift += (r as i64 - nominal[0][c as usize] as i64).unsigned_abs();
-                        }
-                    }
-                    None => {
-                        for j in 0..n {
-                            shift += (ranks[0][j] as i64 - nominal[0][j] as i64).unsigned_abs();
-                        }
-                    }
-                }
             }
             done.fetch_add(end - c * CHUNK, Ordering::Relaxed);
             progress(end - c * CHUNK);
-            (hist, shift)
+            hist
         })
         .fold(
-            || (vec![0u64; levels * n * n], 0u64),
-            |(mut a, sa), (b, sb)| {
+            || vec![0u64; levels * n * n],
+            |mut a, b| {
                 a.iter_mut().zip(&b).for_each(|(x, y)| *x += *y as u64);
-                (a, sa + sb)
+                a
             },
         )
         .reduce(
-            || (vec![0u64; levels * n * n], 0u64),
-            |(mut a, sa), (b, sb)| {
+            || vec![0u64; levels * n * n],
+            |mut a, b| {
                 a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
-                (a, sa + sb)
+                a
             },
         );
+    // The composite ranks' total distance from the nominal ones, from their counts (the same
+    // integer sum as adding |rank − nominal| replication by replication).
+    let shift: u64 = (0..n)
+        .map(|j| {
+            let counts = &hist[j * n..(j + 1) * n];
+            counts
+                .iter()
+                .enumerate()
+                .map(|(r, &k)| k * (r as i64 + 1 - nominal[0][j] as i64).unsigned_abs())
+                .sum::<u64>()
+        })
+        .sum();
     let pct = |q: f64| -> Vec<Vec<f64>> {
         (0..levels)
             .map(|l| {
