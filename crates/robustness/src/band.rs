@@ -350,20 +350,27 @@ unsafe fn count_f32_banded_avx512(t: &[f32; 128], n: usize, counts: &mut [u32; 1
             let kept = !below & real;
             end = (b + 1) * W + (16 - kept.leading_zeros() as usize);
         }
+        // Widened to multiples of 4 (four compares per step): a city before `start` in
+        // block b − 1 is above all of block b (it counts 1, as `before` assumes), and every
+        // city from `end` on is below all of it, by the band condition (or is −∞ padding).
+        let (start, end) = (start & !3, (end + 3) & !3);
         let before = _mm512_set1_epi32((1 + start) as i32);
         let (mut c0, mut c1) = (before, _mm512_setzero_si512());
+        let (mut c2, mut c3) = (_mm512_setzero_si512(), _mm512_setzero_si512());
         let mut k = start;
-        while k + 1 < end {
+        while k < end {
+            // SAFETY: k + 3 < end <= 128, the length of `t`.
             let m0 = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(vb, _mm512_set1_ps(*p.add(k)));
             let m1 = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(vb, _mm512_set1_ps(*p.add(k + 1)));
+            let m2 = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(vb, _mm512_set1_ps(*p.add(k + 2)));
+            let m3 = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(vb, _mm512_set1_ps(*p.add(k + 3)));
             c0 = _mm512_mask_add_epi32(c0, m0, c0, one);
             c1 = _mm512_mask_add_epi32(c1, m1, c1, one);
-            k += 2;
+            c2 = _mm512_mask_add_epi32(c2, m2, c2, one);
+            c3 = _mm512_mask_add_epi32(c3, m3, c3, one);
+            k += 4;
         }
-        if k < end {
-            let m0 = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(vb, _mm512_set1_ps(*p.add(k)));
-            c0 = _mm512_mask_add_epi32(c0, m0, c0, one);
-        }
+        let (c0, c1) = (_mm512_add_epi32(c0, c2), _mm512_add_epi32(c1, c3));
         // SAFETY: `counts` holds 128 u32; block b writes 16 b .. 16 b + 15.
         _mm512_storeu_si512(
             counts.as_mut_ptr().add(b * W).cast(),
