@@ -24,8 +24,10 @@ pub struct Design {
     offset: usize,
     len: usize,
     seed: u32,
-    /// Direction numbers, bit-reversed as sobol_burley keeps them: `[lane group][index bit]`.
-    directions: Vec<[[u32; LANES]; BITS]>,
+    /// XORs of the direction numbers (bit-reversed as sobol_burley keeps them) for every
+    /// value of each 4-bit nibble of the index: `[lane group][nibble][value]`. A point's
+    /// Sobol integers are then four table rows XORed, with no branch on the index's bits.
+    xors: Vec<[[[u32; LANES]; 16]; BITS / 4]>,
     /// The block whose scramble keys `keys` holds.
     block: Option<u32>,
     /// Owen-scramble keys of each dimension for the current block: `[lane group]`.
@@ -39,18 +41,28 @@ impl Design {
     /// limit; the uncertainty and sensitivity designs use well under 200).
     pub fn new(offset: usize, len: usize, seed: u32) -> Design {
         let groups = len.div_ceil(LANES);
-        let directions = (0..groups)
+        let xors = (0..groups)
             .map(|g| {
-                std::array::from_fn(|bit| {
-                    std::array::from_fn(|lane| {
-                        let k = g * LANES + lane;
-                        // An index whose only (reversed) bit is `bit` yields that bit's
-                        // direction number; lanes past the end are never read.
-                        if k < len {
-                            sobol_rev(1u32 << (31 - bit), (offset + k) as u32)
-                        } else {
-                            0
-                        }
+                // Direction number of index bit `bit` (0 = the most significant of the 16)
+                // in each lane: an index whose only (reversed) bit is `bit` yields it. Lanes
+                // past the end are never read.
+                let direction = |bit: usize, lane: usize| {
+                    let k = g * LANES + lane;
+                    if k < len {
+                        sobol_rev(1u32 << (31 - bit), (offset + k) as u32)
+                    } else {
+                        0
+                    }
+                };
+                std::array::from_fn(|nibble| {
+                    std::array::from_fn(|value| {
+                        std::array::from_fn(|lane| {
+                            // Nibble j holds bits 4j..4j+3 of the index's top 16, least
+                            // significant first: index bit 15 − (4j + i).
+                            (0..4)
+                                .filter(|i| value >> i & 1 == 1)
+                                .fold(0, |x, i| x ^ direction(15 - (4 * nibble + i), lane))
+                        })
                     })
                 })
             })
@@ -59,7 +71,7 @@ impl Design {
             offset,
             len,
             seed,
-            directions,
+            xors,
             block: None,
             keys: vec![[0; LANES]; groups],
             index_key: 0,
@@ -101,18 +113,18 @@ impl Design {
             self.set_block(block);
         }
         let index = owen_scramble_rev(((i & 0xFFFF) as u32).reverse_bits(), self.index_key);
-        for ((dirs, key), out) in self
-            .directions
+        let top = (index >> 16) as usize;
+        for ((xors, key), out) in self
+            .xors
             .iter()
             .zip(&self.keys)
             .zip(out[..self.len].chunks_mut(LANES))
         {
             let mut x = [0u32; LANES];
-            for (bit, d) in dirs.iter().enumerate() {
-                // All ones when bit `bit` of the reversed index is set.
-                let take = 0u32.wrapping_sub((index >> (31 - bit)) & 1);
-                for (x, &d) in x.iter_mut().zip(d) {
-                    *x ^= d & take;
+            for (nibble, table) in xors.iter().enumerate() {
+                let row = &table[top >> (4 * nibble) & 15];
+                for (x, &d) in x.iter_mut().zip(row) {
+                    *x ^= d;
                 }
             }
             let mut v = [0f32; LANES];
