@@ -147,7 +147,15 @@ impl Model {
         }
         let m = nodes.len();
         let node_weight = nodes.iter().map(|n| n.weight).collect();
-        let node_parent = nodes.iter().map(|n| n.parent.unwrap_or(m)).collect();
+        let node_parent: Vec<usize> = nodes.iter().map(|n| n.parent.unwrap_or(m)).collect();
+        debug_assert!(
+            node_parent.chunk_by(|a, b| a == b).count()
+                == node_parent
+                    .iter()
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len(),
+            "siblings are contiguous"
+        );
         let indicator_chain = indicator_node
             .iter()
             .map(|&k| {
@@ -244,9 +252,22 @@ impl Model {
         // Flat arrays (parent slot `m` for the pillars) and the fixed depth of the tree
         // (indicator, sub-pillar, pillar); the same operations in the same order as walking
         // the tree, so the same bits.
+        // Siblings are contiguous (`Model::new` lays the nodes out parent by parent), so each
+        // parent's sum runs in a register from 0 in node order (the same additions as adding
+        // into memory, without a store-to-load chain through it).
         sum_by_parent.iter_mut().for_each(|x| *x = 0.0);
+        let mut run = (usize::MAX, 0.0);
         for ((&w, &f), &parent) in self.node_weight.iter().zip(factors).zip(&self.node_parent) {
-            sum_by_parent[parent] += w * f;
+            if parent != run.0 {
+                if let Some(s) = sum_by_parent.get_mut(run.0) {
+                    *s = run.1;
+                }
+                run = (parent, 0.0);
+            }
+            run.1 += w * f;
+        }
+        if let Some(s) = sum_by_parent.get_mut(run.0) {
+            *s = run.1;
         }
         // Each node's parent sum first, then the divisions in a loop without indexing, which
         // the compiler vectorises (a lane with a zero sum divides but is then set to 0).
