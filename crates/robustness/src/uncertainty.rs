@@ -18,6 +18,7 @@ use crate::model::{
     Aggregation, ExpectedOrder, Imputation, Model, Normalisation, Scenario, Scratch,
 };
 use crate::sobol::Design;
+use crate::tally::PositionTally;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -187,6 +188,8 @@ pub fn set_scenario(s: &mut Scenario, model: &Model, inputs: &[Input], u: &[f64]
 
 /// A normalised matrix and each level's nominal order of the cities under it.
 struct Normalised {
+    /// Its place among the cache's combinations.
+    index: usize,
     matrix: Vec<f64>,
     orders: Vec<ExpectedOrder>,
 }
@@ -231,12 +234,25 @@ impl NormalisedCache {
                         s.aggregation = a;
                         let matrix = model.normalise(&s);
                         let orders = model.nominal_orders(&matrix);
-                        map.insert((n, o, i, a), Normalised { matrix, orders });
+                        let index = map.len();
+                        map.insert(
+                            (n, o, i, a),
+                            Normalised {
+                                index,
+                                matrix,
+                                orders,
+                            },
+                        );
                     }
                 }
             }
         }
         NormalisedCache { map }
+    }
+
+    /// How many combinations the cache holds.
+    fn len(&self) -> usize {
+        self.map.len()
     }
 
     fn get(&self, s: &Scenario) -> Option<&Normalised> {
@@ -278,11 +294,11 @@ impl<'a> Evaluator<'a> {
         scratch: &mut Scratch,
         ranks: &mut [Vec<u32>],
     ) {
-        if let Some((orders, mask)) = self.ranks_laid(s, weights, scratch, ranks) {
+        if let Some(laid) = self.ranks_laid(s, weights, scratch, ranks) {
             for (l, out) in ranks.iter_mut().enumerate() {
-                if by_position(mask, l) {
-                    let laid = out.clone();
-                    for (&c, r) in orders[l].cities().iter().zip(laid) {
+                if laid.by_position(l) {
+                    let by_position = out.clone();
+                    for (&c, r) in laid.orders[l].cities().iter().zip(by_position) {
                         out[c as usize] = r;
                     }
                 }
@@ -291,25 +307,28 @@ impl<'a> Evaluator<'a> {
     }
 
     /// [`Evaluator::ranks_with_weights`] where some levels may stay laid out by position in
-    /// their nominal order: then returns those orders and the bit mask of such levels (see
-    /// [`Model::ranks_into_near`]).
+    /// their nominal order: then says which (see [`Laid`] and [`Model::ranks_into_near`]).
     pub fn ranks_laid(
         &self,
         s: &Scenario,
         weights: &[f64],
         scratch: &mut Scratch,
         ranks: &mut [Vec<u32>],
-    ) -> Option<(&[ExpectedOrder], u32)> {
+    ) -> Option<Laid<'_>> {
         match self.cache.as_ref().and_then(|c| c.get(s)) {
             Some(norm) => {
-                let laid = self.model.ranks_into_near(
+                let mask = self.model.ranks_into_near(
                     &norm.matrix,
                     Some(&norm.orders),
                     weights,
                     scratch,
                     ranks,
                 );
-                Some((&norm.orders, laid))
+                Some(Laid {
+                    combination: norm.index,
+                    orders: &norm.orders,
+                    mask,
+                })
             }
             None => {
                 let norm = self.model.normalise(s);
@@ -317,6 +336,29 @@ impl<'a> Evaluator<'a> {
                 None
             }
         }
+    }
+
+    /// How many cached data combinations there are (the range of [`Laid::combination`]).
+    pub fn combinations(&self) -> usize {
+        self.cache.as_ref().map_or(0, NormalisedCache::len)
+    }
+}
+
+/// Which levels [`Evaluator::ranks_laid`] left laid out by position in their nominal order.
+#[derive(Debug, Clone, Copy)]
+pub struct Laid<'a> {
+    /// The cached data combination whose orders were used.
+    pub combination: usize,
+    /// Each level's nominal order.
+    pub orders: &'a [ExpectedOrder],
+    /// Bit `l` is set when level `l` is laid out by position.
+    pub mask: u32,
+}
+
+impl Laid<'_> {
+    /// Whether level `l` is laid out by position.
+    pub fn by_position(&self, l: usize) -> bool {
+        by_position(self.mask, l)
     }
 }
 
@@ -365,6 +407,10 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
             // At most CHUNK (2048) replications per chunk: u16 counters suffice (half the
             // memory of u32).
             let mut hist = vec![0u16; levels * n * n];
+            // Ranks laid out by position are counted in batches (see `tally`), one tally per
+            // cached data combination, made when first needed.
+            let mut tallies: Vec<Option<PositionTally>> =
+                (0..eval.combinations()).map(|_| None).collect();
             let mut scratch = Scratch::new(model);
             let mut ranks = vec![vec![0u32; n]; levels];
             let mut u = vec![0.0; ins.len()];
@@ -386,20 +432,34 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
                     &mut weights,
                 );
                 let laid = eval.ranks_laid(&s, &weights, &mut scratch, &mut ranks);
-                for (l, (level, row)) in ranks.iter().zip(hist.chunks_mut(n * n)).enumerate() {
-                    match laid.filter(|&(_, mask)| by_position(mask, l)) {
-                        Some((orders, _)) => {
-                            for (&c, &r) in orders[l].cities().iter().zip(level) {
-                                row[c as usize * n + r as usize - 1] += 1;
+                let mut row = laid.filter(|l| l.mask != 0 && n <= 128).map(|l| {
+                    tallies[l.combination]
+                        .get_or_insert_with(|| PositionTally::new(l.orders, n))
+                        .row(&mut hist)
+                });
+                for (l, (level, counts)) in ranks.iter().zip(hist.chunks_mut(n * n)).enumerate() {
+                    match (laid.filter(|laid| laid.by_position(l)), row.as_mut()) {
+                        (Some(_), Some(row)) => {
+                            // Ranks are at most n <= 128: a byte each.
+                            for (b, &r) in row[l * n..(l + 1) * n].iter_mut().zip(level) {
+                                *b = r as u8;
                             }
                         }
-                        None => {
+                        (Some(laid), None) => {
+                            for (&c, &r) in laid.orders[l].cities().iter().zip(level) {
+                                counts[c as usize * n + r as usize - 1] += 1;
+                            }
+                        }
+                        (None, _) => {
                             for (j, &r) in level.iter().enumerate() {
-                                row[j * n + r as usize - 1] += 1;
+                                counts[j * n + r as usize - 1] += 1;
                             }
                         }
                     }
                 }
+            }
+            for tally in tallies.iter_mut().flatten() {
+                tally.flush(&mut hist);
             }
             done.fetch_add(end - c * CHUNK, Ordering::Relaxed);
             progress(end - c * CHUNK);
