@@ -387,7 +387,7 @@ pub struct RankIntervals {
 }
 
 /// Replications per work unit (fixed, so results do not depend on scheduling).
-const CHUNK: u64 = 2048;
+const CHUNK: u64 = 1024;
 
 /// Replications per work unit (progress is reported once per unit).
 pub fn chunk_size() -> u64 {
@@ -404,7 +404,7 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
     let hist = (0..o.runs.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
-            // At most CHUNK (2048) replications per chunk: u16 counters suffice (half the
+            // At most CHUNK (1024) replications per chunk: u16 counters suffice (half the
             // memory of u32).
             let mut hist = vec![0u16; levels * n * n];
             // Ranks laid out by position are counted in batches (see `tally`), one tally per
