@@ -7,6 +7,7 @@ pub mod ranks;
 pub mod sensitivity;
 pub mod sobol;
 pub mod stats;
+mod sums;
 mod tally;
 pub mod uncertainty;
 pub mod whatif;

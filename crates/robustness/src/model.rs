@@ -408,54 +408,16 @@ impl Model {
         self.scores_into(normalised, weights, scratch)
     }
 
-    /// Pillar and composite scores. Multiplications and additions are separate roundings
-    /// (Rust never fuses them into FMA unasked), so wider vectors give identical results.
+    /// Pillar and composite scores (see [`crate::sums`]).
     #[inline(always)]
     fn scores_into(&self, normalised: &[f64], weights: &[f64], scratch: &mut Scratch) {
-        // Cities in blocks of 32 whose sums stay in registers over a pillar's indicators
-        // (each city's sum still adds its indicators in framework order, from 0); the last
-        // block ends at the last city and may overlap the one before (recomputing the same
-        // values). Fewer than 32 cities go one by one. The composite adds the pillars in order.
-        const BLOCK: usize = 32;
-        let n = self.n();
-        let (composite, pillars) = scratch.scores.split_at_mut(1);
-        let composite = &mut composite[0];
-        let starts = (0..n.saturating_sub(BLOCK - 1))
-            .step_by(BLOCK)
-            .chain((n >= BLOCK && !n.is_multiple_of(BLOCK)).then(|| n - BLOCK));
-        let full = if n >= BLOCK { n } else { 0 };
-        for start in starts {
-            let mut total = [0.0f64; BLOCK];
-            for (range, sp) in self.pillar_ranges.iter().zip(pillars.iter_mut()) {
-                let mut sum = [0.0f64; BLOCK];
-                for i in range.clone() {
-                    let w = weights[i];
-                    let x: &[f64; BLOCK] = normalised[i * n + start..i * n + start + BLOCK]
-                        .try_into()
-                        .expect("a block of cities");
-                    for (s, x) in sum.iter_mut().zip(x) {
-                        *s += w * x;
-                    }
-                }
-                sp[start..start + BLOCK].copy_from_slice(&sum);
-                for (t, s) in total.iter_mut().zip(&sum) {
-                    *t += s;
-                }
-            }
-            composite[start..start + BLOCK].copy_from_slice(&total);
-        }
-        for j in full..n {
-            let mut total = 0.0;
-            for (range, sp) in self.pillar_ranges.iter().zip(pillars.iter_mut()) {
-                let mut sum = 0.0;
-                for i in range.clone() {
-                    sum += weights[i] * normalised[i * n + j];
-                }
-                sp[j] = sum;
-                total += sum;
-            }
-            composite[j] = total;
-        }
+        crate::sums::pillars_and_composite(
+            &self.pillar_ranges,
+            self.n(),
+            normalised,
+            weights,
+            &mut scratch.scores,
+        );
     }
 
     /// Ranks at every level under a scenario.
