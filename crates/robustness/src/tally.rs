@@ -7,9 +7,11 @@
 //! to 255 replications, counts every (position, offset from the nominal rank) pair in byte
 //! counters held in AVX-512 registers: one compare and one masked add per offset in
 //! `−8..8` for 64 positions at once. Ranks outside that window (a city that moved 8 places or
-//! more, about one rank in ten) and levels the band count left in city order go to the
-//! histogram one by one, as before. Counts are integers, so the totals are exactly those of
-//! the one-by-one count whatever the path.
+//! more) are packed into a list by AVX-512 VBMI2's byte compress (no branch per lane) and
+//! counted one by one after the batch; levels the band count left in city order are counted
+//! one by one as before. CPUs without AVX-512 BW and VBMI2 count every buffered rank one by
+//! one. Counts are integers, so the totals are exactly those of the one-by-one count
+//! whatever the path.
 
 use crate::band::ExpectedOrder;
 
@@ -60,8 +62,9 @@ impl<'a> PositionTally<'a> {
         if self.n <= 128
             && std::arch::is_x86_feature_detected!("avx512f")
             && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512vbmi2")
         {
-            // SAFETY: the CPU supports AVX-512F and BW, checked just above; n <= 128.
+            // SAFETY: the CPU supports AVX-512F, BW and VBMI2, checked just above; n <= 128.
             unsafe { self.count_avx512(hist) };
             self.rows.clear();
             return;
@@ -91,12 +94,15 @@ impl<'a> PositionTally<'a> {
     /// The windowed count: for each level and block of 64 positions, sixteen byte counters
     /// (one per offset) in registers across the batch, then added to the histogram.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f,avx512bw")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi2")]
     unsafe fn count_avx512(&self, hist: &mut [u16]) {
         use std::arch::x86_64::*;
         let (n, width) = (self.n, self.levels * self.n);
         let reps = self.rows.len() / width;
         let half = (WINDOW / 2) as i32;
+        // Ranks outside the window (first half) and their lanes (second half).
+        let half_far = reps * 64 + 64;
+        let mut far = vec![0u8; 2 * half_far];
         for (l, (order, counts)) in self
             .orders
             .iter()
@@ -116,6 +122,9 @@ impl<'a> PositionTally<'a> {
                     std::array::from_fn(|i| (p0 as i32 + i as i32 + 1 - half) as u8);
                 let base = _mm512_loadu_si512(base.as_ptr().cast());
                 let one = _mm512_set1_epi8(1);
+                let lanes: [u8; 64] = std::array::from_fn(|i| i as u8);
+                let lanes = _mm512_loadu_si512(lanes.as_ptr().cast());
+                let mut far_len = 0;
                 let mut counter = [_mm512_setzero_si512(); WINDOW];
                 for rep in 0..reps {
                     let at = rep * width + l * n + p0;
@@ -134,13 +143,25 @@ impl<'a> PositionTally<'a> {
                         offset,
                         _mm512_set1_epi8(WINDOW as i8),
                     );
-                    let mut rest = outside;
-                    while rest != 0 {
-                        let i = rest.trailing_zeros() as usize;
-                        rest &= rest - 1;
-                        let (p, r) = (p0 + i, self.rows[at + i] as usize);
-                        counts[cities[p] as usize * n + r - 1] += 1;
-                    }
+                    // Packed into a list (no branch per lane), counted after the batch.
+                    // SAFETY: `far` has room for 64 more bytes past `far_len` in each half
+                    // (at most 64 per replication).
+                    _mm512_storeu_si512(
+                        far.as_mut_ptr().add(far_len).cast(),
+                        _mm512_maskz_compress_epi8(outside, ranks),
+                    );
+                    _mm512_storeu_si512(
+                        far.as_mut_ptr().add(half_far + far_len).cast(),
+                        _mm512_maskz_compress_epi8(outside, lanes),
+                    );
+                    far_len += outside.count_ones() as usize;
+                }
+                for (&r, &i) in far[..far_len]
+                    .iter()
+                    .zip(&far[half_far..half_far + far_len])
+                {
+                    let p = p0 + i as usize;
+                    counts[cities[p] as usize * n + r as usize - 1] += 1;
                 }
                 for (v, c) in counter.iter().enumerate() {
                     let mut lanes = [0u8; 64];
