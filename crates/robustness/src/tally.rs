@@ -46,7 +46,7 @@ impl<'a> PositionTally<'a> {
 
     /// A new row of zeros for one replication (levels not written stay 0: skipped).
     /// `hist` (levels × n × n, `[level][city][rank − 1]`) receives the batch when it is full.
-    pub(crate) fn row(&mut self, hist: &mut [u16]) -> &mut [u8] {
+    pub(crate) fn row(&mut self, hist: &mut [u32]) -> &mut [u8] {
         let width = self.levels * self.n;
         if self.rows.len() == BATCH * width {
             self.flush(hist);
@@ -57,7 +57,7 @@ impl<'a> PositionTally<'a> {
     }
 
     /// Adds the buffered rows to `hist` and empties the buffer.
-    pub(crate) fn flush(&mut self, hist: &mut [u16]) {
+    pub(crate) fn flush(&mut self, hist: &mut [u32]) {
         #[cfg(target_arch = "x86_64")]
         if self.n <= 128
             && std::arch::is_x86_feature_detected!("avx512f")
@@ -74,7 +74,7 @@ impl<'a> PositionTally<'a> {
     }
 
     /// The plain count: one histogram increment per buffered rank.
-    fn count_one_by_one(&self, hist: &mut [u16]) {
+    fn count_one_by_one(&self, hist: &mut [u32]) {
         let (n, width) = (self.n, self.levels * self.n);
         for row in self.rows.chunks_exact(width) {
             for ((level, order), counts) in row
@@ -95,7 +95,7 @@ impl<'a> PositionTally<'a> {
     /// (one per offset) in registers across the batch, then added to the histogram.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi2")]
-    unsafe fn count_avx512(&self, hist: &mut [u16]) {
+    unsafe fn count_avx512(&self, hist: &mut [u32]) {
         use std::arch::x86_64::*;
         let (n, width) = (self.n, self.levels * self.n);
         let reps = self.rows.len() / width;
@@ -171,7 +171,7 @@ impl<'a> PositionTally<'a> {
                             // A counted lane holds a real rank 1..=n: p + 1 + v − WINDOW/2.
                             let p = p0 + i;
                             let r = p + 1 + v - WINDOW / 2;
-                            counts[cities[p] as usize * n + r - 1] += k as u16;
+                            counts[cities[p] as usize * n + r - 1] += k as u32;
                         }
                     }
                 }
@@ -210,7 +210,7 @@ mod tests {
             let mut tally = PositionTally::new(&orders, n);
             let mut plain = PositionTally::new(&orders, n);
             let (mut counted, mut expected) =
-                (vec![0u16; levels * n * n], vec![0u16; levels * n * n]);
+                (vec![0u32; levels * n * n], vec![0u32; levels * n * n]);
             for _ in 0..600 {
                 let skipped = next(5) as usize; // a level left in city order, or none (3, 4)
                 let row: Vec<u8> = (0..levels * n)
@@ -238,7 +238,7 @@ mod tests {
             }
             tally.flush(&mut counted);
             assert_eq!(counted, expected, "{n} cities");
-            let mut one_by_one = vec![0u16; levels * n * n];
+            let mut one_by_one = vec![0u32; levels * n * n];
             plain.count_one_by_one(&mut one_by_one);
             assert_eq!(one_by_one, expected, "{n} cities, one by one");
         }

@@ -58,8 +58,10 @@ impl Vary {
     };
 }
 
-/// Most replications one run may ask for (about an hour and a half at 190,000 per second);
-/// memory does not grow with the count (chunks are counted into fixed histograms).
+/// Most replications one run may ask for (about a quarter of an hour at 1,000,000 per
+/// second); memory does not grow with the count (ranks are counted into fixed histograms of
+/// u32, which this bound keeps from overflowing). A larger request runs this many, and the
+/// result says so in [`RankIntervals::runs`].
 pub const MAX_RUNS: u64 = 1_000_000_000;
 
 /// Options of the Monte Carlo.
@@ -394,6 +396,110 @@ pub fn chunk_size() -> u64 {
     CHUNK
 }
 
+/// One thread's state in the Monte Carlo: its buffers and its rank counts, kept across the
+/// chunks it runs (no per-chunk histogram to allocate and merge).
+struct Worker<'a> {
+    eval: &'a Evaluator<'a>,
+    inputs: &'a [Input],
+    options: &'a Options,
+    /// `[level][city][rank − 1]`. A cell counts at most `runs` <= MAX_RUNS < 2^32.
+    counts: Vec<u32>,
+    /// Ranks laid out by position are counted in batches (see `tally`), one tally per cached
+    /// data combination, made when first needed.
+    tallies: Vec<Option<PositionTally<'a>>>,
+    scratch: Scratch,
+    ranks: Vec<Vec<u32>>,
+    u: Vec<f64>,
+    design: Design,
+    scenario: Scenario,
+    sums: Vec<f64>,
+    local: Vec<f64>,
+    weights: Vec<f64>,
+}
+
+impl<'a> Worker<'a> {
+    fn new(eval: &'a Evaluator<'a>, inputs: &'a [Input], options: &'a Options) -> Worker<'a> {
+        let model = eval.model;
+        let (n, levels) = (model.n(), model.levels.len());
+        Worker {
+            eval,
+            inputs,
+            options,
+            counts: vec![0; levels * n * n],
+            tallies: (0..eval.combinations()).map(|_| None).collect(),
+            scratch: Scratch::new(model),
+            ranks: vec![vec![0; n]; levels],
+            u: vec![0.0; inputs.len()],
+            design: Design::new(0, inputs.len(), options.seed),
+            scenario: model.nominal(),
+            sums: vec![0.0; model.nodes.len() + 1],
+            local: vec![0.0; model.nodes.len()],
+            weights: vec![0.0; model.indicators.len()],
+        }
+    }
+
+    /// Runs replications `runs` and counts their ranks.
+    fn run(&mut self, runs: std::ops::Range<u64>) {
+        let model = self.eval.model;
+        let n = model.n();
+        for i in runs {
+            self.design.fill(i, &mut self.u);
+            set_scenario(
+                &mut self.scenario,
+                model,
+                self.inputs,
+                &self.u,
+                self.options,
+            );
+            model.effective_weights_into(
+                &self.scenario.weight_factors,
+                &mut self.sums,
+                &mut self.local,
+                &mut self.weights,
+            );
+            let laid = self.eval.ranks_laid(
+                &self.scenario,
+                &self.weights,
+                &mut self.scratch,
+                &mut self.ranks,
+            );
+            let mut row = laid.filter(|l| l.mask != 0 && n <= 128).map(|l| {
+                self.tallies[l.combination]
+                    .get_or_insert_with(|| PositionTally::new(l.orders, n))
+                    .row(&mut self.counts)
+            });
+            for (l, (level, counts)) in self
+                .ranks
+                .iter()
+                .zip(self.counts.chunks_mut(n * n))
+                .enumerate()
+            {
+                match (laid.filter(|laid| laid.by_position(l)), row.as_mut()) {
+                    (Some(_), Some(row)) => {
+                        // Ranks are at most n <= 128: a byte each.
+                        for (b, &r) in row[l * n..(l + 1) * n].iter_mut().zip(level) {
+                            *b = r as u8;
+                        }
+                    }
+                    (Some(laid), None) => {
+                        for (&c, &r) in laid.orders[l].cities().iter().zip(level) {
+                            counts[c as usize * n + r as usize - 1] += 1;
+                        }
+                    }
+                    (None, _) => {
+                        for (j, &r) in level.iter().enumerate() {
+                            counts[j * n + r as usize - 1] += 1;
+                        }
+                    }
+                }
+            }
+        }
+        for tally in self.tallies.iter_mut().flatten() {
+            tally.flush(&mut self.counts);
+        }
+    }
+}
+
 /// Runs the Monte Carlo; `progress` is told each time a chunk of runs finishes (its size).
 pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) -> RankIntervals {
     let (n, levels) = (model.n(), model.levels.len());
@@ -401,84 +507,30 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
     let eval = Evaluator::new(model, o.vary);
     let nominal = model.ranks(&model.nominal());
     let done = AtomicU64::new(0);
-    let hist = (0..o.runs.div_ceil(CHUNK))
+    let runs = o.runs.min(MAX_RUNS);
+    let hist: Vec<u64> = (0..runs.div_ceil(CHUNK))
         .into_par_iter()
-        .map(|c| {
-            // At most CHUNK (1024) replications per chunk: u16 counters suffice (half the
-            // memory of u32).
-            let mut hist = vec![0u16; levels * n * n];
-            // Ranks laid out by position are counted in batches (see `tally`), one tally per
-            // cached data combination, made when first needed.
-            let mut tallies: Vec<Option<PositionTally>> =
-                (0..eval.combinations()).map(|_| None).collect();
-            let mut scratch = Scratch::new(model);
-            let mut ranks = vec![vec![0u32; n]; levels];
-            let mut u = vec![0.0; ins.len()];
-            let mut design = Design::new(0, ins.len(), o.seed);
-            let mut s = model.nominal();
-            let (mut sums, mut local, mut weights) = (
-                vec![0.0; model.nodes.len() + 1],
-                vec![0.0; model.nodes.len()],
-                vec![0.0; model.indicators.len()],
-            );
-            let end = ((c + 1) * CHUNK).min(o.runs);
-            for i in c * CHUNK..end {
-                design.fill(i, &mut u);
-                set_scenario(&mut s, model, &ins, &u, o);
-                model.effective_weights_into(
-                    &s.weight_factors,
-                    &mut sums,
-                    &mut local,
-                    &mut weights,
-                );
-                let laid = eval.ranks_laid(&s, &weights, &mut scratch, &mut ranks);
-                let mut row = laid.filter(|l| l.mask != 0 && n <= 128).map(|l| {
-                    tallies[l.combination]
-                        .get_or_insert_with(|| PositionTally::new(l.orders, n))
-                        .row(&mut hist)
-                });
-                for (l, (level, counts)) in ranks.iter().zip(hist.chunks_mut(n * n)).enumerate() {
-                    match (laid.filter(|laid| laid.by_position(l)), row.as_mut()) {
-                        (Some(_), Some(row)) => {
-                            // Ranks are at most n <= 128: a byte each.
-                            for (b, &r) in row[l * n..(l + 1) * n].iter_mut().zip(level) {
-                                *b = r as u8;
-                            }
-                        }
-                        (Some(laid), None) => {
-                            for (&c, &r) in laid.orders[l].cities().iter().zip(level) {
-                                counts[c as usize * n + r as usize - 1] += 1;
-                            }
-                        }
-                        (None, _) => {
-                            for (j, &r) in level.iter().enumerate() {
-                                counts[j * n + r as usize - 1] += 1;
-                            }
-                        }
-                    }
-                }
-            }
-            for tally in tallies.iter_mut().flatten() {
-                tally.flush(&mut hist);
-            }
-            done.fetch_add(end - c * CHUNK, Ordering::Relaxed);
-            progress(end - c * CHUNK);
-            hist
-        })
         .fold(
-            || vec![0u64; levels * n * n],
-            |mut a, b| {
-                a.iter_mut().zip(&b).for_each(|(x, y)| *x += *y as u64);
-                a
+            || Worker::new(&eval, &ins, o),
+            |mut worker, c| {
+                let end = ((c + 1) * CHUNK).min(runs);
+                worker.run(c * CHUNK..end);
+                done.fetch_add(end - c * CHUNK, Ordering::Relaxed);
+                progress(end - c * CHUNK);
+                worker
             },
         )
+        .map(|worker| worker.counts)
         .reduce(
-            || vec![0u64; levels * n * n],
+            || vec![0u32; levels * n * n],
             |mut a, b| {
                 a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
                 a
             },
-        );
+        )
+        .into_iter()
+        .map(u64::from)
+        .collect();
     // The composite ranks' total distance from the nominal ones, from their counts (the same
     // integer sum as adding |rank − nominal| replication by replication).
     let shift: u64 = (0..n)
@@ -503,15 +555,15 @@ pub fn uncertainty(model: &Model, o: &Options, progress: &(dyn Fn(u64) + Sync)) 
     RankIntervals {
         levels: model.levels.clone(),
         cities: model.cities.clone(),
-        runs: o.runs,
+        runs,
         nominal,
         median: pct(0.5),
         p05: pct(0.05),
         p95: pct(0.95),
-        mean_absolute_shift: if o.runs == 0 {
+        mean_absolute_shift: if runs == 0 {
             0.0
         } else {
-            shift as f64 / (o.runs as f64 * n as f64)
+            shift as f64 / (runs as f64 * n as f64)
         },
     }
 }
