@@ -11,6 +11,7 @@ mod sums;
 mod tally;
 pub mod uncertainty;
 pub mod whatif;
+mod worker;
 
 pub use model::{Aggregation, Imputation, Model, Normalisation, Scenario};
 pub use uncertainty::{uncertainty, Options, RankIntervals, Vary};
