@@ -29,6 +29,8 @@ pub(crate) fn pillars_and_composite(
         normalised,
         weights,
     };
+    // Spelled out width by width: a loop over the widths with a run-time dispatch to the
+    // same blocks measured 6 % slower on the whole Monte Carlo (the blocks stop inlining).
     let mut done = 0;
     while done < n {
         let rest = n - done;
