@@ -106,32 +106,77 @@ unsafe fn ranks_in_band_avx512(scores: &[f64], order: &ExpectedOrder, out: &mut 
     )
 }
 
-/// The scores in the expected order as f32, −∞ after the last city: converted in city
-/// order into eight registers, then each output register assembled from four two-register
-/// permutes (AVX-512 has no single 128-way permute) by the source index's upper bits.
-/// Cheaper than gathering from memory. `scores` holds at most 128 values.
+/// The scores in the expected order as f32, −∞ after the last city, by the in-register
+/// permutation sized to the group: as many registers as the cities need blocks of 16
+/// (1, 2, 4 or 8), so a dozen cities take one permute instead of the 128-slot layout's 32.
+/// `scores` holds at most 128 values.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn permute_avx512(scores: &[f64], permutation: &Permutation) -> [f32; 128] {
-    use std::arch::x86_64::*;
-    let mut source = [f32::NEG_INFINITY; 128];
-    for (x, &s) in source.iter_mut().zip(scores) {
-        *x = s as f32;
+    match scores.len().div_ceil(BAND_BLOCK) {
+        0 | 1 => permute_blocks_avx512::<1>(scores, permutation),
+        2 => permute_blocks_avx512::<2>(scores, permutation),
+        3 | 4 => permute_blocks_avx512::<4>(scores, permutation),
+        _ => permute_blocks_avx512::<8>(scores, permutation),
     }
-    // SAFETY: `source` holds 128 floats; register k reads 16 k .. 16 k + 15.
-    let v: [__m512; 8] = std::array::from_fn(|k| _mm512_loadu_ps(source.as_ptr().add(16 * k)));
+}
+
+/// [`permute_avx512`] over `B` registers (`scores.len() <= 16 B`): converted in city order
+/// into `B` registers, then each output register assembled from two-register permutes
+/// (AVX-512 has no single 128-way permute) by the source index's upper bits; the output
+/// registers from `B` on stay −∞. Cheaper than gathering from memory. A padding slot's
+/// index (`n`, when `n < 16 B`) reads a −∞ inside the `B` registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn permute_blocks_avx512<const B: usize>(
+    scores: &[f64],
+    permutation: &Permutation,
+) -> [f32; 128] {
+    use std::arch::x86_64::*;
+    let n = scores.len();
+    let padding = _mm512_set1_pd(f64::NEG_INFINITY);
+    // Eight f64 scores from `start` (−∞ past the last city) rounded to f32 (to nearest, as
+    // `as f32` does). Converted in registers: f32 stores read back as whole registers would
+    // wait for the stores to reach the cache (no store forwarding from 16 narrow stores).
+    let eight = |start: usize| {
+        let mask: __mmask8 = if n >= start + 8 {
+            0xFF
+        } else if n > start {
+            (1u8 << (n - start)) - 1
+        } else {
+            0
+        };
+        // SAFETY: the masked load reads only lanes below `n`, inside `scores`.
+        _mm512_cvtpd_ps(_mm512_mask_loadu_pd(
+            padding,
+            mask,
+            scores.as_ptr().wrapping_add(start),
+        ))
+    };
+    let v: [__m512; B] = std::array::from_fn(|k| {
+        let low = _mm512_castps256_ps512(eight(16 * k));
+        _mm512_castpd_ps(_mm512_insertf64x4::<1>(
+            _mm512_castps_pd(low),
+            _mm256_castps_pd(eight(16 * k + 8)),
+        ))
+    });
     let mut t = [f32::NEG_INFINITY; 128];
-    for (o, index) in permutation.index.iter().enumerate() {
+    for (o, index) in permutation.index.iter().enumerate().take(B) {
         // SAFETY: `index` holds 16 u32.
         let idx = _mm512_loadu_si512(index.as_ptr().cast());
-        let high = _mm512_srli_epi32::<5>(idx);
-        let mut r = _mm512_permutex2var_ps(v[0], idx, v[1]);
-        for j in 1..4 {
-            let from_j = _mm512_cmpeq_epi32_mask(high, _mm512_set1_epi32(j as i32));
-            let p = _mm512_permutex2var_ps(v[2 * j], idx, v[2 * j + 1]);
-            r = _mm512_mask_blend_ps(from_j, r, p);
-        }
-        // SAFETY: `t` holds 128 floats; register o writes 16 o .. 16 o + 15.
+        let r = if B == 1 {
+            _mm512_permutexvar_ps(idx, v[0])
+        } else {
+            let high = _mm512_srli_epi32::<5>(idx);
+            let mut r = _mm512_permutex2var_ps(v[0], idx, v[1]);
+            for j in 1..B / 2 {
+                let from_j = _mm512_cmpeq_epi32_mask(high, _mm512_set1_epi32(j as i32));
+                let p = _mm512_permutex2var_ps(v[2 * j], idx, v[2 * j + 1]);
+                r = _mm512_mask_blend_ps(from_j, r, p);
+            }
+            r
+        };
+        // SAFETY: `t` holds 128 floats; register o < 8 writes 16 o .. 16 o + 15.
         _mm512_storeu_ps(t.as_mut_ptr().add(16 * o), r);
     }
     t
@@ -328,7 +373,7 @@ unsafe fn count_f32_banded_avx512(t: &[f32; 128], n: usize, counts: &mut [u32; 1
     }
     let lowest = extremes_avx512(&v_low, |a, b| _mm512_min_ps(a, b));
     let highest = extremes_avx512(&v, |a, b| _mm512_max_ps(a, b));
-    if !blocks_in_band(&lowest, &highest, blocks) {
+    if !blocks_in_band_avx512(&lowest, &highest) {
         return false;
     }
     let one = _mm512_set1_epi32(1);
@@ -378,6 +423,39 @@ unsafe fn count_f32_banded_avx512(t: &[f32; 128], n: usize, counts: &mut [u32; 1
         );
     }
     true
+}
+
+/// [`blocks_in_band`] in one register, for block extremes padded past the last block (+∞
+/// minima, −∞ maxima, as [`count_f32_banded_avx512`] lays them out): the suffix maxima and
+/// prefix minima by three shift-and-combine steps each (a lane combined with a clamped
+/// index stays inside its own suffix or prefix, and min and max repeat harmlessly), then
+/// all six comparisons at once. A padded block's suffix maximum is −∞, so the comparisons
+/// past the last block hold, as the loop's range leaves them out. The scalar loop carried
+/// its running maximum through memory, eight dependent steps per level.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn blocks_in_band_avx512(
+    lowest: &[f32; 128 / BAND_BLOCK],
+    highest: &[f32; 128 / BAND_BLOCK],
+) -> bool {
+    use std::arch::x86_64::*;
+    let shift = |x: __m256, index: [i32; 8]| {
+        // SAFETY: `index` holds 8 i32.
+        _mm256_permutevar8x32_ps(x, _mm256_loadu_si256(index.as_ptr().cast()))
+    };
+    // SAFETY: both arrays hold 8 floats.
+    let mut below = _mm256_loadu_ps(highest.as_ptr());
+    below = _mm256_max_ps(below, shift(below, [1, 2, 3, 4, 5, 6, 7, 7]));
+    below = _mm256_max_ps(below, shift(below, [2, 3, 4, 5, 6, 7, 7, 7]));
+    below = _mm256_max_ps(below, shift(below, [4, 5, 6, 7, 7, 7, 7, 7]));
+    let mut floor = _mm256_loadu_ps(lowest.as_ptr());
+    floor = _mm256_min_ps(floor, shift(floor, [0, 0, 1, 2, 3, 4, 5, 6]));
+    floor = _mm256_min_ps(floor, shift(floor, [0, 0, 0, 1, 2, 3, 4, 5]));
+    floor = _mm256_min_ps(floor, shift(floor, [0, 0, 0, 0, 0, 1, 2, 3]));
+    // Lane a: the minimum of blocks 0..=a against the maximum of blocks a + 2.. (a < 6).
+    let two_on = shift(below, [2, 3, 4, 5, 6, 7, 7, 7]);
+    let holds = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GT_OQ>(floor, two_on));
+    holds & 0x3F == 0x3F
 }
 
 /// The minimum or maximum (`f`) of each of eight vectors at once: pairs of vectors are
@@ -488,7 +566,9 @@ mod tests {
         if !std::arch::is_x86_feature_detected!("avx512f") {
             return;
         }
-        for n in [1usize, 2, 15, 16, 17, 31, 32, 33, 100, 108, 127, 128] {
+        for n in [
+            1usize, 2, 12, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 100, 108, 127, 128,
+        ] {
             let scores: Vec<f64> = (0..n)
                 .map(|c| ((c * 53) % 97) as f64 * 0.37 - 9.0)
                 .collect();
@@ -526,6 +606,41 @@ mod tests {
             assert_eq!(
                 high[b],
                 block.iter().copied().fold(f32::NEG_INFINITY, f32::max)
+            );
+        }
+    }
+
+    /// The one-register band condition is the loop's, for every block count and any
+    /// extremes (padded past the last block as the band count pads them).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_vector_band_condition_is_the_loop() {
+        if !std::arch::is_x86_feature_detected!("avx512f") {
+            return;
+        }
+        let mut seed = 12345u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 40) % 200) as f32 - 100.0
+        };
+        for round in 0..20_000 {
+            let blocks = 1 + round % 8;
+            let mut lowest = [f32::INFINITY; 8];
+            let mut highest = [f32::NEG_INFINITY; 8];
+            // Mostly descending blocks, so both outcomes occur.
+            for b in 0..blocks {
+                let top = 100.0 - 25.0 * b as f32 + next() / 4.0;
+                let low = top - (next() + 100.0) / 8.0;
+                (lowest[b], highest[b]) = (low, top);
+            }
+            // SAFETY: the CPU supports AVX-512F, checked above.
+            let fast = unsafe { blocks_in_band_avx512(&lowest, &highest) };
+            assert_eq!(
+                fast,
+                blocks_in_band(&lowest, &highest, blocks),
+                "{lowest:?} {highest:?}"
             );
         }
     }

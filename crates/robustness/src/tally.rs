@@ -163,16 +163,21 @@ impl<'a> PositionTally<'a> {
                     let p = p0 + i as usize;
                     counts[cities[p] as usize * n + r as usize - 1] += 1;
                 }
-                for (v, c) in counter.iter().enumerate() {
-                    let mut lanes = [0u8; 64];
+                let mut by_offset = [[0u8; 64]; WINDOW];
+                for (lanes, c) in by_offset.iter_mut().zip(&counter) {
                     _mm512_storeu_si512(lanes.as_mut_ptr().cast(), *c);
-                    for (i, &k) in lanes.iter().enumerate().take(n - p0) {
-                        if k > 0 {
-                            // A counted lane holds a real rank 1..=n: p + 1 + v − WINDOW/2.
-                            let p = p0 + i;
-                            let r = p + 1 + v - WINDOW / 2;
-                            counts[cities[p] as usize * n + r - 1] += k as u32;
-                        }
+                }
+                // Each position's counters go to its city's consecutive cells for ranks
+                // p + 1 − WINDOW/2 .., added whether 0 or not (a branch on the count
+                // mispredicted often), over the offsets whose rank is real (1..=n).
+                for (i, &city) in cities[p0..].iter().take(64).enumerate() {
+                    let p = p0 + i;
+                    let cells = &mut counts[city as usize * n..][..n];
+                    let first = (WINDOW / 2).saturating_sub(p);
+                    let last = WINDOW.min(n + WINDOW / 2 - p);
+                    for (v, lanes) in by_offset.iter().enumerate().take(last).skip(first) {
+                        // The rank p + 1 + v − WINDOW/2 is in 1..=n for these offsets.
+                        cells[p + v - WINDOW / 2] += lanes[i] as u32;
                     }
                 }
             }
