@@ -175,9 +175,9 @@ impl<'a> PositionTally<'a> {
                     let cells = &mut counts[city as usize * n..][..n];
                     let first = (WINDOW / 2).saturating_sub(p);
                     let last = WINDOW.min(n + WINDOW / 2 - p);
-                    for (v, lanes) in by_offset.iter().enumerate().take(last).skip(first) {
+                    for v in first..last {
                         // The rank p + 1 + v − WINDOW/2 is in 1..=n for these offsets.
-                        cells[p + v - WINDOW / 2] += lanes[i] as u32;
+                        cells[p + v - WINDOW / 2] += by_offset[v][i] as u32;
                     }
                 }
             }
@@ -185,9 +185,53 @@ impl<'a> PositionTally<'a> {
     }
 }
 
+/// Writes ranks (each at most 128) into a tally row's bytes, sixteen at a time with AVX-512.
+pub(crate) fn put_ranks(row: &mut [u8], ranks: &[u32]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU supports AVX-512F, checked just above.
+        return unsafe { put_ranks_avx512(row, ranks) };
+    }
+    for (b, &r) in row.iter_mut().zip(ranks) {
+        *b = r as u8;
+    }
+}
+
+/// [`put_ranks`] with AVX-512's narrowing stores (`vpmovdb`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn put_ranks_avx512(row: &mut [u8], ranks: &[u32]) {
+    use std::arch::x86_64::*;
+    let len = row.len().min(ranks.len());
+    let mut k = 0;
+    while k < len {
+        let mask: __mmask16 = if len - k >= 16 {
+            0xFFFF
+        } else {
+            (1u16 << (len - k)) - 1
+        };
+        // SAFETY: the masked lanes read and write only indices below `len`, inside both.
+        let v = _mm512_maskz_loadu_epi32(mask, ranks.as_ptr().add(k).cast());
+        _mm512_mask_cvtepi32_storeu_epi8(row.as_mut_ptr().add(k).cast(), mask, v);
+        k += 16;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ranks go into a row's bytes unchanged, whatever the length.
+    #[test]
+    fn ranks_become_bytes() {
+        for len in [0usize, 1, 15, 16, 17, 108, 128] {
+            let ranks: Vec<u32> = (0..len as u32).map(|k| (k * 37) % 128 + 1).collect();
+            let mut row = vec![0u8; len + 3];
+            put_ranks(&mut row[..len], &ranks);
+            let expected: Vec<u8> = ranks.iter().map(|&r| r as u8).chain([0; 3]).collect();
+            assert_eq!(row, expected, "{len} ranks");
+        }
+    }
 
     /// The tally's counts equal a plain count of the same ranks: ranks at, near and far from
     /// the nominal one, skipped levels, partial blocks of 64, and more rows than a batch.

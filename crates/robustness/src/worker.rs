@@ -90,9 +90,7 @@ impl<'a> Worker<'a> {
                 match (laid.filter(|laid| laid.by_position(l)), row.as_mut()) {
                     (Some(_), Some(row)) => {
                         // Ranks are at most n <= 128: a byte each.
-                        for (b, &r) in row[l * n..(l + 1) * n].iter_mut().zip(level) {
-                            *b = r as u8;
-                        }
+                        crate::tally::put_ranks(&mut row[l * n..(l + 1) * n], level);
                     }
                     (Some(laid), None) => {
                         for (&c, &r) in laid.orders[l].cities().iter().zip(level) {
