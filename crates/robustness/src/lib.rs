@@ -10,6 +10,7 @@ pub mod stats;
 mod sums;
 mod tally;
 pub mod uncertainty;
+mod weights;
 pub mod whatif;
 mod worker;
 

@@ -20,6 +20,7 @@
 //! Ranks: 1 is best, ties share the better rank (competition ranking), as in the method.
 
 use crate::stats::{kurtosis, skewness};
+use crate::weights::WeightPlan;
 use gihi_framework::{Direction, Framework};
 
 /// How indicators are made comparable.
@@ -91,6 +92,8 @@ pub struct Model {
     node_parent: Vec<usize>,
     /// Each indicator's node, sub-pillar node and pillar node.
     indicator_chain: Vec<[usize; 3]>,
+    /// The same tree as index vectors for AVX-512 (None past its limits).
+    weight_plan: Option<WeightPlan>,
 }
 
 impl Model {
@@ -166,7 +169,8 @@ impl Model {
                     nodes[sub].parent.expect("a sub-pillar has a pillar"),
                 ]
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let weight_plan = WeightPlan::new(&node_parent, &indicator_chain);
         Model {
             cities,
             indicators: ids,
@@ -178,6 +182,7 @@ impl Model {
             node_weight,
             node_parent,
             indicator_chain,
+            weight_plan,
         }
     }
 
@@ -211,9 +216,8 @@ impl Model {
         out
     }
 
-    /// [`Model::effective_weights`] into caller buffers (no allocation); compiled for AVX-512
-    /// where present, so that the divisions run eight at a time (the same bits: IEEE
-    /// division is exact to the rounding whatever the width).
+    /// [`Model::effective_weights`] into caller buffers (no allocation): with AVX-512, eight
+    /// nodes at a time by the tree's [`WeightPlan`] (the same bits; see [`crate::weights`]).
     pub fn effective_weights_into(
         &self,
         factors: &[f64],
@@ -222,22 +226,13 @@ impl Model {
         out: &mut [f64],
     ) {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F, checked just above.
-            return unsafe { self.effective_weights_avx512(factors, sum_by_parent, local, out) };
+        if let Some(plan) = &self.weight_plan {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU supports AVX-512F, checked just above; the plan is this
+                // tree's, and `factors` and `out` have its node and indicator counts.
+                return unsafe { plan.apply_avx512(&self.node_weight, factors, out) };
+            }
         }
-        self.effective_weights_plain(factors, sum_by_parent, local, out)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f")]
-    unsafe fn effective_weights_avx512(
-        &self,
-        factors: &[f64],
-        sum_by_parent: &mut [f64],
-        local: &mut [f64],
-        out: &mut [f64],
-    ) {
         self.effective_weights_plain(factors, sum_by_parent, local, out)
     }
 
