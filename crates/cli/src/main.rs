@@ -478,6 +478,11 @@ struct EngineArgs {
     /// this process; the records (and TMPDIR) must be at paths every executor reads.
     #[arg(long, value_name = "df://HOST:PORT")]
     cluster: Option<String>,
+    /// With --cluster: fail (exit 1, nothing written) when one query of the run has no answer
+    /// within this many seconds (0: wait for ever). A job that lost an executor can stay
+    /// running for ever on the scheduler (Ballista 55).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    cluster_timeout: u64,
 }
 
 /// The year ranges of the paper pipeline (defaults: the edition's).
@@ -917,6 +922,7 @@ fn patent_args<'a>(
         threads: e.threads,
         memory_mib: e.memory_mib,
         cluster: e.cluster.clone(),
+        cluster_timeout: e.cluster_timeout,
     }
 }
 
@@ -940,6 +946,7 @@ fn paper_args<'a>(
         threads: e.threads,
         memory_mib: e.memory_mib,
         cluster: e.cluster.clone(),
+        cluster_timeout: e.cluster_timeout,
     }
 }
 

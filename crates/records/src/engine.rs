@@ -24,6 +24,10 @@ pub struct EngineOptions {
     /// Record files and the scratch directory (under `TMPDIR`) must then be at paths every
     /// executor reads.
     pub cluster: Option<String>,
+    /// On a cluster, the longest one query may go without an answer before the run fails
+    /// (None: no limit). Ballista 55 can leave a job running for ever after an executor's
+    /// loss (seen about once in five runs that killed one of two executors 1.5 s in).
+    pub cluster_timeout: Option<std::time::Duration>,
 }
 
 impl Default for EngineOptions {
@@ -32,6 +36,7 @@ impl Default for EngineOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             memory_limit: 2 << 30,
             cluster: None,
+            cluster_timeout: None,
         }
     }
 }
@@ -67,6 +72,8 @@ pub struct Engine {
     pub fields: Arc<Fields>,
     /// Intermediate results written as Parquet (bounded memory; removed when dropped).
     scratch: tempfile::TempDir,
+    /// The cluster query limit of [`EngineOptions::cluster_timeout`] (None locally).
+    limit: Option<std::time::Duration>,
 }
 
 impl Engine {
@@ -112,12 +119,37 @@ impl Engine {
             runtime,
             fields,
             scratch,
+            limit: o.cluster.as_ref().and(o.cluster_timeout),
         })
+    }
+
+    /// Drives one query to completion, within the cluster query limit if there is one: past
+    /// it the run fails (a machine failure, exit 1) rather than wait for ever.
+    fn run<T>(
+        &self,
+        query: impl std::future::Future<Output = Result<T, RecordsError>>,
+    ) -> Result<T, RecordsError> {
+        match self.limit {
+            None => self.runtime.block_on(query),
+            Some(limit) => self.runtime.block_on(async {
+                tokio::time::timeout(limit, query)
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(RecordsError::Engine(format!(
+                        "a query on the cluster had no answer within {} s (--cluster-timeout): \
+                         is every executor still running? (a job that lost an executor can stay \
+                         running for ever on the scheduler; run again, or raise the limit for \
+                         queries that are simply long)",
+                        limit.as_secs()
+                    )))
+                    })
+            }),
+        }
     }
 
     /// Runs a query to completion.
     pub fn sql(&self, q: &str) -> Result<Vec<RecordBatch>, RecordsError> {
-        self.runtime.block_on(async {
+        self.run(async {
             let df = self.ctx.sql(q).await?;
             Ok(df.collect().await?)
         })
@@ -125,7 +157,7 @@ impl Engine {
 
     /// Runs a statement (CREATE VIEW ...) on both sessions.
     pub fn execute(&self, q: &str) -> Result<(), RecordsError> {
-        self.runtime.block_on(async {
+        self.run(async {
             self.ctx.sql(q).await?.collect().await?;
             self.ordered.sql(q).await?.collect().await?;
             Ok(())
@@ -135,7 +167,7 @@ impl Engine {
     /// Defines a view (or runs a statement) on the main session only: the statements after
     /// validation, which the row-locating session never needs.
     pub fn define(&self, q: &str) -> Result<(), RecordsError> {
-        self.runtime.block_on(async {
+        self.run(async {
             self.ctx.sql(q).await?.collect().await?;
             Ok(())
         })
@@ -146,7 +178,7 @@ impl Engine {
     pub fn materialize(&self, name: &str, query: &str) -> Result<(), RecordsError> {
         let path = self.scratch.path().join(format!("{name}.parquet"));
         let p = path.display().to_string();
-        self.runtime.block_on(async {
+        self.run(async {
             self.ctx
                 .sql(&format!("COPY ({query}) TO '{p}' STORED AS PARQUET"))
                 .await?
@@ -169,7 +201,7 @@ impl Engine {
     ) -> Result<Option<(usize, String)>, RecordsError> {
         use datafusion::arrow::array::{Array, AsArray};
         use futures::StreamExt;
-        self.runtime.block_on(async {
+        self.run(async {
             let q = format!(
                 "SELECT COALESCE({condition}, false) AS hit, CAST({value} AS VARCHAR) AS v FROM {table}"
             );
@@ -230,7 +262,7 @@ impl Engine {
             .map_err(|e| RecordsError::Engine(e.to_string()))?;
         w.close().map_err(|e| RecordsError::Engine(e.to_string()))?;
         let p = path.display().to_string();
-        self.runtime.block_on(async {
+        self.run(async {
             for ctx in [&self.ctx, &self.ordered] {
                 ctx.register_parquet(name, &p, ParquetReadOptions::default())
                     .await?;
@@ -274,7 +306,7 @@ impl Engine {
                     .map(|h| Field::new(h, DataType::Utf8, true))
                     .collect::<Vec<_>>(),
             );
-            self.runtime.block_on(async {
+            self.run(async {
                 for ctx in [&self.ctx, &self.ordered] {
                     let opts = CsvReadOptions::new()
                         .has_header(true)
@@ -287,7 +319,7 @@ impl Engine {
             })?;
             schema
         } else {
-            self.runtime.block_on(async {
+            self.run(async {
                 for ctx in [&self.ctx, &self.ordered] {
                     ctx.register_parquet(layout.name, &display, ParquetReadOptions::default())
                         .await

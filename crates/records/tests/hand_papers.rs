@@ -137,6 +137,7 @@ fn results(
             threads,
             memory_limit: 256 << 20,
             cluster: None,
+            cluster_timeout: None,
         },
         Arc::new(gihi_ipc::Fields::appendix_7()),
         1,

@@ -114,11 +114,14 @@ fn engine_options(
     threads: Option<usize>,
     memory_mib: usize,
     cluster: Option<String>,
+    cluster_timeout: u64,
 ) -> EngineOptions {
     EngineOptions {
         threads: threads.unwrap_or(EngineOptions::default().threads).max(1),
         memory_limit: memory_mib.max(64) << 20,
         cluster,
+        cluster_timeout: (cluster_timeout > 0)
+            .then(|| std::time::Duration::from_secs(cluster_timeout)),
     }
 }
 

@@ -30,6 +30,8 @@ pub struct PapersArgs<'a> {
     pub memory_mib: usize,
     /// A Ballista scheduler to run on (`df://HOST:PORT`).
     pub cluster: Option<String>,
+    /// Seconds one cluster query may take (0: no limit).
+    pub cluster_timeout: u64,
 }
 
 /// `gihi records papers`.
@@ -104,7 +106,12 @@ pub(super) fn papers(
         )?,
         focus: check_range("--focus", a.focus.unwrap_or(pair(d.highly_cited)))?,
     };
-    let options = engine_options(a.threads, a.memory_mib, a.cluster.clone());
+    let options = engine_options(
+        a.threads,
+        a.memory_mib,
+        a.cluster.clone(),
+        a.cluster_timeout,
+    );
     let started = Instant::now();
     let spinner = spinner(format!(
         "counting the paper records of {}",

@@ -23,6 +23,8 @@ pub struct PatentsArgs<'a> {
     pub memory_mib: usize,
     /// A Ballista scheduler to run on (`df://HOST:PORT`).
     pub cluster: Option<String>,
+    /// Seconds one cluster query may take (0: no limit).
+    pub cluster_timeout: u64,
 }
 
 /// A pipeline's results, ready to write: files (path in the output directory, text), the
@@ -57,7 +59,12 @@ pub(super) fn patents(
     })?;
     let year = check_year("--year", a.year.unwrap_or(i32::from(setup.dates.pct_year)))?;
     let fields = Arc::new(gihi_ipc::Fields::appendix_7());
-    let options = engine_options(a.threads, a.memory_mib, a.cluster.clone());
+    let options = engine_options(
+        a.threads,
+        a.memory_mib,
+        a.cluster.clone(),
+        a.cluster_timeout,
+    );
     let started = Instant::now();
     let spinner = spinner(format!(
         "classifying and counting the patent records of {}",
