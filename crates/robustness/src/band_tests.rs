@@ -108,13 +108,8 @@ fn the_vector_band_condition_is_the_loop() {
     if !std::arch::is_x86_feature_detected!("avx512f") {
         return;
     }
-    let mut seed = 12345u64;
-    let mut next = || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((seed >> 40) % 200) as f32 - 100.0
-    };
+    let mut rng = crate::tests::Lcg(12345);
+    let mut next = || ((rng.step() >> 40) % 200) as f32 - 100.0;
     for round in 0..20_000 {
         let blocks = 1 + round % 8;
         let mut lowest = [f32::INFINITY; 8];

@@ -249,13 +249,8 @@ mod tests {
                     })
                 })
                 .collect();
-            let mut state = 12345u64;
-            let mut next = |k: u64| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (state >> 33) % k
-            };
+            let mut rng = crate::tests::Lcg(12345);
+            let mut next = |k: u64| (rng.step() >> 33) % k;
             let mut tally = PositionTally::new(&orders, n);
             let mut plain = PositionTally::new(&orders, n);
             let (mut counted, mut expected) =

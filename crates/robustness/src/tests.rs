@@ -4,6 +4,20 @@ use gihi_framework::Framework;
 use gihi_registry::{Group, Registry};
 use gihi_scores::{score, GroupTable, MissingPolicy};
 
+/// The 64-bit linear congruential generator the unit tests draw their inputs from (Knuth's
+/// MMIX constants): each call steps the state and returns it.
+pub(crate) struct Lcg(pub u64);
+
+impl Lcg {
+    pub(crate) fn step(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0
+    }
+}
+
 fn main_group(seed: u64) -> (Framework, GroupTable) {
     let f = Framework::gihi_2024();
     let r = Registry::gihi_2024();

@@ -151,6 +151,12 @@ pub fn fill_point(i: u64, offset: usize, seed: u32, out: &mut [f64]) {
     }
 }
 
+/// The weight factor of design coordinate `x`: uniform on `1 ± spread`.
+#[inline(always)]
+pub(crate) fn weight_factor(x: f64, spread: f64) -> f64 {
+    1.0 + spread * (2.0 * x - 1.0)
+}
+
 fn pick<T: Copy>(u: f64, options: &[T]) -> T {
     options[((u * options.len() as f64) as usize).min(options.len() - 1)]
 }
@@ -166,7 +172,7 @@ pub fn scenario(model: &Model, inputs: &[Input], u: &[f64], o: &Options) -> Scen
 pub fn set_scenario(s: &mut Scenario, model: &Model, inputs: &[Input], u: &[f64], o: &Options) {
     for (input, &x) in inputs.iter().zip(u) {
         match *input {
-            Input::Weight(k) => s.weight_factors[k] = 1.0 + o.weight_spread * (2.0 * x - 1.0),
+            Input::Weight(k) => s.weight_factors[k] = weight_factor(x, o.weight_spread),
             Input::Normalisation => {
                 s.normalisation = pick(
                     x,

@@ -198,13 +198,8 @@ mod tests {
         if !std::arch::is_x86_feature_detected!("avx512f") {
             return;
         }
-        let mut state = 99u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::tests::Lcg(99);
+        let mut next = || (rng.step() >> 11) as f64 / (1u64 << 53) as f64;
         for (pillars, subs, per) in [(1, 1, 1), (3, 4, 2), (3, 4, 3), (2, 3, 4), (5, 1, 7)] {
             let (parent, chain) = tree(pillars, subs, per);
             let plan = WeightPlan::new(&parent, &chain).expect("within the limits");

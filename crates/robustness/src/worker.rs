@@ -3,7 +3,7 @@
 use crate::model::{Scenario, Scratch};
 use crate::sobol::Design;
 use crate::tally::PositionTally;
-use crate::uncertainty::{set_scenario, Evaluator, Input, Options};
+use crate::uncertainty::{set_scenario, weight_factor, Evaluator, Input, Options};
 
 /// One thread's state in the Monte Carlo: its buffers and its rank counts, kept across the
 /// chunks it runs (no per-chunk histogram to allocate and merge).
@@ -65,13 +65,13 @@ impl<'a> Worker<'a> {
         let n = model.n();
         for i in runs {
             self.design.fill(i, &mut self.u);
-            // The same operations as `set_scenario` for the leading weight factors.
+            // What `set_scenario` does for the leading weight factors, in one loop.
             let (run, spread) = (self.weight_run, self.options.weight_spread);
             for (f, &x) in self.scenario.weight_factors[..run]
                 .iter_mut()
                 .zip(&self.u[..run])
             {
-                *f = 1.0 + spread * (2.0 * x - 1.0);
+                *f = weight_factor(x, spread);
             }
             set_scenario(
                 &mut self.scenario,
