@@ -1,5 +1,10 @@
 //! `gihi`: compute, audit, explain and publish the Global Innovation Hubs Index.
 
+/// mimalloc instead of the system allocator: the record pipelines allocate and free large
+/// Arrow buffers at a high rate (BENCHMARKS.md, patent records).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod commands;
 mod counts;
 mod error;

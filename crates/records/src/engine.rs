@@ -13,6 +13,12 @@ use gihi_ipc::Fields;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// How scratch tables are written: uncompressed, without dictionaries or statistics. They
+/// are read once or twice and deleted, and encoding them cost over a second of a
+/// 2-million-patent run (BENCHMARKS.md).
+const SCRATCH_PARQUET: &str = "'format.compression' 'uncompressed', \
+     'format.dictionary_enabled' 'false', 'format.statistics_enabled' 'none'";
+
 /// How the engine runs.
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
@@ -180,7 +186,9 @@ impl Engine {
         let p = path.display().to_string();
         self.run(async {
             self.ctx
-                .sql(&format!("COPY ({query}) TO '{p}' STORED AS PARQUET"))
+                .sql(&format!(
+                    "COPY ({query}) TO '{p}' STORED AS PARQUET OPTIONS ({SCRATCH_PARQUET})"
+                ))
                 .await?
                 .collect()
                 .await?;
@@ -221,6 +229,36 @@ impl Engine {
                 row += batch.num_rows();
             }
             Ok(None)
+        })
+    }
+
+    /// Whether `column` of `table` is non-null and strictly increasing in file order: then
+    /// it has no duplicates, which one sequential pass proves (record exports usually come
+    /// sorted by their key) instead of hashing every value.
+    pub fn strictly_increasing(&self, table: &str, column: &str) -> Result<bool, RecordsError> {
+        use datafusion::arrow::array::{Array, AsArray};
+        use futures::StreamExt;
+        self.run(async {
+            let q = format!("SELECT CAST({column} AS VARCHAR) AS v FROM {table}");
+            let mut stream = self.ordered.sql(&q).await?.execute_stream().await?;
+            let mut last: Option<String> = None;
+            while let Some(batch) = stream.next().await {
+                let batch = batch?;
+                let v = datafusion::arrow::compute::cast(batch.column(0), &DataType::Utf8View)?;
+                let v = v.as_string_view();
+                if v.null_count() > 0 {
+                    return Ok(false);
+                }
+                let mut prev = last.as_deref();
+                for x in v.iter().flatten() {
+                    if prev.is_some_and(|p| p >= x) {
+                        return Ok(false);
+                    }
+                    prev = Some(x);
+                }
+                last = prev.map(str::to_string);
+            }
+            Ok(true)
         })
     }
 

@@ -65,8 +65,9 @@ pub fn focus(
     engine.materialize(
         "bio_parties",
         &format!(
-            "SELECT pp.pub_id, p.family_id, pp.name, pp.type, pp.city, pp.country FROM patent_parties pp \
-             JOIN pub_family p ON p.pub_id = pp.pub_id JOIN bio_fam f ON f.family_id = p.family_id WHERE pp.role = '{role}'"
+            "SELECT pp.pub_id, p.family_id, pp.name, pp.type, pp.city, pp.country FROM \
+             (SELECT p.pub_id, p.family_id FROM bio_fam f JOIN pub_family p ON f.family_id = p.family_id) p \
+             JOIN patent_parties pp ON p.pub_id = pp.pub_id WHERE pp.role = '{role}'"
         ),
     )?;
     // Applicant countries, normalised (registry countries to ISO codes, others upper-cased).

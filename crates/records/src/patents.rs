@@ -194,7 +194,7 @@ pub fn run(
         Ok(())
     };
     let checks = format!(
-        "SELECT count(*), count(DISTINCT pub_id), \
+        "SELECT count(*), \
          sum(CASE WHEN pub_id IS NULL OR trim(pub_id) = '' OR family_id IS NULL OR trim(family_id) = '' THEN 1 ELSE 0 END), \
          sum(CASE WHEN type IS NULL OR type NOT IN ({}) THEN 1 ELSE 0 END), \
          sum(CASE WHEN pct IS NULL THEN 1 ELSE 0 END), \
@@ -203,7 +203,17 @@ pub fn run(
         quoted_list(PATENT_TYPES)
     );
     let c = engine.sql(&checks)?;
-    let v: Vec<i64> = (0..6).map(|k| column_i64(&c, k)[0]).collect();
+    let mut v: Vec<i64> = (0..5).map(|k| column_i64(&c, k)[0]).collect();
+    // v[1]: distinct publication numbers (a sorted file proves them distinct in one pass).
+    let distinct = if engine.strictly_increasing("patents", "pub_id")? {
+        v[0]
+    } else {
+        column_i64(
+            &engine.sql("SELECT count(DISTINCT pub_id) FROM patents")?,
+            0,
+        )[0]
+    };
+    v.insert(1, distinct);
     summary.rows.insert("patents".into(), v[0] as u64);
     if v[2] > 0 {
         bad(
@@ -286,8 +296,14 @@ pub fn run(
     }
     summary.distinct_publications = distinct as u64;
 
+    // One pass over the party file (its largest) serves its checks and the place mapping.
+    engine.materialize(
+        "party_groups",
+        "SELECT role, type, city, country, count(*) AS n, count(*) - count(pub_id) AS no_pub \
+         FROM patent_parties GROUP BY role, type, city, country",
+    )?;
     let c = engine.sql(&format!(
-        "SELECT count(*), sum(CASE WHEN pub_id IS NULL THEN 1 ELSE 0 END), sum(CASE WHEN role IS NULL OR role NOT IN ({}) THEN 1 ELSE 0 END), sum(CASE WHEN type IS NULL OR type NOT IN ({}) THEN 1 ELSE 0 END) FROM patent_parties",
+        "SELECT sum(n), sum(no_pub), sum(CASE WHEN role IS NULL OR role NOT IN ({}) THEN n ELSE 0 END), sum(CASE WHEN type IS NULL OR type NOT IN ({}) THEN n ELSE 0 END) FROM party_groups",
         quoted_list(ROLES),
         quoted_list(PARTY_TYPES)
     ))?;
@@ -322,11 +338,44 @@ pub fn run(
         )?;
     }
 
-    let c = engine.sql("SELECT count(*), sum(CASE WHEN ipc IS NULL OR NOT gihi_ipc_valid(ipc) THEN 1 ELSE 0 END) FROM patent_ipc")?;
+    let c = engine.sql("SELECT count(*) FROM patent_ipc")?;
     summary
         .rows
         .insert("patent_ipc".into(), column_i64(&c, 0)[0] as u64);
-    let invalid = column_i64(&c, 1)[0] as u64;
+
+    lap(&mut summary, "validation");
+    // ---- places → metros ----------------------------------------------------------------
+    let role = match o.attribution {
+        Attribution::Applicants => "applicant",
+        Attribution::Inventors => "inventor",
+    };
+    let places = Places::with_aliases(registry, aliases_csv).map_err(|(l, c, m)| {
+        RecordsError::Input(format!("place aliases: line {l}, column {c}: {m}"))
+    })?;
+    let groups = engine.sql(&format!(
+        "SELECT city, country, sum(n) AS n FROM party_groups WHERE role = '{role}' GROUP BY city, country"
+    ))?;
+    let matched = crate::placemap::register_place_metro(engine, registry, &places, &groups)?;
+    summary.matched_by_country = matched.by_country;
+    summary.top_unmatched = matched.top_unmatched;
+    summary.near_misses = matched.near_misses;
+
+    lap(&mut summary, "places");
+    // ---- classification and indicators --------------------------------------------------
+    let kw = fields.keyword_rows() as i64;
+    let d = o.valid_on;
+    let (y0, y1) = (
+        days_from_civil(o.year, 1, 1),
+        days_from_civil(o.year, 12, 31),
+    );
+    // The rows each publication's symbols qualify under, and its unparseable symbols (the
+    // IPC file is validated in the same pass that classifies it).
+    engine.materialize(
+        "sym",
+        "SELECT pub_id, bit_or(r) AS rows, count(*) - count(r) AS invalid \
+         FROM (SELECT pub_id, gihi_ipc_rows(ipc) AS r FROM patent_ipc) WHERE r IS NULL OR r <> 0 GROUP BY pub_id",
+    )?;
+    let invalid = column_i64(&engine.sql("SELECT sum(invalid) FROM sym")?, 0)[0] as u64;
     if invalid > 0 {
         if !o.skip_invalid {
             let (row, found) = engine
@@ -350,34 +399,8 @@ pub fn run(
         summary.invalid_ipc_examples = column_text(&ex, 0).into_iter().flatten().collect();
     }
 
-    lap(&mut summary, "validation");
-    // ---- places → metros ----------------------------------------------------------------
-    let role = match o.attribution {
-        Attribution::Applicants => "applicant",
-        Attribution::Inventors => "inventor",
-    };
-    let places = Places::with_aliases(registry, aliases_csv).map_err(|(l, c, m)| {
-        RecordsError::Input(format!("place aliases: line {l}, column {c}: {m}"))
-    })?;
-    let groups = engine.sql(&format!(
-        "SELECT city, country, count(*) AS n FROM patent_parties WHERE role = '{role}' GROUP BY city, country"
-    ))?;
-    let matched = crate::placemap::register_place_metro(engine, registry, &places, &groups)?;
-    summary.matched_by_country = matched.by_country;
-    summary.top_unmatched = matched.top_unmatched;
-    summary.near_misses = matched.near_misses;
-
-    lap(&mut summary, "places");
-    // ---- classification and indicators --------------------------------------------------
-    let kw = fields.keyword_rows() as i64;
-    let d = o.valid_on;
-    let (y0, y1) = (
-        days_from_civil(o.year, 1, 1),
-        days_from_civil(o.year, 12, 31),
-    );
     engine.define(&format!(
         "CREATE VIEW pub_fields AS \
-         WITH sym AS (SELECT pub_id, bit_or(gihi_ipc_rows(ipc)) AS rows FROM patent_ipc GROUP BY pub_id) \
          SELECT p.pub_id, p.family_id, p.type, p.pct, p.pub_days, p.grant_days, p.expiry_days, p.lapse_days, \
                 gihi_fields(s.rows, CASE WHEN (s.rows & {kw}) <> 0 THEN gihi_keyword_rows(p.title, p.abstract) ELSE arrow_cast(0, 'Int64') END) AS fields \
          FROM patents_d p JOIN sym s ON p.pub_id = s.pub_id WHERE s.rows <> 0"
@@ -386,9 +409,12 @@ pub fn run(
         "infield",
         "SELECT pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, fields FROM pub_fields WHERE fields <> 0",
     )?;
+    // A publication's metros, once per attributed party (a publication with two applicants in
+    // one metro has two rows: every query below groups by family or takes distinct metros,
+    // and leaving the duplicates costs less than removing them).
     engine.materialize(
         "app",
-        &format!("SELECT DISTINCT pp.pub_id, m.metro FROM patent_parties pp JOIN place_metro m ON pp.city = m.city AND pp.country = m.country WHERE pp.role = '{role}'"),
+        &format!("SELECT pp.pub_id, m.metro FROM patent_parties pp JOIN place_metro m ON pp.city = m.city AND pp.country = m.country WHERE pp.role = '{role}'"),
     )?;
     engine.materialize(
         "pub_family",
@@ -476,13 +502,19 @@ pub fn run(
 
     lap(&mut summary, "indicators");
     // I18: the co-application network of the year.
-    engine.define(&format!(
-        "CREATE VIEW net_families AS SELECT family_id, bit_or(fields) AS f FROM infield \
+    // Small tables first in every join: DataFusion joins in the order written, and joining
+    // the network's few families to their publications before the applicants keeps the
+    // hash tables small (0.40 s → 0.11 s on the benchmark corpus).
+    engine.materialize("net_families", &format!(
+        "SELECT family_id, bit_or(fields) AS f FROM infield \
          WHERE (type = 'invention' AND grant_days BETWEEN {y0} AND {y1} AND (expiry_days IS NULL OR expiry_days > {y1}) AND (lapse_days IS NULL OR lapse_days > {y1})) OR ({pct_y}) \
          GROUP BY family_id"
     ))?;
-    engine.define(
-        "CREATE VIEW fam_metro AS SELECT DISTINCT p.family_id, a.metro FROM pub_family p JOIN app a ON p.pub_id = a.pub_id JOIN net_families q ON q.family_id = p.family_id",
+    engine.materialize(
+        "fam_metro",
+        "SELECT DISTINCT p.family_id, a.metro FROM \
+         (SELECT p.pub_id, p.family_id FROM net_families q JOIN pub_family p ON q.family_id = p.family_id) p \
+         JOIN app a ON p.pub_id = a.pub_id",
     )?;
     let b = engine.sql(&format!(
         "SELECT x.metro AS a, y.metro AS b, {} FROM fam_metro x JOIN fam_metro y ON x.family_id = y.family_id AND x.metro < y.metro JOIN net_families q ON q.family_id = x.family_id GROUP BY x.metro, y.metro ORDER BY a, b",

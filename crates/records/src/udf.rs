@@ -26,6 +26,45 @@ use std::sync::Arc;
 /// Marks a text that is not a date in `gihi_days`.
 pub const NOT_A_DATE: i32 = i32::MIN;
 
+/// Distinct IPC texts a thread remembers the rows of before it starts afresh (about
+/// 100 MB at most; an export holds some 100,000 distinct texts).
+const IPC_MEMO_LIMIT: usize = 1 << 20;
+
+/// Text → rows, hashed with aHash (Arrow's hasher; the default SipHash doubled the cost).
+type IpcMemo = std::collections::HashMap<Box<str>, Option<i64>, ahash::RandomState>;
+
+thread_local! {
+    /// This thread's classified IPC texts: the UDF instance, then text → rows (None:
+    /// not a symbol). An export repeats each of its symbols many times (4 million rows,
+    /// 100,000 distinct texts in the benchmark corpus), and a lookup costs a fraction of a
+    /// parse and classification.
+    static IPC_MEMO: std::cell::RefCell<(u64, IpcMemo)> =
+        std::cell::RefCell::new((0, IpcMemo::default()));
+}
+
+/// `gihi_ipc_rows` over an array: each distinct text parsed and classified once per thread.
+fn ipc_rows(fields: &Fields, instance: u64, s: &StringViewArray) -> Int64Array {
+    IPC_MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.0 != instance || memo.1.len() > IPC_MEMO_LIMIT {
+            memo.1.clear();
+            memo.0 = instance;
+        }
+        let map = &mut memo.1;
+        s.iter()
+            .map(|x| {
+                let t = x?;
+                if let Some(r) = map.get(t) {
+                    return *r;
+                }
+                let r = Symbol::parse(t).ok().map(|sym| fields.rows_of(&sym) as i64);
+                map.insert(t.into(), r);
+                r
+            })
+            .collect()
+    })
+}
+
 /// Which kernel a UDF runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kernel {
@@ -45,7 +84,13 @@ struct GihiUdf {
     fields: Arc<Fields>,
     /// Identifies the field table (two UDFs are equal when kernel and table are).
     table_key: u64,
+    /// Distinct for every call of [`udfs`] (from 1), so that a thread's IPC memo never
+    /// serves another field table.
+    instance: u64,
 }
+
+/// The last [`GihiUdf::instance`] given.
+static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl PartialEq for GihiUdf {
     fn eq(&self, o: &Self) -> bool {
@@ -68,6 +113,7 @@ fn strings() -> Vec<DataType> {
 pub fn udfs(fields: Arc<Fields>, table_key: u64) -> Vec<ScalarUDF> {
     let one = Signature::uniform(1, strings(), Volatility::Immutable);
     let two = Signature::uniform(2, strings(), Volatility::Immutable);
+    let instance = INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let masks = Signature::exact(
         vec![DataType::Int64, DataType::Int64],
         Volatility::Immutable,
@@ -87,6 +133,7 @@ pub fn udfs(fields: Arc<Fields>, table_key: u64) -> Vec<ScalarUDF> {
             signature,
             fields: fields.clone(),
             table_key,
+            instance,
         })
     })
     .collect()
@@ -125,15 +172,7 @@ impl ScalarUDFImpl for GihiUdf {
         let out: ArrayRef = match self.kernel {
             Kernel::IpcRows => {
                 let s = text(&args.args[0], n)?;
-                let f = &self.fields;
-                Arc::new(
-                    s.iter()
-                        .map(|x| {
-                            x.and_then(|t| Symbol::parse(t).ok())
-                                .map(|sym| f.rows_of(&sym) as i64)
-                        })
-                        .collect::<Int64Array>(),
-                )
+                Arc::new(ipc_rows(&self.fields, self.instance, &s))
             }
             Kernel::IpcValid => {
                 let s = text(&args.args[0], n)?;
@@ -194,5 +233,63 @@ impl ScalarUDFImpl for GihiUdf {
             }
         };
         Ok(ColumnarValue::Array(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ipc_memo_gives_what_a_fresh_parse_gives() {
+        let fields = Fields::appendix_7();
+        let texts = [
+            Some("G06N 3/08"),
+            Some("G06N0003080000"),
+            Some("not a symbol"),
+            None,
+            Some("G06N 3/08"),
+            Some("A61K 31/00"),
+            Some("not a symbol"),
+            Some("H01L 21/02 (2006.01)"),
+        ];
+        let fresh: Vec<Option<i64>> = texts
+            .iter()
+            .map(|t| {
+                t.and_then(|t| Symbol::parse(t).ok())
+                    .map(|s| fields.rows_of(&s) as i64)
+            })
+            .collect();
+        let array = StringViewArray::from(texts.to_vec());
+        // Twice with one instance (the second from the memo), then with another instance.
+        for instance in [u64::MAX - 1, u64::MAX - 1, u64::MAX] {
+            let got: Vec<Option<i64>> = ipc_rows(&fields, instance, &array).iter().collect();
+            assert_eq!(got, fresh);
+        }
+        assert_ne!(fresh[0], Some(0), "G06N 3/08 is an AI symbol");
+    }
+
+    #[test]
+    fn a_memo_never_serves_another_field_table() {
+        let ai_only = Fields::from_toml_str(
+            r#"
+source = "test"
+[[field]]
+id = "ai"
+name_zh = "人工智能"
+name_en = "AI"
+source = "test"
+[[field.row]]
+branch = "all"
+include = ["G06N*"]
+"#,
+            "test",
+        )
+        .expect("a valid field table");
+        let array = StringViewArray::from(vec![Some("A61K 31/00")]);
+        let a = ipc_rows(&Fields::appendix_7(), 1_000_001, &array).value(0);
+        let b = ipc_rows(&ai_only, 1_000_002, &array).value(0);
+        assert_ne!(a, 0);
+        assert_eq!(b, 0);
     }
 }
