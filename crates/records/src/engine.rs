@@ -239,7 +239,7 @@ impl Engine {
         use datafusion::arrow::array::{Array, AsArray};
         use futures::StreamExt;
         self.run(async {
-            let q = format!("SELECT CAST({column} AS VARCHAR) AS v FROM {table}");
+            let q = format!("SELECT {column} AS v FROM {table}");
             let mut stream = self.ordered.sql(&q).await?.execute_stream().await?;
             let mut last: Option<String> = None;
             while let Some(batch) = stream.next().await {

@@ -203,19 +203,10 @@ pub fn run(
         quoted_list(PATENT_TYPES)
     );
     let c = engine.sql(&checks)?;
-    let mut v: Vec<i64> = (0..5).map(|k| column_i64(&c, k)[0]).collect();
-    // v[1]: distinct publication numbers (a sorted file proves them distinct in one pass).
-    let distinct = if engine.strictly_increasing("patents", "pub_id")? {
-        v[0]
-    } else {
-        column_i64(
-            &engine.sql("SELECT count(DISTINCT pub_id) FROM patents")?,
-            0,
-        )[0]
-    };
-    v.insert(1, distinct);
-    summary.rows.insert("patents".into(), v[0] as u64);
-    if v[2] > 0 {
+    let v: Vec<i64> = (0..5).map(|k| column_i64(&c, k)[0]).collect();
+    let (rows, no_id, bad_type, bad_pct, bad_date) = (v[0], v[1], v[2], v[3], v[4]);
+    summary.rows.insert("patents".into(), rows as u64);
+    if no_id > 0 {
         bad(
             &pat,
             "patents_n",
@@ -231,7 +222,7 @@ pub fn run(
             "a family id",
         )?;
     }
-    if v[3] > 0 {
+    if bad_type > 0 {
         bad(
             &pat,
             "patents_n",
@@ -243,7 +234,7 @@ pub fn run(
             &PATENT_TYPES.join(" | "),
         )?;
     }
-    if v[4] > 0 {
+    if bad_pct > 0 {
         bad(
             &pat,
             "patents",
@@ -252,7 +243,7 @@ pub fn run(
             "true or false",
         )?;
     }
-    if v[5] > 0 {
+    if bad_date > 0 {
         for col in [
             "publication_date",
             "grant_date",
@@ -278,7 +269,15 @@ pub fn run(
             )?;
         }
     }
-    let (rows, distinct) = (v[0], v[1]);
+    // A file sorted by publication number proves them distinct in one sequential pass.
+    let distinct = if engine.strictly_increasing("patents", "pub_id")? {
+        rows
+    } else {
+        column_i64(
+            &engine.sql("SELECT count(DISTINCT pub_id) FROM patents")?,
+            0,
+        )[0]
+    };
     if rows != distinct {
         if let Some(e) = engine.conflicting_duplicate(
             "patents_n",
