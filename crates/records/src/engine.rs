@@ -73,11 +73,13 @@ impl Registered {
 pub struct Engine {
     pub ctx: SessionContext,
     /// One partition, so that a scan returns rows in file order (to locate bad rows).
-    ordered: SessionContext,
+    pub(crate) ordered: SessionContext,
     runtime: tokio::runtime::Runtime,
     pub fields: Arc<Fields>,
     /// Intermediate results written as Parquet (bounded memory; removed when dropped).
     scratch: tempfile::TempDir,
+    /// Whether the plans run in this process (not on a cluster).
+    pub(crate) local: bool,
     /// The cluster query limit of [`EngineOptions::cluster_timeout`] (None locally).
     limit: Option<std::time::Duration>,
 }
@@ -125,13 +127,14 @@ impl Engine {
             runtime,
             fields,
             scratch,
+            local: o.cluster.is_none(),
             limit: o.cluster.as_ref().and(o.cluster_timeout),
         })
     }
 
     /// Drives one query to completion, within the cluster query limit if there is one: past
     /// it the run fails (a machine failure, exit 1) rather than wait for ever.
-    fn run<T>(
+    pub(crate) fn run<T>(
         &self,
         query: impl std::future::Future<Output = Result<T, RecordsError>>,
     ) -> Result<T, RecordsError> {
@@ -285,6 +288,11 @@ impl Engine {
             crate::clip(&id),
             first.map_or(0, |f| f.0)
         ))))
+    }
+
+    /// A path in the scratch directory (removed with the engine).
+    pub(crate) fn scratch_file(&self, name: &str) -> PathBuf {
+        self.scratch.path().join(name)
     }
 
     /// Registers a small table built in Rust (a mapping) on both sessions. It is written to

@@ -19,6 +19,7 @@ pub mod dates;
 mod engine;
 pub mod focus;
 pub mod layout;
+mod paper_walk;
 pub mod papers;
 pub mod papers_focus;
 pub mod patents;
@@ -67,6 +68,12 @@ impl RecordsError {
 
 impl From<datafusion::arrow::error::ArrowError> for RecordsError {
     fn from(e: datafusion::arrow::error::ArrowError) -> Self {
+        RecordsError::Engine(e.to_string())
+    }
+}
+
+impl From<datafusion::parquet::errors::ParquetError> for RecordsError {
+    fn from(e: datafusion::parquet::errors::ParquetError) -> Self {
         RecordsError::Engine(e.to_string())
     }
 }

@@ -59,6 +59,9 @@ pub struct PaperSummary {
     /// Papers named in `paper_authorships` but absent from `papers` (not counted anywhere;
     /// `paper_fields` rows of such papers are ignored as well).
     pub papers_missing_from_papers_file: u64,
+    /// Whether the authorships and papers arrived sorted by paper id, so that one ordered
+    /// walk built each paper's metro set (otherwise the generic plan hashed them).
+    pub authorships_walked: bool,
     /// Authorship rows without a researcher id (not counted by I01), and all rows.
     pub authorships_without_researcher: u64,
     pub matched_by_country: Vec<crate::placemap::CountryMatch>,
@@ -142,7 +145,7 @@ pub fn run(
 ) -> Result<PaperResults, RecordsError> {
     let mut summary = PaperSummary::default();
     let mut lap = Lap(std::time::Instant::now());
-    validate(engine, dir, &mut summary)?;
+    let papers_sorted = validate(engine, dir, &mut summary)?;
     lap.done(&mut summary, "validation");
 
     let places = Places::with_aliases(registry, aliases_csv).map_err(|(l, c, m)| {
@@ -154,54 +157,43 @@ pub fn run(
     summary.matched_by_country = matched.by_country;
     summary.top_unmatched = matched.top_unmatched;
     summary.near_misses = matched.near_misses;
-    crate::placemap::register_country_map(
+    let (cities, countries) = (column_text(&groups, 0), column_text(&groups, 1));
+    let raw: std::collections::BTreeSet<String> = countries
+        .iter()
+        .flatten()
+        .filter(|c| !c.trim().is_empty())
+        .cloned()
+        .collect();
+    crate::placemap::register_country_codes(
         engine,
         &places,
-        "paper_authorships",
-        "country",
+        raw.into_iter().collect(),
         crate::placemap::Regions::Apart,
     )?;
     lap.done(&mut summary, "places");
 
-    // Every distinct place once: its metro bits and country code (one join per authorship).
-    engine.materialize(
-        "place_key",
-        "SELECT g.city, g.country, coalesce(m.lo, 0) AS lo, coalesce(m.hi, 0) AS hi, c.code \
-         FROM (SELECT DISTINCT coalesce(city, '') AS city, coalesce(country, '') AS country FROM paper_authorships) g \
-         LEFT JOIN place_metro m ON g.city = m.city AND g.country = m.country \
-         LEFT JOIN country_map c ON g.country = c.country",
-    )?;
-    // Each paper once: its year, counts, metro set and whether it is international.
-    engine.materialize(
-        "auth_paper",
-        "SELECT a.paper_id, bit_or(k.lo) AS lo, bit_or(k.hi) AS hi, \
-                CASE WHEN min(k.code) <> max(k.code) THEN 1 ELSE 0 END AS intl \
-         FROM paper_authorships a \
-         JOIN place_key k ON coalesce(a.city, '') = k.city AND coalesce(a.country, '') = k.country \
-         GROUP BY a.paper_id",
-    )?;
-    engine.materialize(
-        "pinfo",
-        "SELECT p.paper_id, p.year, p.times_cited, p.cited AS cited, \
-                coalesce(a.lo, 0) AS lo, coalesce(a.hi, 0) AS hi, coalesce(a.intl, 0) AS intl, \
-                a.paper_id IS NOT NULL AS has_authorships \
-         FROM papers_d p LEFT JOIN auth_paper a ON p.paper_id = a.paper_id",
-    )?;
-    let missing = engine.sql(
-        "SELECT (SELECT count(*) FROM auth_paper) - (SELECT count(*) FROM pinfo WHERE has_authorships)",
-    )?;
-    summary.papers_missing_from_papers_file = column_i64(&missing, 0)[0] as u64;
-    lap.done(&mut summary, "papers");
-
-    // The co-authorship kernel: every year's counts in one pass.
+    // Each paper once: its year, counts, metro set and whether it is international, and
+    // every year's co-authorship counts. Files sorted by paper id (as exports come) are
+    // walked once side by side; otherwise, or on a cluster, the generic plan hashes.
     let first = o.focus[0].min(o.network_year);
     let last = o.focus[1].max(o.network_year);
-    let b = engine.sql(&format!(
-        "SELECT gihi_coauthor(arrow_cast(year, 'Int64'), lo, hi, arrow_cast(intl, 'Int64')) FROM pinfo WHERE year BETWEEN {first} AND {last}"
-    ))?;
-    let mut years = binary(&b, 0)
-        .map(|v| decode_coauthor(&v))
-        .unwrap_or_default();
+    let walked = if engine.local && papers_sorted {
+        let mut table =
+            crate::paper_walk::PlaceTable::new(&cities, &countries, &matched.matched, &places);
+        crate::paper_walk::walk(engine, &mut table, first..=last, o.active[0]..=o.active[1])?
+    } else {
+        None
+    };
+    summary.authorships_walked = walked.is_some();
+    let mut years = match walked {
+        Some(w) => {
+            summary.papers_missing_from_papers_file = w.missing;
+            w.years
+        }
+        None => metro_sets_by_plan(engine, &mut summary, first, last)?,
+    };
+    lap.done(&mut summary, "papers");
+
     let n = registry.cities.len();
     for y in first..=last {
         years.entry(y).or_insert_with(|| YearCounts {
@@ -270,23 +262,36 @@ pub fn run(
     )?;
     summary.highly_cited_papers =
         column_i64(&engine.sql("SELECT count(*) FROM highly_cited")?, 0)[0] as u64;
-    let r = engine.sql(&format!(
-        "SELECT m.metro, count(DISTINCT a.researcher_id) FROM paper_authorships a \
-         JOIN place_metro m ON a.city = m.city AND a.country = m.country \
-         JOIN pinfo p ON a.paper_id = p.paper_id \
-         WHERE p.year BETWEEN {a0} AND {a1} AND a.researcher_id IS NOT NULL AND trim(a.researcher_id) <> '' \
-         GROUP BY m.metro"
-    ))?;
-    let by_metro: BTreeMap<String, u64> = column_text(&r, 0)
-        .into_iter()
-        .zip(column_i64(&r, 1))
-        .map(|(m, c)| (m.unwrap_or_default(), c as u64))
-        .collect();
-    let researchers = registry
-        .cities
-        .iter()
-        .map(|c| by_metro.get(&c.id).copied().unwrap_or(0))
-        .collect();
+    let researchers = if summary.authorships_walked {
+        let r = engine.sql(
+            "SELECT metro, count(DISTINCT researcher_id) FROM active_researchers GROUP BY metro",
+        )?;
+        let mut v = vec![0u64; n];
+        for (m, c) in column_i64(&r, 0).into_iter().zip(column_i64(&r, 1)) {
+            if let Some(x) = usize::try_from(m).ok().and_then(|m| v.get_mut(m)) {
+                *x = c as u64;
+            }
+        }
+        v
+    } else {
+        let r = engine.sql(&format!(
+            "SELECT m.metro, count(DISTINCT a.researcher_id) FROM paper_authorships a \
+             JOIN place_metro m ON a.city = m.city AND a.country = m.country \
+             JOIN pinfo p ON a.paper_id = p.paper_id \
+             WHERE p.year BETWEEN {a0} AND {a1} AND a.researcher_id IS NOT NULL AND trim(a.researcher_id) <> '' \
+             GROUP BY m.metro"
+        ))?;
+        let by_metro: BTreeMap<String, u64> = column_text(&r, 0)
+            .into_iter()
+            .zip(column_i64(&r, 1))
+            .map(|(m, c)| (m.unwrap_or_default(), c as u64))
+            .collect();
+        registry
+            .cities
+            .iter()
+            .map(|c| by_metro.get(&c.id).copied().unwrap_or(0))
+            .collect()
+    };
     lap.done(&mut summary, "indicators");
 
     // The focus's per-division table of its last year.
@@ -333,6 +338,51 @@ pub fn run(
     })
 }
 
+/// The generic plan of the paper walk ([`crate::paper_walk`]): every distinct place joined
+/// once with its metro bits and country code, the authorships joined with those and grouped
+/// by paper (hashing the string id), the papers file joined with the groups; then the
+/// co-authorship counts of the years `first`..=`last` by the `gihi_coauthor` aggregate.
+/// Registers `pinfo` as the walk does.
+fn metro_sets_by_plan(
+    engine: &Engine,
+    summary: &mut PaperSummary,
+    first: i32,
+    last: i32,
+) -> Result<BTreeMap<i32, YearCounts>, RecordsError> {
+    engine.materialize(
+        "place_key",
+        "SELECT g.city, g.country, coalesce(m.lo, 0) AS lo, coalesce(m.hi, 0) AS hi, c.code \
+         FROM (SELECT DISTINCT coalesce(city, '') AS city, coalesce(country, '') AS country FROM paper_authorships) g \
+         LEFT JOIN place_metro m ON g.city = m.city AND g.country = m.country \
+         LEFT JOIN country_map c ON g.country = c.country",
+    )?;
+    engine.materialize(
+        "auth_paper",
+        "SELECT a.paper_id, bit_or(k.lo) AS lo, bit_or(k.hi) AS hi, \
+                CASE WHEN min(k.code) <> max(k.code) THEN 1 ELSE 0 END AS intl \
+         FROM paper_authorships a \
+         JOIN place_key k ON coalesce(a.city, '') = k.city AND coalesce(a.country, '') = k.country \
+         GROUP BY a.paper_id",
+    )?;
+    engine.materialize(
+        "pinfo",
+        "SELECT p.paper_id, p.year, p.times_cited, p.cited AS cited, \
+                coalesce(a.lo, 0) AS lo, coalesce(a.hi, 0) AS hi, coalesce(a.intl, 0) AS intl, \
+                a.paper_id IS NOT NULL AS has_authorships \
+         FROM papers_d p LEFT JOIN auth_paper a ON p.paper_id = a.paper_id",
+    )?;
+    let missing = engine.sql(
+        "SELECT (SELECT count(*) FROM auth_paper) - (SELECT count(*) FROM pinfo WHERE has_authorships)",
+    )?;
+    summary.papers_missing_from_papers_file = column_i64(&missing, 0)[0] as u64;
+    let b = engine.sql(&format!(
+        "SELECT gihi_coauthor(arrow_cast(year, 'Int64'), lo, hi, arrow_cast(intl, 'Int64')) FROM pinfo WHERE year BETWEEN {first} AND {last}"
+    ))?;
+    Ok(binary(&b, 0)
+        .map(|v| decode_coauthor(&v))
+        .unwrap_or_default())
+}
+
 /// The first value of a Binary result column.
 fn binary(b: &[RecordBatch], col: usize) -> Option<Vec<u8>> {
     b.iter().find(|x| x.num_rows() > 0).and_then(|x| {
@@ -342,8 +392,9 @@ fn binary(b: &[RecordBatch], col: usize) -> Option<Vec<u8>> {
 }
 
 /// Checks the three files and defines the views `papers_d` (one row per paper, counts as
-/// BIGINT, `cited` = the three citation counts summed) and `fields_n(paper_id, division)`.
-fn validate(engine: &Engine, dir: &Path, summary: &mut PaperSummary) -> Result<(), RecordsError> {
+/// BIGINT, `cited` = the three citation counts summed) and `fields_n(paper_id, division)`;
+/// whether the papers file is strictly increasing in `paper_id`.
+fn validate(engine: &Engine, dir: &Path, summary: &mut PaperSummary) -> Result<bool, RecordsError> {
     let pap = engine.register(dir, PAPERS)?;
     let fld = engine.register(dir, PAPER_FIELDS)?;
     let aut = engine.register(dir, PAPER_AUTHORSHIPS)?;
@@ -377,7 +428,7 @@ fn validate(engine: &Engine, dir: &Path, summary: &mut PaperSummary) -> Result<(
     ))?;
     let (y0, y1) = (YEARS.start(), YEARS.end());
     let c = engine.sql(&format!(
-        "SELECT count(*), count(DISTINCT paper_id), \
+        "SELECT count(*), 0, \
            sum(CASE WHEN paper_id IS NULL OR trim(paper_id) = '' THEN 1 ELSE 0 END), \
            sum(CASE WHEN year IS NULL OR year < {y0} OR year > {y1} THEN 1 ELSE 0 END), \
            sum(CASE WHEN times_cited IS NULL OR times_cited < 0 OR cbp IS NULL OR cbp < 0 OR cbo IS NULL OR cbo < 0 OR cbt IS NULL OR cbt < 0 THEN 1 ELSE 0 END) \
@@ -411,7 +462,17 @@ fn validate(engine: &Engine, dir: &Path, summary: &mut PaperSummary) -> Result<(
             }
         }
     }
-    let (rows, distinct) = (v[0], v[1]);
+    // A file sorted by paper id proves them distinct in one sequential pass.
+    let rows = v[0];
+    let sorted = engine.strictly_increasing("papers", "paper_id")?;
+    let distinct = if sorted {
+        rows
+    } else {
+        column_i64(
+            &engine.sql("SELECT count(DISTINCT paper_id) FROM papers")?,
+            0,
+        )[0]
+    };
     if rows != distinct {
         if let Some(e) =
             engine.conflicting_duplicate("papers_n", "paper_id", "*", &pap.path, "a paper")?
@@ -479,5 +540,5 @@ fn validate(engine: &Engine, dir: &Path, summary: &mut PaperSummary) -> Result<(
             "a paper id",
         )?);
     }
-    Ok(())
+    Ok(sorted)
 }

@@ -33,6 +33,9 @@ pub struct PlaceMatch {
     /// Places that look like a misspelling of a member name or name several metros, most
     /// rows first (at most 50).
     pub near_misses: Vec<(String, String)>,
+    /// The places matched to a metro: (city, country) as the file spells them, and the
+    /// metro's bits (`lo`, `hi`).
+    pub matched: Vec<(String, String, i64, i64)>,
 }
 
 /// Places listed in the summary.
@@ -122,6 +125,9 @@ pub fn register_place_metro(
         .collect();
     bc.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.country.cmp(&b.country)));
     out.by_country = bc;
+    out.matched = (0..map_city.len())
+        .map(|k| (map_city[k].clone(), map_country[k].clone(), lo[k], hi[k]))
+        .collect();
     let schema = Arc::new(Schema::new(vec![
         Field::new("city", DataType::Utf8, false),
         Field::new("country", DataType::Utf8, false),
@@ -228,6 +234,17 @@ pub fn register_country_map(
         "SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND trim({column}) <> ''"
     ))?;
     let raw: Vec<String> = column_text(&raw, 0).into_iter().flatten().collect();
+    register_country_codes(engine, places, raw, regions)
+}
+
+/// Registers `country_map(country, code)` for the country texts `raw` (distinct, non-blank),
+/// as [`register_country_map`] does for a column it reads.
+pub fn register_country_codes(
+    engine: &Engine,
+    places: &Places,
+    raw: Vec<String>,
+    regions: Regions,
+) -> Result<(), RecordsError> {
     let code: Vec<String> = raw
         .iter()
         .map(|c| country_code(places, c, regions))

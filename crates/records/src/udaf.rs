@@ -188,9 +188,10 @@ fn int_column(a: &ArrayRef) -> Result<&datafusion::arrow::array::PrimitiveArray<
     }
 }
 
-/// The state of `gihi_coauthor`: a block of counts per year.
+/// The state of `gihi_coauthor`: a block of counts per year. The paper walk
+/// ([`crate::paper_walk`]) feeds it directly, one paper at a time.
 #[derive(Debug, Default)]
-struct CoauthorAcc {
+pub(crate) struct CoauthorAcc {
     years: BTreeMap<i32, Vec<u64>>,
     scratch: Vec<usize>,
 }
@@ -198,6 +199,41 @@ struct CoauthorAcc {
 impl CoauthorAcc {
     fn block(&mut self, year: i32) -> &mut Vec<u64> {
         self.years.entry(year).or_insert_with(|| vec![0; BLOCK])
+    }
+
+    /// Counts one paper of `year` with metro set (`lo`, `hi`).
+    pub(crate) fn add(&mut self, year: i32, lo: i64, hi: i64, international: bool) {
+        let mut ms = std::mem::take(&mut self.scratch);
+        metros(lo, hi, &mut ms);
+        let b = self.block(year);
+        b[0] += 1;
+        if international {
+            b[1] += 1;
+        }
+        for &m in &ms {
+            b[2 + m] += 1;
+            if international {
+                b[2 + MAX_METROS + m] += 1;
+            }
+        }
+        if ms.len() >= 2 {
+            let pairs = &mut b[2 + 2 * MAX_METROS..];
+            for (k, &i) in ms.iter().enumerate() {
+                let row = i * (2 * MAX_METROS - i - 1) / 2;
+                for &j in &ms[k + 1..] {
+                    pairs[row + (j - i - 1)] += 1;
+                }
+            }
+        }
+        self.scratch = ms;
+    }
+
+    /// The counts, year by year.
+    pub(crate) fn into_years(mut self) -> BTreeMap<i32, YearCounts> {
+        match self.evaluate() {
+            Ok(ScalarValue::Binary(Some(b))) => decode_coauthor(&b),
+            _ => BTreeMap::new(),
+        }
     }
 }
 
@@ -209,40 +245,17 @@ impl Accumulator for CoauthorAcc {
             int_column(&values[2])?,
             int_column(&values[3])?,
         );
-        let mut ms = std::mem::take(&mut self.scratch);
         for r in 0..year.len() {
             if year.is_null(r) {
                 continue;
             }
-            let y = year.value(r) as i32;
             let international = !intl.is_null(r) && intl.value(r) != 0;
             let (l, h) = (
                 if lo.is_null(r) { 0 } else { lo.value(r) },
                 if hi.is_null(r) { 0 } else { hi.value(r) },
             );
-            metros(l, h, &mut ms);
-            let b = self.block(y);
-            b[0] += 1;
-            if international {
-                b[1] += 1;
-            }
-            for &m in &ms {
-                b[2 + m] += 1;
-                if international {
-                    b[2 + MAX_METROS + m] += 1;
-                }
-            }
-            if ms.len() >= 2 {
-                let pairs = &mut b[2 + 2 * MAX_METROS..];
-                for (k, &i) in ms.iter().enumerate() {
-                    let row = i * (2 * MAX_METROS - i - 1) / 2;
-                    for &j in &ms[k + 1..] {
-                        pairs[row + (j - i - 1)] += 1;
-                    }
-                }
-            }
+            self.add(year.value(r) as i32, l, h, international);
         }
-        self.scratch = ms;
         Ok(())
     }
 

@@ -1,0 +1,570 @@
+//! Each paper's metro set, year and international flag in one ordered walk of
+//! `paper_authorships` beside `papers`, when both arrive sorted by paper id (as exports are
+//! delivered: a paper's authorships together, papers in id order). It replaces the generic
+//! plan's hash join of 7 M authorships with the place table, its GROUP BY on the string paper
+//! id and the join with the papers file, which were most of the paper pipeline's time
+//! (BENCHMARKS.md):
+//!
+//! - every distinct place is resolved once, before the walk, to its metro bits and country
+//!   code ([`PlaceTable`]); the walk looks each authorship's place up in a hash map of those;
+//! - a paper's authorships are the run of consecutive rows with its id; the run's metro set
+//!   is the OR of its places' bits, and the paper is international if its places carry two
+//!   different country codes (places without a code do not count);
+//! - `papers` is walked alongside, a merge of two id-ordered streams, which gives each run
+//!   its year and counts without a join; papers without authorships are kept (they count in
+//!   world totals), runs without a paper are counted as missing;
+//! - each paper is added to the co-authorship counts ([`crate::udaf::CoauthorAcc`], the
+//!   kernel of `gihi_coauthor`) as it is emitted, and written to the scratch table `pinfo`
+//!   that the indicator queries read;
+//! - the authorships of a paper of the active years that are located in a metro and carry a
+//!   researcher id are written to the scratch table `active_researchers(metro, researcher_id)`
+//!   (metro: registry index), from which I01 counts distinct researchers without joining the
+//!   authorships again.
+//!
+//! Both files are decoded on the runtime's worker threads while this thread walks.
+//!
+//! The walk proves its precondition as it goes: a run whose id is smaller than the previous
+//! run's means the authorships are not sorted, and the walk gives up (returns `None`) so that
+//! the caller runs the generic plan, which hashes. The papers file must be strictly
+//! increasing, which the validation's sorted-key pass has already established.
+
+use crate::engine::Engine;
+use crate::placemap::{country_code, Regions};
+use crate::udaf::{CoauthorAcc, YearCounts};
+use crate::RecordsError;
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, StringBuilder, StringViewArray,
+};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
+use datafusion::error::DataFusionError;
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::basic::Compression;
+use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+use datafusion::physical_plan::SendableRecordBatchStream;
+use futures::channel::mpsc;
+use futures::{SinkExt, StreamExt};
+use gihi_places::Places;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::RangeInclusive;
+use std::sync::Arc;
+
+/// Papers written to `pinfo` per row group (bounded memory).
+const CHUNK: usize = 1 << 16;
+/// Batches decoded ahead of the walk, per file.
+const AHEAD: usize = 2;
+
+/// A distinct place of the authorships: its metros' bits and its country code (0: none).
+#[derive(Debug, Clone, Copy, Default)]
+struct Place {
+    lo: i64,
+    hi: i64,
+    code: u32,
+}
+
+/// Every distinct (city, country) of the authorships, resolved once.
+pub(crate) struct PlaceTable {
+    map: HashMap<Box<[u8]>, Place, ahash::RandomState>,
+    key: Vec<u8>,
+}
+
+impl PlaceTable {
+    /// The table of the distinct places `cities` × `countries` (pairwise, as the places
+    /// stage grouped them), with the bits of those `matched` to a metro and the country codes
+    /// of the co-authorship focus (Hong Kong, Macao and Taiwan apart).
+    pub(crate) fn new(
+        cities: &[Option<String>],
+        countries: &[Option<String>],
+        matched: &[(String, String, i64, i64)],
+        places: &Places,
+    ) -> PlaceTable {
+        let bits: HashMap<(&str, &str), (i64, i64)> = matched
+            .iter()
+            .map(|(c, k, lo, hi)| ((c.as_str(), k.as_str()), (*lo, *hi)))
+            .collect();
+        let mut codes: BTreeMap<String, u32> = BTreeMap::new();
+        let mut table = PlaceTable {
+            map: HashMap::with_hasher(ahash::RandomState::new()),
+            key: Vec::new(),
+        };
+        for (city, country) in cities.iter().zip(countries) {
+            let (c, k) = (
+                city.as_deref().unwrap_or(""),
+                country.as_deref().unwrap_or(""),
+            );
+            let (lo, hi) = bits.get(&(c, k)).copied().unwrap_or((0, 0));
+            let code = if k.trim().is_empty() {
+                0
+            } else {
+                let next = codes.len() as u32 + 1;
+                *codes
+                    .entry(country_code(places, k, Regions::Apart))
+                    .or_insert(next)
+            };
+            table.map.insert(
+                Self::join(&mut table.key, c, k).into(),
+                Place { lo, hi, code },
+            );
+        }
+        table
+    }
+
+    fn join<'a>(key: &'a mut Vec<u8>, city: &str, country: &str) -> &'a [u8] {
+        key.clear();
+        key.extend_from_slice(city.as_bytes());
+        key.push(0x1f);
+        key.extend_from_slice(country.as_bytes());
+        key
+    }
+
+    /// The place (city, country); nulls read as empty, as in the generic plan.
+    fn get(&mut self, city: &str, country: &str) -> Place {
+        let k = Self::join(&mut self.key, city, country);
+        self.map.get(k).copied().unwrap_or_default()
+    }
+}
+
+/// What the walk computed besides the tables `pinfo` and `active_researchers`.
+pub(crate) struct Walked {
+    /// Co-authorship counts of the years asked for.
+    pub years: BTreeMap<i32, YearCounts>,
+    /// Papers named in the authorships but absent from the papers file.
+    pub missing: u64,
+}
+
+/// Walks the authorships beside the papers (see the module documentation) and registers
+/// `pinfo(paper_id, year, times_cited, cited, lo, hi, intl, has_authorships)` and
+/// `active_researchers(metro, researcher_id)` on the main session; `years`: the
+/// co-authorship counts' years, `active`: I01's. `None` if the authorships are not sorted by
+/// paper id.
+pub(crate) fn walk(
+    engine: &Engine,
+    places: &mut PlaceTable,
+    years: RangeInclusive<i32>,
+    active: RangeInclusive<i32>,
+) -> Result<Option<Walked>, RecordsError> {
+    let path = engine.scratch_file("pinfo_walk.parquet");
+    let rpath = engine.scratch_file("active_researchers_walk.parquet");
+    let walked = engine.run(async {
+        let authorships = decode_ahead(
+            engine,
+            "SELECT paper_id, city, country, researcher_id FROM paper_authorships",
+        )
+        .await?;
+        let papers = decode_ahead(
+            engine,
+            "SELECT paper_id, year, times_cited, cbp + cbo + cbt FROM papers_n",
+        )
+        .await?;
+        let out = Out::new(&path, &rpath, years, active)?;
+        merge(authorships, papers, places, out).await
+    })?;
+    match walked {
+        Some(w) => {
+            engine.run(async {
+                for (name, p) in [("pinfo", &path), ("active_researchers", &rpath)] {
+                    let p = p.display().to_string();
+                    engine
+                        .ctx
+                        .register_parquet(name, &p, Default::default())
+                        .await?;
+                }
+                Ok(())
+            })?;
+            Ok(Some(w))
+        }
+        None => {
+            let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_file(&rpath);
+            Ok(None)
+        }
+    }
+}
+
+type Batches = mpsc::Receiver<Result<RecordBatch, DataFusionError>>;
+
+/// Runs `query` in file order on a worker thread, `AHEAD` batches ahead of the reader.
+async fn decode_ahead(engine: &Engine, query: &str) -> Result<Batches, RecordsError> {
+    let mut stream: SendableRecordBatchStream =
+        engine.ordered.sql(query).await?.execute_stream().await?;
+    let (mut tx, rx) = mpsc::channel(AHEAD);
+    tokio::spawn(async move {
+        while let Some(b) = stream.next().await {
+            let failed = b.is_err();
+            if tx.send(b).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    Ok(rx)
+}
+
+fn text(a: &ArrayRef) -> Result<StringViewArray, RecordsError> {
+    Ok(cast(a, &DataType::Utf8View)?.as_string_view().clone())
+}
+
+fn int(a: &ArrayRef) -> Result<Int64Array, RecordsError> {
+    Ok(cast(a, &DataType::Int64)?
+        .as_primitive::<Int64Type>()
+        .clone())
+}
+
+/// The papers file as a cursor over id-ordered rows.
+struct PaperCursor {
+    batches: Batches,
+    ids: StringViewArray,
+    year: Int64Array,
+    cited_times: Int64Array,
+    cited: Int64Array,
+    row: usize,
+}
+
+impl PaperCursor {
+    /// Whether a current row exists (loading the next batch when needed).
+    async fn ready(&mut self) -> Result<bool, RecordsError> {
+        while self.row >= self.ids.len() {
+            let Some(b) = self.batches.next().await else {
+                return Ok(false);
+            };
+            let b = b?;
+            self.ids = text(b.column(0))?;
+            self.year = int(b.column(1))?;
+            self.cited_times = int(b.column(2))?;
+            self.cited = int(b.column(3))?;
+            self.row = 0;
+        }
+        Ok(true)
+    }
+
+    fn id(&self) -> &str {
+        self.ids.value(self.row)
+    }
+
+    /// Emits the current paper with the metro set given, and moves on; its year.
+    fn emit(&mut self, out: &mut Out, set: Set) -> Result<Option<i64>, RecordsError> {
+        let r = self.row;
+        let v = |a: &Int64Array| (!a.is_null(r)).then(|| a.value(r));
+        let year = v(&self.year);
+        out.emit(
+            self.ids.value(r),
+            year,
+            v(&self.cited_times),
+            v(&self.cited),
+            set,
+        )?;
+        self.row += 1;
+        Ok(year)
+    }
+}
+
+/// A paper's metro set and whether it is international; `has` if it has authorships.
+#[derive(Debug, Clone, Copy, Default)]
+struct Set {
+    lo: i64,
+    hi: i64,
+    intl: bool,
+    has: bool,
+}
+
+/// The walk proper: authorship runs merged with the papers.
+async fn merge(
+    mut authorships: Batches,
+    papers: Batches,
+    places: &mut PlaceTable,
+    mut out: Out,
+) -> Result<Option<Walked>, RecordsError> {
+    let empty = || Int64Array::from(Vec::<i64>::new());
+    let mut papers = PaperCursor {
+        batches: papers,
+        ids: StringViewArray::from(Vec::<&str>::new()),
+        year: empty(),
+        cited_times: empty(),
+        cited: empty(),
+        row: 0,
+    };
+    let mut missing = 0u64;
+    let mut run: Vec<u8> = Vec::new();
+    let mut in_run = false;
+    let mut set = Set::default();
+    let mut code = 0u32;
+    let mut researchers = Researchers::default();
+    while let Some(b) = authorships.next().await {
+        let b = b?;
+        let (ids, cities, countries, rids) = (
+            text(b.column(0))?,
+            text(b.column(1))?,
+            text(b.column(2))?,
+            text(b.column(3))?,
+        );
+        for r in 0..b.num_rows() {
+            let id = ids.value(r).as_bytes();
+            if !in_run || id != run.as_slice() {
+                if in_run {
+                    if id < run.as_slice() {
+                        return Ok(None);
+                    }
+                    let year = finish(&mut papers, &mut out, &run, set).await?;
+                    missing += u64::from(year.is_none());
+                    out.researchers(year.flatten(), &researchers)?;
+                }
+                run.clear();
+                run.extend_from_slice(id);
+                in_run = true;
+                set = Set {
+                    has: true,
+                    ..Set::default()
+                };
+                code = 0;
+                researchers.clear();
+            }
+            let city = if cities.is_null(r) {
+                ""
+            } else {
+                cities.value(r)
+            };
+            let country = if countries.is_null(r) {
+                ""
+            } else {
+                countries.value(r)
+            };
+            let p = places.get(city, country);
+            set.lo |= p.lo;
+            set.hi |= p.hi;
+            if (p.lo | p.hi) != 0 && !rids.is_null(r) && !rids.value(r).trim().is_empty() {
+                researchers.push(p, rids.value(r));
+            }
+            if p.code != 0 {
+                if code == 0 {
+                    code = p.code;
+                } else if code != p.code {
+                    set.intl = true;
+                }
+            }
+        }
+    }
+    if in_run {
+        let year = finish(&mut papers, &mut out, &run, set).await?;
+        missing += u64::from(year.is_none());
+        out.researchers(year.flatten(), &researchers)?;
+    }
+    while papers.ready().await? {
+        papers.emit(&mut out, Set::default())?;
+    }
+    let years = out.close()?;
+    Ok(Some(Walked { years, missing }))
+}
+
+/// Emits the papers before the run `id` (without authorships) and the run's paper; the
+/// paper's year, or `None` if the papers file has no paper `id`.
+async fn finish(
+    papers: &mut PaperCursor,
+    out: &mut Out,
+    id: &[u8],
+    set: Set,
+) -> Result<Option<Option<i64>>, RecordsError> {
+    while papers.ready().await? {
+        match papers.id().as_bytes().cmp(id) {
+            std::cmp::Ordering::Less => {
+                papers.emit(out, Set::default())?;
+            }
+            std::cmp::Ordering::Equal => return Ok(Some(papers.emit(out, set)?)),
+            std::cmp::Ordering::Greater => break,
+        }
+    }
+    Ok(None)
+}
+
+/// A run's authorships located in a metro with a researcher id: (metro index, id).
+#[derive(Default)]
+struct Researchers {
+    metros: Vec<i64>,
+    ends: Vec<usize>,
+    text: String,
+}
+
+impl Researchers {
+    fn clear(&mut self) {
+        self.metros.clear();
+        self.ends.clear();
+        self.text.clear();
+    }
+
+    /// A place matched to a metro carries exactly one bit.
+    fn push(&mut self, p: Place, id: &str) {
+        let metro = if p.lo != 0 {
+            p.lo.trailing_zeros()
+        } else {
+            64 + p.hi.trailing_zeros()
+        };
+        self.metros.push(i64::from(metro));
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (i64, &str)> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        self.metros
+            .iter()
+            .zip(starts.zip(&self.ends))
+            .map(|(m, (a, b))| (*m, &self.text[a..*b]))
+    }
+}
+
+/// The tables `pinfo` and `active_researchers` being written, and the co-authorship counts.
+struct Out {
+    writer: ArrowWriter<std::fs::File>,
+    schema: SchemaRef,
+    rwriter: ArrowWriter<std::fs::File>,
+    rschema: SchemaRef,
+    rmetro: Vec<i64>,
+    rids: StringBuilder,
+    active: RangeInclusive<i32>,
+    ids: StringBuilder,
+    year: Vec<Option<i64>>,
+    cited_times: Vec<Option<i64>>,
+    cited: Vec<Option<i64>>,
+    lo: Vec<i64>,
+    hi: Vec<i64>,
+    intl: Vec<i64>,
+    has: Vec<bool>,
+    counts: CoauthorAcc,
+    years: RangeInclusive<i32>,
+}
+
+impl Out {
+    fn new(
+        path: &std::path::Path,
+        rpath: &std::path::Path,
+        years: RangeInclusive<i32>,
+        active: RangeInclusive<i32>,
+    ) -> Result<Out, RecordsError> {
+        let int = |n| Field::new(n, DataType::Int64, true);
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("paper_id", DataType::Utf8, false),
+            int("year"),
+            int("times_cited"),
+            int("cited"),
+            int("lo"),
+            int("hi"),
+            int("intl"),
+            Field::new("has_authorships", DataType::Boolean, false),
+        ]));
+        // As the engine's scratch tables: read once or twice, then deleted.
+        let props = WriterProperties::builder()
+            .set_compression(Compression::UNCOMPRESSED)
+            .set_dictionary_enabled(false)
+            .set_statistics_enabled(EnabledStatistics::None)
+            .build();
+        let file = std::fs::File::create(path).map_err(|e| RecordsError::io(path, e))?;
+        let rschema = Arc::new(Schema::new(vec![
+            Field::new("metro", DataType::Int64, false),
+            Field::new("researcher_id", DataType::Utf8, false),
+        ]));
+        let rfile = std::fs::File::create(rpath).map_err(|e| RecordsError::io(rpath, e))?;
+        Ok(Out {
+            writer: ArrowWriter::try_new(file, schema.clone(), Some(props.clone()))?,
+            schema,
+            rwriter: ArrowWriter::try_new(rfile, rschema.clone(), Some(props))?,
+            rschema,
+            rmetro: Vec::new(),
+            rids: StringBuilder::new(),
+            active,
+            ids: StringBuilder::new(),
+            year: Vec::new(),
+            cited_times: Vec::new(),
+            cited: Vec::new(),
+            lo: Vec::new(),
+            hi: Vec::new(),
+            intl: Vec::new(),
+            has: Vec::new(),
+            counts: CoauthorAcc::default(),
+            years,
+        })
+    }
+
+    fn emit(
+        &mut self,
+        id: &str,
+        year: Option<i64>,
+        cited_times: Option<i64>,
+        cited: Option<i64>,
+        set: Set,
+    ) -> Result<(), RecordsError> {
+        if let Some(y) = year.and_then(|y| i32::try_from(y).ok()) {
+            if self.years.contains(&y) {
+                self.counts.add(y, set.lo, set.hi, set.intl);
+            }
+        }
+        self.ids.append_value(id);
+        self.year.push(year);
+        self.cited_times.push(cited_times);
+        self.cited.push(cited);
+        self.lo.push(set.lo);
+        self.hi.push(set.hi);
+        self.intl.push(i64::from(set.intl));
+        self.has.push(set.has);
+        if self.year.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes a paper's researchers if its year is active.
+    fn researchers(&mut self, year: Option<i64>, r: &Researchers) -> Result<(), RecordsError> {
+        let Some(y) = year.and_then(|y| i32::try_from(y).ok()) else {
+            return Ok(());
+        };
+        if !self.active.contains(&y) {
+            return Ok(());
+        }
+        for (metro, id) in r.iter() {
+            self.rmetro.push(metro);
+            self.rids.append_value(id);
+        }
+        if self.rmetro.len() >= CHUNK {
+            self.flush_researchers()?;
+        }
+        Ok(())
+    }
+
+    fn flush_researchers(&mut self) -> Result<(), RecordsError> {
+        let batch = RecordBatch::try_new(
+            self.rschema.clone(),
+            vec![
+                Arc::new(Int64Array::from(std::mem::take(&mut self.rmetro))),
+                Arc::new(self.rids.finish()),
+            ],
+        )?;
+        self.rwriter.write(&batch)?;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), RecordsError> {
+        let ints = |v: &mut Vec<i64>| Arc::new(Int64Array::from(std::mem::take(v))) as ArrayRef;
+        let opts =
+            |v: &mut Vec<Option<i64>>| Arc::new(Int64Array::from(std::mem::take(v))) as ArrayRef;
+        let batch = RecordBatch::try_new(
+            self.schema.clone(),
+            vec![
+                Arc::new(self.ids.finish()),
+                opts(&mut self.year),
+                opts(&mut self.cited_times),
+                opts(&mut self.cited),
+                ints(&mut self.lo),
+                ints(&mut self.hi),
+                ints(&mut self.intl),
+                Arc::new(BooleanArray::from(std::mem::take(&mut self.has))),
+            ],
+        )?;
+        self.writer.write(&batch)?;
+        Ok(())
+    }
+
+    fn close(mut self) -> Result<BTreeMap<i32, YearCounts>, RecordsError> {
+        self.flush()?;
+        self.flush_researchers()?;
+        self.writer.close()?;
+        self.rwriter.close()?;
+        Ok(self.counts.into_years())
+    }
+}
