@@ -118,14 +118,21 @@ fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Removes what may differ between two runs of the same plans: timings, the engine
-/// section, creation times, paths and the manifest's checksum of the summary.
+/// section, creation times, paths, the manifest's checksum of the summary, and which path
+/// built the paper sets (the paper walk runs locally only; its results are the plan's).
 fn strip_clock(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(m) => {
             m.retain(|k, _| {
                 !matches!(
                     k.as_str(),
-                    "engine" | "stage_seconds" | "seconds" | "created" | "command" | "out"
+                    "engine"
+                        | "authorships_walked"
+                        | "stage_seconds"
+                        | "seconds"
+                        | "created"
+                        | "command"
+                        | "out"
                 )
             });
             for x in m.values_mut() {
