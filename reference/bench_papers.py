@@ -188,7 +188,8 @@ def main():
     print(f"ratio DuckDB matrices+I17 / gihi whole pipeline: {med['duckdb matrices'] / med['gihi']:.2f}")
     print(f"ratio DuckDB (matrices+I17+I01/I07/I08) / gihi whole pipeline: "
           f"{(med['duckdb matrices'] + med['duckdb indicators']) / med['gihi']:.2f}")
-    print(f"ratio DuckDB matrices+I17 / gihi matrix stages (places, papers, network): "
+    print(f"ratio DuckDB matrices+I17 / gihi matrix stages (places, papers, network; with sorted "
+          f"files the paper walk in them also gathers I07's histograms and the per-division table): "
           f"{med['duckdb matrices'] / med['gihi matrices']:.2f}")
     print(f"ratio pandas+networkx / gihi whole pipeline: {med['pandas'] / med['gihi']:.2f}")
     return 0

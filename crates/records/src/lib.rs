@@ -19,6 +19,8 @@ pub mod dates;
 mod engine;
 pub mod focus;
 pub mod layout;
+mod paper_divisions;
+mod paper_places;
 mod paper_walk;
 pub mod papers;
 pub mod papers_focus;

@@ -21,15 +21,22 @@
 //!   (metro: registry index), from which I01 counts distinct researchers without joining the
 //!   authorships again.
 //!
-//! Both files are decoded on the runtime's worker threads while this thread walks.
+//! - `paper_fields`, when sorted the same way, is merged in as a third stream: each paper's
+//!   Field of Research divisions feed I07's thresholds and the focus's per-division table
+//!   ([`crate::paper_divisions`]) and are written to `pinfo` as a bit set.
+//!
+//! The files are decoded on the runtime's worker threads while this thread walks.
 //!
 //! The walk proves its precondition as it goes: a run whose id is smaller than the previous
 //! run's means the authorships are not sorted, and the walk gives up (returns `None`) so that
-//! the caller runs the generic plan, which hashes. The papers file must be strictly
-//! increasing, which the validation's sorted-key pass has already established.
+//! the caller runs the generic plan, which hashes; so does an unsorted `paper_fields`. The
+//! papers file must be strictly increasing, which the validation's sorted-key pass has
+//! already established.
 
 use crate::engine::Engine;
-use crate::placemap::{country_code, Regions};
+use crate::paper_divisions::{DivisionCounts, FieldCursor};
+
+use crate::paper_places::{Place, PlaceTable};
 use crate::udaf::{CoauthorAcc, YearCounts};
 use crate::RecordsError;
 use datafusion::arrow::array::{
@@ -44,8 +51,7 @@ use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties}
 use datafusion::physical_plan::SendableRecordBatchStream;
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
-use gihi_places::Places;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
@@ -54,74 +60,16 @@ const CHUNK: usize = 1 << 16;
 /// Batches decoded ahead of the walk, per file.
 const AHEAD: usize = 2;
 
-/// A distinct place of the authorships: its metros' bits and its country code (0: none).
-#[derive(Debug, Clone, Copy, Default)]
-struct Place {
-    lo: i64,
-    hi: i64,
-    code: u32,
-}
-
-/// Every distinct (city, country) of the authorships, resolved once.
-pub(crate) struct PlaceTable {
-    map: HashMap<Box<[u8]>, Place, ahash::RandomState>,
-    key: Vec<u8>,
-}
-
-impl PlaceTable {
-    /// The table of the distinct places `cities` × `countries` (pairwise, as the places
-    /// stage grouped them), with the bits of those `matched` to a metro and the country codes
-    /// of the co-authorship focus (Hong Kong, Macao and Taiwan apart).
-    pub(crate) fn new(
-        cities: &[Option<String>],
-        countries: &[Option<String>],
-        matched: &[(String, String, i64, i64)],
-        places: &Places,
-    ) -> PlaceTable {
-        let bits: HashMap<(&str, &str), (i64, i64)> = matched
-            .iter()
-            .map(|(c, k, lo, hi)| ((c.as_str(), k.as_str()), (*lo, *hi)))
-            .collect();
-        let mut codes: BTreeMap<String, u32> = BTreeMap::new();
-        let mut table = PlaceTable {
-            map: HashMap::with_hasher(ahash::RandomState::new()),
-            key: Vec::new(),
-        };
-        for (city, country) in cities.iter().zip(countries) {
-            let (c, k) = (
-                city.as_deref().unwrap_or(""),
-                country.as_deref().unwrap_or(""),
-            );
-            let (lo, hi) = bits.get(&(c, k)).copied().unwrap_or((0, 0));
-            let code = if k.trim().is_empty() {
-                0
-            } else {
-                let next = codes.len() as u32 + 1;
-                *codes
-                    .entry(country_code(places, k, Regions::Apart))
-                    .or_insert(next)
-            };
-            table.map.insert(
-                Self::join(&mut table.key, c, k).into(),
-                Place { lo, hi, code },
-            );
-        }
-        table
-    }
-
-    fn join<'a>(key: &'a mut Vec<u8>, city: &str, country: &str) -> &'a [u8] {
-        key.clear();
-        key.extend_from_slice(city.as_bytes());
-        key.push(0x1f);
-        key.extend_from_slice(country.as_bytes());
-        key
-    }
-
-    /// The place (city, country); nulls read as empty, as in the generic plan.
-    fn get(&mut self, city: &str, country: &str) -> Place {
-        let k = Self::join(&mut self.key, city, country);
-        self.map.get(k).copied().unwrap_or_default()
-    }
+/// The years the walk gathers figures for.
+pub(crate) struct WalkYears {
+    /// The co-authorship counts'.
+    pub coauthor: RangeInclusive<i32>,
+    /// I01's (active researchers).
+    pub active: RangeInclusive<i32>,
+    /// I07's (highly cited papers).
+    pub highly_cited: RangeInclusive<i32>,
+    /// The focus's last year (its per-division table).
+    pub focus_last: i32,
 }
 
 /// What the walk computed besides the tables `pinfo` and `active_researchers`.
@@ -130,18 +78,18 @@ pub(crate) struct Walked {
     pub years: BTreeMap<i32, YearCounts>,
     /// Papers named in the authorships but absent from the papers file.
     pub missing: u64,
+    /// I07's histograms and the focus's per-division table.
+    pub divisions: DivisionCounts,
 }
 
-/// Walks the authorships beside the papers (see the module documentation) and registers
-/// `pinfo(paper_id, year, times_cited, cited, lo, hi, intl, has_authorships)` and
-/// `active_researchers(metro, researcher_id)` on the main session; `years`: the
-/// co-authorship counts' years, `active`: I01's. `None` if the authorships are not sorted by
-/// paper id.
+/// Walks the authorships and fields beside the papers (see the module documentation) and
+/// registers `pinfo(paper_id, year, times_cited, cited, lo, hi, intl, has_authorships,
+/// divisions)` and `active_researchers(metro, researcher_id)` on the main session. `None` if
+/// the authorships or the fields are not sorted by paper id.
 pub(crate) fn walk(
     engine: &Engine,
     places: &mut PlaceTable,
-    years: RangeInclusive<i32>,
-    active: RangeInclusive<i32>,
+    years: WalkYears,
 ) -> Result<Option<Walked>, RecordsError> {
     let path = engine.scratch_file("pinfo_walk.parquet");
     let rpath = engine.scratch_file("active_researchers_walk.parquet");
@@ -156,8 +104,9 @@ pub(crate) fn walk(
             "SELECT paper_id, year, times_cited, cbp + cbo + cbt FROM papers_n",
         )
         .await?;
-        let out = Out::new(&path, &rpath, years, active)?;
-        merge(authorships, papers, places, out).await
+        let fields = FieldCursor::open(engine).await?;
+        let out = Out::new(&path, &rpath, years)?;
+        merge(authorships, papers, fields, places, out).await
     })?;
     match walked {
         Some(w) => {
@@ -181,10 +130,10 @@ pub(crate) fn walk(
     }
 }
 
-type Batches = mpsc::Receiver<Result<RecordBatch, DataFusionError>>;
+pub(crate) type Batches = mpsc::Receiver<Result<RecordBatch, DataFusionError>>;
 
 /// Runs `query` in file order on a worker thread, `AHEAD` batches ahead of the reader.
-async fn decode_ahead(engine: &Engine, query: &str) -> Result<Batches, RecordsError> {
+pub(crate) async fn decode_ahead(engine: &Engine, query: &str) -> Result<Batches, RecordsError> {
     let mut stream: SendableRecordBatchStream =
         engine.ordered.sql(query).await?.execute_stream().await?;
     let (mut tx, rx) = mpsc::channel(AHEAD);
@@ -199,7 +148,7 @@ async fn decode_ahead(engine: &Engine, query: &str) -> Result<Batches, RecordsEr
     Ok(rx)
 }
 
-fn text(a: &ArrayRef) -> Result<StringViewArray, RecordsError> {
+pub(crate) fn text(a: &ArrayRef) -> Result<StringViewArray, RecordsError> {
     Ok(cast(a, &DataType::Utf8View)?.as_string_view().clone())
 }
 
@@ -209,9 +158,10 @@ fn int(a: &ArrayRef) -> Result<Int64Array, RecordsError> {
         .clone())
 }
 
-/// The papers file as a cursor over id-ordered rows.
+/// The papers file as a cursor over id-ordered rows, with its fields.
 struct PaperCursor {
     batches: Batches,
+    fields: FieldCursor,
     ids: StringViewArray,
     year: Int64Array,
     cited_times: Int64Array,
@@ -240,21 +190,31 @@ impl PaperCursor {
         self.ids.value(self.row)
     }
 
-    /// Emits the current paper with the metro set given, and moves on; its year.
-    fn emit(&mut self, out: &mut Out, set: Set) -> Result<Option<i64>, RecordsError> {
+    /// Emits the current paper with the metro set given and its divisions, and moves on;
+    /// its year.
+    async fn emit(&mut self, out: &mut Out, set: Set) -> Result<Option<i64>, RecordsError> {
         let r = self.row;
+        let divisions = self.fields.divisions(self.ids.value(r).as_bytes()).await?;
         let v = |a: &Int64Array| (!a.is_null(r)).then(|| a.value(r));
         let year = v(&self.year);
-        out.emit(
-            self.ids.value(r),
+        let paper = Paper {
             year,
-            v(&self.cited_times),
-            v(&self.cited),
-            set,
-        )?;
+            times_cited: v(&self.cited_times),
+            cited: v(&self.cited),
+            divisions,
+        };
+        out.emit(self.ids.value(r), paper, set)?;
         self.row += 1;
         Ok(year)
     }
+}
+
+/// A paper's row of the papers file, and its divisions.
+struct Paper {
+    year: Option<i64>,
+    times_cited: Option<i64>,
+    cited: Option<i64>,
+    divisions: u64,
 }
 
 /// A paper's metro set and whether it is international; `has` if it has authorships.
@@ -270,12 +230,14 @@ struct Set {
 async fn merge(
     mut authorships: Batches,
     papers: Batches,
+    fields: FieldCursor,
     places: &mut PlaceTable,
     mut out: Out,
 ) -> Result<Option<Walked>, RecordsError> {
     let empty = || Int64Array::from(Vec::<i64>::new());
     let mut papers = PaperCursor {
         batches: papers,
+        fields,
         ids: StringViewArray::from(Vec::<&str>::new()),
         year: empty(),
         cited_times: empty(),
@@ -300,7 +262,7 @@ async fn merge(
             let id = ids.value(r).as_bytes();
             if !in_run || id != run.as_slice() {
                 if in_run {
-                    if id < run.as_slice() {
+                    if id < run.as_slice() || papers.fields.give_up {
                         return Ok(None);
                     }
                     let year = finish(&mut papers, &mut out, &run, set).await?;
@@ -317,17 +279,7 @@ async fn merge(
                 code = 0;
                 researchers.clear();
             }
-            let city = if cities.is_null(r) {
-                ""
-            } else {
-                cities.value(r)
-            };
-            let country = if countries.is_null(r) {
-                ""
-            } else {
-                countries.value(r)
-            };
-            let p = places.get(city, country);
+            let p = places.at(&cities, &countries, r);
             set.lo |= p.lo;
             set.hi |= p.hi;
             if (p.lo | p.hi) != 0 && !rids.is_null(r) && !rids.value(r).trim().is_empty() {
@@ -348,10 +300,18 @@ async fn merge(
         out.researchers(year.flatten(), &researchers)?;
     }
     while papers.ready().await? {
-        papers.emit(&mut out, Set::default())?;
+        papers.emit(&mut out, Set::default()).await?;
     }
-    let years = out.close()?;
-    Ok(Some(Walked { years, missing }))
+    papers.fields.finish().await?;
+    if papers.fields.give_up {
+        return Ok(None);
+    }
+    let (years, divisions) = out.close()?;
+    Ok(Some(Walked {
+        years,
+        missing,
+        divisions,
+    }))
 }
 
 /// Emits the papers before the run `id` (without authorships) and the run's paper; the
@@ -365,9 +325,9 @@ async fn finish(
     while papers.ready().await? {
         match papers.id().as_bytes().cmp(id) {
             std::cmp::Ordering::Less => {
-                papers.emit(out, Set::default())?;
+                papers.emit(out, Set::default()).await?;
             }
-            std::cmp::Ordering::Equal => return Ok(Some(papers.emit(out, set)?)),
+            std::cmp::Ordering::Equal => return Ok(Some(papers.emit(out, set).await?)),
             std::cmp::Ordering::Greater => break,
         }
     }
@@ -427,16 +387,17 @@ struct Out {
     hi: Vec<i64>,
     intl: Vec<i64>,
     has: Vec<bool>,
+    divisions: Vec<i64>,
     counts: CoauthorAcc,
     years: RangeInclusive<i32>,
+    tally: DivisionCounts,
 }
 
 impl Out {
     fn new(
         path: &std::path::Path,
         rpath: &std::path::Path,
-        years: RangeInclusive<i32>,
-        active: RangeInclusive<i32>,
+        years: WalkYears,
     ) -> Result<Out, RecordsError> {
         let int = |n| Field::new(n, DataType::Int64, true);
         let schema = Arc::new(Schema::new(vec![
@@ -448,6 +409,7 @@ impl Out {
             int("hi"),
             int("intl"),
             Field::new("has_authorships", DataType::Boolean, false),
+            int("divisions"),
         ]));
         // As the engine's scratch tables: read once or twice, then deleted.
         let props = WriterProperties::builder()
@@ -468,7 +430,7 @@ impl Out {
             rschema,
             rmetro: Vec::new(),
             rids: StringBuilder::new(),
-            active,
+            active: years.active,
             ids: StringBuilder::new(),
             year: Vec::new(),
             cited_times: Vec::new(),
@@ -477,28 +439,31 @@ impl Out {
             hi: Vec::new(),
             intl: Vec::new(),
             has: Vec::new(),
+            divisions: Vec::new(),
             counts: CoauthorAcc::default(),
-            years,
+            years: years.coauthor,
+            tally: DivisionCounts::new(years.highly_cited, years.focus_last),
         })
     }
 
-    fn emit(
-        &mut self,
-        id: &str,
-        year: Option<i64>,
-        cited_times: Option<i64>,
-        cited: Option<i64>,
-        set: Set,
-    ) -> Result<(), RecordsError> {
-        if let Some(y) = year.and_then(|y| i32::try_from(y).ok()) {
+    fn emit(&mut self, id: &str, paper: Paper, set: Set) -> Result<(), RecordsError> {
+        let year = paper.year.and_then(|y| i32::try_from(y).ok());
+        if let Some(y) = year {
             if self.years.contains(&y) {
                 self.counts.add(y, set.lo, set.hi, set.intl);
             }
         }
+        self.tally.add(
+            year,
+            paper.times_cited,
+            paper.divisions,
+            (set.lo, set.hi, set.intl),
+        );
         self.ids.append_value(id);
-        self.year.push(year);
-        self.cited_times.push(cited_times);
-        self.cited.push(cited);
+        self.year.push(paper.year);
+        self.cited_times.push(paper.times_cited);
+        self.cited.push(paper.cited);
+        self.divisions.push(paper.divisions as i64);
         self.lo.push(set.lo);
         self.hi.push(set.hi);
         self.intl.push(i64::from(set.intl));
@@ -554,17 +519,18 @@ impl Out {
                 ints(&mut self.hi),
                 ints(&mut self.intl),
                 Arc::new(BooleanArray::from(std::mem::take(&mut self.has))),
+                ints(&mut self.divisions),
             ],
         )?;
         self.writer.write(&batch)?;
         Ok(())
     }
 
-    fn close(mut self) -> Result<BTreeMap<i32, YearCounts>, RecordsError> {
+    fn close(mut self) -> Result<(BTreeMap<i32, YearCounts>, DivisionCounts), RecordsError> {
         self.flush()?;
         self.flush_researchers()?;
         self.writer.close()?;
         self.rwriter.close()?;
-        Ok(self.counts.into_years())
+        Ok((self.counts.into_years(), self.tally))
     }
 }

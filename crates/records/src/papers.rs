@@ -177,20 +177,28 @@ pub fn run(
     // walked once side by side; otherwise, or on a cluster, the generic plan hashes.
     let first = o.focus[0].min(o.network_year);
     let last = o.focus[1].max(o.network_year);
+    let [a0, a1] = o.active;
+    let [h0, h1] = o.highly_cited;
     let walked = if engine.local && papers_sorted {
         let mut table =
-            crate::paper_walk::PlaceTable::new(&cities, &countries, &matched.matched, &places);
-        crate::paper_walk::walk(engine, &mut table, first..=last, o.active[0]..=o.active[1])?
+            crate::paper_places::PlaceTable::new(&cities, &countries, &matched.matched, &places);
+        let years = crate::paper_walk::WalkYears {
+            coauthor: first..=last,
+            active: a0..=a1,
+            highly_cited: h0..=h1,
+            focus_last: o.focus[1],
+        };
+        crate::paper_walk::walk(engine, &mut table, years)?
     } else {
         None
     };
     summary.authorships_walked = walked.is_some();
-    let mut years = match walked {
+    let (mut years, divisions) = match walked {
         Some(w) => {
             summary.papers_missing_from_papers_file = w.missing;
-            w.years
+            (w.years, Some(w.divisions))
         }
-        None => metro_sets_by_plan(engine, &mut summary, first, last)?,
+        None => (metro_sets_by_plan(engine, &mut summary, first, last)?, None),
     };
     lap.done(&mut summary, "papers");
 
@@ -225,8 +233,6 @@ pub fn run(
     lap.done(&mut summary, "network");
 
     // I01, I07, I08.
-    let [a0, a1] = o.active;
-    let [h0, h1] = o.highly_cited;
     let sums = |q: &str| -> Result<Vec<u64>, RecordsError> {
         let b = engine.sql(q)?;
         let mut v = binary(&b, 0).map(|v| decode_sums(&v)).unwrap_or_default();
@@ -240,28 +246,38 @@ pub fn run(
     let active_papers = sums(&format!(
         "SELECT gihi_metro_sums(lo, hi, arrow_cast(1, 'Int64')) FROM pinfo WHERE year BETWEEN {a0} AND {a1}"
     ))?;
-    engine.materialize(
-        "field_papers",
-        &format!(
-            "SELECT DISTINCT f.paper_id, f.division, p.year, p.times_cited FROM fields_n f \
-             JOIN pinfo p ON f.paper_id = p.paper_id WHERE p.year BETWEEN {h0} AND {h1}"
-        ),
-    )?;
-    engine.materialize(
-        "highly_cited",
-        "WITH ranked AS (SELECT division, year, times_cited, \
-                row_number() OVER (PARTITION BY division, year ORDER BY times_cited DESC) AS r, \
-                count(*) OVER (PARTITION BY division, year) AS n FROM field_papers), \
-              threshold AS (SELECT division, year, times_cited AS t FROM ranked WHERE r = (n + 99) / 100) \
-         SELECT DISTINCT f.paper_id FROM field_papers f \
-         JOIN threshold t ON f.division = t.division AND f.year = t.year \
-         WHERE f.times_cited >= t.t AND f.times_cited > 0",
-    )?;
-    let highly_cited = sums(
-        "SELECT gihi_metro_sums(p.lo, p.hi, arrow_cast(1, 'Int64')) FROM pinfo p JOIN highly_cited h ON p.paper_id = h.paper_id",
-    )?;
-    summary.highly_cited_papers =
-        column_i64(&engine.sql("SELECT count(*) FROM highly_cited")?, 0)[0] as u64;
+    let highly_cited = match &divisions {
+        Some(d) => {
+            let (per_metro, world) =
+                crate::paper_divisions::highly_cited(engine, &d.thresholds(), h0..=h1, n)?;
+            summary.highly_cited_papers = world;
+            per_metro
+        }
+        None => {
+            engine.materialize(
+                "field_papers",
+                &format!(
+                    "SELECT DISTINCT f.paper_id, f.division, p.year, p.times_cited FROM fields_n f \
+                     JOIN pinfo p ON f.paper_id = p.paper_id WHERE p.year BETWEEN {h0} AND {h1}"
+                ),
+            )?;
+            engine.materialize(
+                "highly_cited",
+                "WITH ranked AS (SELECT division, year, times_cited, \
+                        row_number() OVER (PARTITION BY division, year ORDER BY times_cited DESC) AS r, \
+                        count(*) OVER (PARTITION BY division, year) AS n FROM field_papers), \
+                      threshold AS (SELECT division, year, times_cited AS t FROM ranked WHERE r = (n + 99) / 100) \
+                 SELECT DISTINCT f.paper_id FROM field_papers f \
+                 JOIN threshold t ON f.division = t.division AND f.year = t.year \
+                 WHERE f.times_cited >= t.t AND f.times_cited > 0",
+            )?;
+            summary.highly_cited_papers =
+                column_i64(&engine.sql("SELECT count(*) FROM highly_cited")?, 0)[0] as u64;
+            sums(
+                "SELECT gihi_metro_sums(p.lo, p.hi, arrow_cast(1, 'Int64')) FROM pinfo p JOIN highly_cited h ON p.paper_id = h.paper_id",
+            )?
+        }
+    };
     let researchers = if summary.authorships_walked {
         let r = engine.sql(
             "SELECT metro, count(DISTINCT researcher_id) FROM active_researchers GROUP BY metro",
@@ -295,11 +311,37 @@ pub fn run(
     lap.done(&mut summary, "indicators");
 
     // The focus's per-division table of its last year.
+    let fields = match divisions {
+        Some(d) => d.focus_table(n),
+        None => division_table_by_plan(engine, o.focus[1], n)?,
+    };
+    lap.done(&mut summary, "focus");
+
+    Ok(PaperResults {
+        metros: registry.cities.iter().map(|c| c.id.clone()).collect(),
+        researchers,
+        highly_cited,
+        policy_citations,
+        active_papers,
+        centrality,
+        years,
+        fields,
+        options: *o,
+        summary,
+    })
+}
+
+/// The focus's per-division table of `year` by the generic plan: the divisions joined with
+/// `pinfo` on the paper id (metro vectors cut to `n` metros).
+fn division_table_by_plan(
+    engine: &Engine,
+    year: i32,
+    n: usize,
+) -> Result<Vec<FieldCounts>, RecordsError> {
     let b = engine.sql(&format!(
         "SELECT f.division, gihi_metro_sums(p.lo, p.hi, arrow_cast(1, 'Int64')), gihi_metro_sums(p.lo, p.hi, arrow_cast(p.intl, 'Int64')), count(*), sum(p.intl) \
          FROM (SELECT DISTINCT paper_id, division FROM fields_n) f JOIN pinfo p ON f.paper_id = p.paper_id \
-         WHERE p.year = {} GROUP BY f.division ORDER BY f.division",
-        o.focus[1]
+         WHERE p.year = {year} GROUP BY f.division ORDER BY f.division"
     ))?;
     let divisions = column_text(&b, 0);
     let (world, world_intl) = (column_i64(&b, 3), column_i64(&b, 4));
@@ -322,20 +364,7 @@ pub fn run(
             row += 1;
         }
     }
-    lap.done(&mut summary, "focus");
-
-    Ok(PaperResults {
-        metros: registry.cities.iter().map(|c| c.id.clone()).collect(),
-        researchers,
-        highly_cited,
-        policy_citations,
-        active_papers,
-        centrality,
-        years,
-        fields,
-        options: *o,
-        summary,
-    })
+    Ok(fields)
 }
 
 /// The generic plan of the paper walk ([`crate::paper_walk`]): every distinct place joined
@@ -429,7 +458,7 @@ fn validate(engine: &Engine, dir: &Path, summary: &mut PaperSummary) -> Result<b
     let (y0, y1) = (YEARS.start(), YEARS.end());
     let c = engine.sql(&format!(
         "SELECT count(*), 0, \
-           sum(CASE WHEN paper_id IS NULL OR trim(paper_id) = '' THEN 1 ELSE 0 END), \
+           sum(CASE WHEN gihi_blank(paper_id) THEN 1 ELSE 0 END), \
            sum(CASE WHEN year IS NULL OR year < {y0} OR year > {y1} THEN 1 ELSE 0 END), \
            sum(CASE WHEN times_cited IS NULL OR times_cited < 0 OR cbp IS NULL OR cbp < 0 OR cbo IS NULL OR cbo < 0 OR cbt IS NULL OR cbt < 0 THEN 1 ELSE 0 END) \
          FROM papers_n"
@@ -437,12 +466,7 @@ fn validate(engine: &Engine, dir: &Path, summary: &mut PaperSummary) -> Result<b
     let v: Vec<i64> = (0..5).map(|k| column_i64(&c, k)[0]).collect();
     summary.rows.insert("papers".into(), v[0] as u64);
     if v[2] > 0 {
-        return Err(bad(
-            &pap,
-            "paper_id",
-            "paper_id IS NULL OR trim(paper_id) = ''",
-            "a paper id",
-        )?);
+        return Err(bad(&pap, "paper_id", "gihi_blank(paper_id)", "a paper id")?);
     }
     if v[3] > 0 {
         let e = int(&pap, "year");
@@ -492,53 +516,40 @@ fn validate(engine: &Engine, dir: &Path, summary: &mut PaperSummary) -> Result<b
 
     // Field of Research divisions: `31` or `31 Biological Sciences`.
     let (d0, d1) = (DIVISIONS.start(), DIVISIONS.end());
-    let division = "TRY_CAST(substr(trim(field), 1, 2) AS BIGINT)";
-    let bad_field = format!(
-        "field IS NULL OR NOT (length(trim(field)) = 2 OR substr(trim(field), 3, 1) = ' ') OR {division} IS NULL OR {division} < {d0} OR {division} > {d1}"
-    );
+    let bad_field = "gihi_division(field) IS NULL";
     let c = engine.sql(&format!(
-        "SELECT count(*), sum(CASE WHEN paper_id IS NULL OR trim(paper_id) = '' THEN 1 ELSE 0 END), sum(CASE WHEN {bad_field} THEN 1 ELSE 0 END) FROM paper_fields"
+        "SELECT count(*), sum(CASE WHEN gihi_blank(paper_id) THEN 1 ELSE 0 END), sum(CASE WHEN {bad_field} THEN 1 ELSE 0 END) FROM paper_fields"
     ))?;
     summary
         .rows
         .insert("paper_fields".into(), column_i64(&c, 0)[0] as u64);
     if column_i64(&c, 1)[0] > 0 {
-        return Err(bad(
-            &fld,
-            "paper_id",
-            "paper_id IS NULL OR trim(paper_id) = ''",
-            "a paper id",
-        )?);
+        return Err(bad(&fld, "paper_id", "gihi_blank(paper_id)", "a paper id")?);
     }
     if column_i64(&c, 2)[0] > 0 {
         return Err(bad(
             &fld,
             "field",
-            &bad_field,
+            bad_field,
             &format!(
                 "an ANZSRC 2020 division code {d0}-{d1} (e.g. `31` or `31 Biological Sciences`)"
             ),
         )?);
     }
     engine.define(
-        "CREATE VIEW fields_n AS SELECT paper_id, substr(trim(field), 1, 2) AS division FROM paper_fields",
+        "CREATE VIEW fields_n AS SELECT paper_id, CAST(gihi_division(field) AS VARCHAR) AS division FROM paper_fields",
     )?;
 
     let c = engine.sql(
-        "SELECT count(*), sum(CASE WHEN paper_id IS NULL OR trim(paper_id) = '' THEN 1 ELSE 0 END), \
-                sum(CASE WHEN researcher_id IS NULL OR trim(researcher_id) = '' THEN 1 ELSE 0 END) FROM paper_authorships",
+        "SELECT count(*), sum(CASE WHEN gihi_blank(paper_id) THEN 1 ELSE 0 END), \
+                sum(CASE WHEN gihi_blank(researcher_id) THEN 1 ELSE 0 END) FROM paper_authorships",
     )?;
     summary
         .rows
         .insert("paper_authorships".into(), column_i64(&c, 0)[0] as u64);
     summary.authorships_without_researcher = column_i64(&c, 2)[0] as u64;
     if column_i64(&c, 1)[0] > 0 {
-        return Err(bad(
-            &aut,
-            "paper_id",
-            "paper_id IS NULL OR trim(paper_id) = ''",
-            "a paper id",
-        )?);
+        return Err(bad(&aut, "paper_id", "gihi_blank(paper_id)", "a paper id")?);
     }
     Ok(sorted)
 }

@@ -7,7 +7,11 @@
 //! - `gihi_keyword_rows(title, abstract)`: the keyword rows whose keywords occur in either;
 //! - `gihi_fields(rows, keyword_rows)`: the fields (bit set) a publication is in;
 //! - `gihi_days(text)`: an ISO date as days since 1970-01-01 (null when empty), or
-//!   `i32::MIN` when the text is not a date (the validation finds those).
+//!   `i32::MIN` when the text is not a date (the validation finds those);
+//! - `gihi_division(field)`: the Field of Research division of a `paper_fields` value
+//!   ([`division`]), null when it is not one;
+//! - `gihi_blank(text)`: whether a text is null, empty or only spaces (a missing id), without
+//!   building the trimmed strings that `trim(x) = ''` builds.
 
 use crate::dates::parse_iso;
 use datafusion::arrow::array::{
@@ -22,6 +26,20 @@ use datafusion::logical_expr::{
 use gihi_ipc::{Fields, Symbol};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+
+/// The division of a Field of Research value: spaces trimmed, two digits followed by the
+/// end or a space (`31`, `31 Biological Sciences`), within [`crate::papers::DIVISIONS`].
+pub(crate) fn division(field: &str) -> Option<u32> {
+    let d = match field.trim_matches(' ').as_bytes() {
+        [x @ b'0'..=b'9', y @ b'0'..=b'9'] | [x @ b'0'..=b'9', y @ b'0'..=b'9', b' ', ..] => {
+            u32::from(x - b'0') * 10 + u32::from(y - b'0')
+        }
+        _ => return None,
+    };
+    crate::papers::DIVISIONS
+        .contains(&i64::from(d))
+        .then_some(d)
+}
 
 /// Marks a text that is not a date in `gihi_days`.
 pub const NOT_A_DATE: i32 = i32::MIN;
@@ -73,6 +91,8 @@ enum Kernel {
     KeywordRows,
     FieldsOf,
     Days,
+    Division,
+    Blank,
 }
 
 /// One gihi UDF: a kernel with the field table it classifies against.
@@ -123,7 +143,9 @@ pub fn udfs(fields: Arc<Fields>, table_key: u64) -> Vec<ScalarUDF> {
         (Kernel::IpcValid, "gihi_ipc_valid", one.clone()),
         (Kernel::KeywordRows, "gihi_keyword_rows", two),
         (Kernel::FieldsOf, "gihi_fields", masks),
-        (Kernel::Days, "gihi_days", one),
+        (Kernel::Days, "gihi_days", one.clone()),
+        (Kernel::Division, "gihi_division", one.clone()),
+        (Kernel::Blank, "gihi_blank", one),
     ]
     .into_iter()
     .map(|(kernel, name, signature)| {
@@ -161,8 +183,10 @@ impl ScalarUDFImpl for GihiUdf {
 
     fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
         Ok(match self.kernel {
-            Kernel::IpcRows | Kernel::KeywordRows | Kernel::FieldsOf => DataType::Int64,
-            Kernel::IpcValid => DataType::Boolean,
+            Kernel::IpcRows | Kernel::KeywordRows | Kernel::FieldsOf | Kernel::Division => {
+                DataType::Int64
+            }
+            Kernel::IpcValid | Kernel::Blank => DataType::Boolean,
             Kernel::Days => DataType::Int32,
         })
     }
@@ -231,6 +255,22 @@ impl ScalarUDFImpl for GihiUdf {
                         .collect::<Int32Array>(),
                 )
             }
+            Kernel::Division => {
+                let s = text(&args.args[0], n)?;
+                Arc::new(
+                    s.iter()
+                        .map(|x| x.and_then(division).map(i64::from))
+                        .collect::<Int64Array>(),
+                )
+            }
+            Kernel::Blank => {
+                let s = text(&args.args[0], n)?;
+                Arc::new(
+                    s.iter()
+                        .map(|x| Some(x.is_none_or(|t| t.bytes().all(|b| b == b' '))))
+                        .collect::<BooleanArray>(),
+                )
+            }
         };
         Ok(ColumnarValue::Array(out))
     }
@@ -238,6 +278,19 @@ impl ScalarUDFImpl for GihiUdf {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn divisions_read_as_the_layout_says() {
+        use super::division;
+        assert_eq!(division("31"), Some(31));
+        assert_eq!(division("  52 Psychology "), Some(52));
+        assert_eq!(division("30"), Some(30));
+        for bad in [
+            "29", "53", "3", "x1", "311", "31-Bio", "", "  ", "+3", "3 1",
+        ] {
+            assert_eq!(division(bad), None, "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

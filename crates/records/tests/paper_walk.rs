@@ -1,8 +1,9 @@
 //! The paper walk (files sorted by paper id, one ordered pass) and the generic plan (hash
-//! joins and GROUP BY, taken when the authorships are not sorted) compute the same figures:
-//! on the hand corpus, and on random corpora with unmatched places, missing countries,
-//! papers without authorships, authorships of papers missing from the papers file, and
-//! researchers in several metros.
+//! joins, GROUP BY and window functions, taken when the authorships or the fields are not
+//! sorted) compute the same figures: on the hand corpus, on random corpora with unmatched
+//! places, missing countries, papers without authorships, authorships and fields of papers
+//! missing from the papers file, and researchers in several metros, and on a corpus large
+//! enough for I07's thresholds to take the k-th largest (k > 1) with ties.
 
 use gihi_records::papers::{run, PaperOptions, PaperResults};
 use gihi_records::{Engine, EngineOptions};
@@ -88,8 +89,11 @@ const FIELDS: &str = "paper_id,field
 A1,31
 A2,31
 A3,40
+A4,31
 B2,46
 B3,46
+B3,46 Information and Computing Sciences
+B3,33
 C1,32
 ";
 
@@ -131,6 +135,60 @@ fn the_walk_and_the_plan_agree_on_a_small_corpus() {
     let unsorted = results(&reversed(PAPERS), FIELDS, AUTHORSHIPS);
     assert!(!unsorted.summary.authorships_walked);
     assert_eq!(figures(&walked), figures(&unsorted));
+    // So do unsorted fields (the walk gives up when their ids go back).
+    let fields_unsorted = results(PAPERS, &reversed(FIELDS), AUTHORSHIPS);
+    assert!(!fields_unsorted.summary.authorships_walked);
+    assert_eq!(figures(&walked), figures(&fields_unsorted));
+    // A row of an earlier paper after the last paper's rows is found too (B3, of the focus's
+    // last year, gains division 40).
+    let late = format!("{FIELDS}Z1,31\nB3,40\n");
+    let late_walk = results(PAPERS, &late, AUTHORSHIPS);
+    assert!(!late_walk.summary.authorships_walked);
+    assert_eq!(
+        figures(&late_walk),
+        figures(&results(PAPERS, &late, &reversed(AUTHORSHIPS)))
+    );
+    assert_ne!(figures(&late_walk), figures(&walked));
+}
+
+/// 430 papers of 2010, all in Tokyo: 250 in division 31 (times cited 9, 7, 7, 7, then 0)
+/// and 180 in division 40 (i mod 50 for i = 0..180), of which i = 1, 2, 3 are in division 31
+/// too. Division 31: n = 253, k = 3, the values 9, 7, 7, 7, 3, ... so T = 7 and the four
+/// papers at 9 and 7 are highly cited. Division 40: n = 180, k = 2, three papers at 49, so
+/// T = 49 and all three are. Seven in all.
+#[test]
+fn thresholds_take_the_kth_largest_with_ties() {
+    let mut papers = String::from(
+        "paper_id,year,type,times_cited,cited_by_patents,cited_by_policy,cited_by_trials\n",
+    );
+    let mut fields = String::from("paper_id,field\n");
+    let mut auth = String::from("paper_id,researcher_id,org_id,city,country\n");
+    let mut add = |k: usize, cited: usize, divisions: &[u8]| {
+        papers.push_str(&format!("Q{k:04},2010,article,{cited},0,0,0\n"));
+        for d in divisions {
+            fields.push_str(&format!("Q{k:04},{d}\n"));
+        }
+        auth.push_str(&format!("Q{k:04},,,Tokyo,JP\n"));
+    };
+    for (k, cited) in [9, 7, 7, 7].into_iter().chain([0; 246]).enumerate() {
+        add(k, cited, &[31]);
+    }
+    for i in 0..180 {
+        let both: &[u8] = if [1, 2, 3].contains(&i) {
+            &[31, 40]
+        } else {
+            &[40]
+        };
+        add(250 + i, i % 50, both);
+    }
+    let walked = results(&papers, &fields, &auth);
+    assert!(walked.summary.authorships_walked);
+    assert_eq!(walked.summary.highly_cited_papers, 4 + 3);
+    let tokyo = walked.metros.iter().position(|m| m == "tokyo").unwrap();
+    assert_eq!(walked.highly_cited[tokyo], 7);
+    let planned = results(&papers, &fields, &reversed(&auth));
+    assert!(!planned.summary.authorships_walked);
+    assert_eq!(figures(&walked), figures(&planned));
 }
 
 /// Places the random corpora draw from: metros, places outside every metro, a missing
@@ -163,9 +221,9 @@ fn corpus(drawn: &[Drawn]) -> (String, String, String) {
         let id = format!("P{k:03}");
         if *listed {
             papers.push_str(&format!("{id},{year},article,{cited_times},{cited},0,0\n"));
-            for d in divisions {
-                fields.push_str(&format!("{id},{}\n", 30 + d));
-            }
+        }
+        for d in divisions {
+            fields.push_str(&format!("{id},{}\n", 30 + d));
         }
         for (place, researcher) in authorships {
             let (city, country) = PLACES[*place];
@@ -199,5 +257,7 @@ proptest! {
         // (Reversed authorships that are still sorted, of one paper, are walked again.)
         prop_assert!(walked.summary.authorships_walked);
         prop_assert_eq!(figures(&walked), figures(&planned));
+        let fields_unsorted = results(&p, &reversed(&f), &a);
+        prop_assert_eq!(figures(&walked), figures(&fields_unsorted));
     }
 }
