@@ -82,6 +82,8 @@ pub struct Engine {
     pub(crate) local: bool,
     /// The cluster query limit of [`EngineOptions::cluster_timeout`] (None locally).
     limit: Option<std::time::Duration>,
+    /// The memory pool's size: in-memory kernels (the patent walk) stay within it too.
+    pub(crate) memory_limit: usize,
 }
 
 impl Engine {
@@ -129,6 +131,7 @@ impl Engine {
             scratch,
             local: o.cluster.is_none(),
             limit: o.cluster.as_ref().and(o.cluster_timeout),
+            memory_limit: o.memory_limit,
         })
     }
 

@@ -166,12 +166,60 @@ pub fn focus(
         .zip(column_i64(&r, 1))
         .map(|(m, n)| (m, n as u64))
         .collect();
+    let (top_applicants, concentration) = rank_applicants(
+        registry,
+        (0..metro.len()).map(|i| {
+            (
+                metro[i].as_str(),
+                name[i].as_str(),
+                kind[i].as_str(),
+                n[i] as u64,
+            )
+        }),
+        &metro_families,
+    );
+
+    // Type mix of each metro's biomedical PCT families of the year.
+    engine.define(&format!(
+        "CREATE VIEW bio_pct_year AS SELECT DISTINCT family_id FROM pct_pubs WHERE (fields & {b}) <> 0"
+    ))?;
+    let r = engine.sql(&metro_applicant("bio_pct_year"))?;
+    let (metro, name, kind, fam) = (texts(&r, 0), texts(&r, 1), texts(&r, 2), texts(&r, 3));
+    let type_mix = type_mix(
+        registry,
+        (0..metro.len()).map(|i| {
+            (
+                metro[i].as_str(),
+                name[i].as_str(),
+                kind[i].as_str(),
+                fam[i].as_str(),
+            )
+        }),
+    );
+    Ok(Focus {
+        by_year,
+        top_applicants,
+        concentration,
+        type_mix,
+    })
+}
+
+/// The top applicants of each metro and its concentration, from (metro, applicant name,
+/// applicant type, focus families) rows and each metro's focus families: applicants ranked
+/// by families, then name and type; shares of the metro's families; the top-20 share and the
+/// HHI over applicant–family incidences.
+#[allow(clippy::type_complexity)]
+pub(crate) fn rank_applicants<'a>(
+    registry: &Registry,
+    rows: impl Iterator<Item = (&'a str, &'a str, &'a str, u64)>,
+    metro_families: &BTreeMap<String, u64>,
+) -> (
+    Vec<(String, String, String, u64, f64)>,
+    Vec<(String, u64, f64, f64)>,
+) {
     let mut per_metro: BTreeMap<&str, Vec<(&str, &str, u64)>> = BTreeMap::new();
-    for i in 0..metro.len() {
-        per_metro
-            .entry(&metro[i])
-            .or_default()
-            .push((&name[i], &kind[i], n[i] as u64));
+    for (metro, name, kind, n) in rows {
+        per_metro.entry(metro).or_default().push((name, kind, n));
     }
     let mut top_applicants = Vec::new();
     let mut concentration = Vec::new();
@@ -198,25 +246,28 @@ pub fn focus(
             .sum();
         concentration.push((c.id.clone(), families, top as f64 / incidences as f64, hhi));
     }
+    (top_applicants, concentration)
+}
 
-    // Type mix of each metro's biomedical PCT families of the year.
-    engine.define(&format!(
-        "CREATE VIEW bio_pct_year AS SELECT DISTINCT family_id FROM pct_pubs WHERE (fields & {b}) <> 0"
-    ))?;
-    let r = engine.sql(&metro_applicant("bio_pct_year"))?;
-    let (metro, name, kind, fam) = (texts(&r, 0), texts(&r, 1), texts(&r, 2), texts(&r, 3));
+/// The type mix, from distinct (metro, applicant name, applicant type, family) rows of the
+/// metros' biomedical PCT families of the year: per metro and type, the families held by the
+/// type's top 20 applicants and their share of the metro's families.
+pub(crate) fn type_mix<'a, F: Ord + Copy>(
+    registry: &Registry,
+    rows: impl Iterator<Item = (&'a str, &'a str, &'a str, F)>,
+) -> Vec<(String, String, u64, f64)> {
     // metro → type → name → families; metro → families
-    let mut held: BTreeMap<&str, BTreeMap<&str, BTreeMap<&str, BTreeSet<&str>>>> = BTreeMap::new();
-    let mut all: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for i in 0..metro.len() {
-        held.entry(&metro[i])
+    let mut held: BTreeMap<&str, BTreeMap<&str, BTreeMap<&str, BTreeSet<F>>>> = BTreeMap::new();
+    let mut all: BTreeMap<&str, BTreeSet<F>> = BTreeMap::new();
+    for (metro, name, kind, fam) in rows {
+        held.entry(metro)
             .or_default()
-            .entry(&kind[i])
+            .entry(kind)
             .or_default()
-            .entry(&name[i])
+            .entry(name)
             .or_default()
-            .insert(&fam[i]);
-        all.entry(&metro[i]).or_default().insert(&fam[i]);
+            .insert(fam);
+        all.entry(metro).or_default().insert(fam);
     }
     let mut type_mix = Vec::new();
     for c in &registry.cities {
@@ -225,9 +276,9 @@ pub fn focus(
         };
         let total = all.get(c.id.as_str()).map_or(0, |s| s.len()) as u64;
         for (k, names) in types {
-            let mut ranked: Vec<(&&str, &BTreeSet<&str>)> = names.iter().collect();
+            let mut ranked: Vec<(&&str, &BTreeSet<F>)> = names.iter().collect();
             ranked.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
-            let union: BTreeSet<&str> = ranked
+            let union: BTreeSet<F> = ranked
                 .iter()
                 .take(TOP_APPLICANTS)
                 .flat_map(|(_, f)| f.iter().copied())
@@ -240,10 +291,5 @@ pub fn focus(
             ));
         }
     }
-    Ok(Focus {
-        by_year,
-        top_applicants,
-        concentration,
-        type_mix,
-    })
+    type_mix
 }

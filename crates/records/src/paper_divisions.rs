@@ -18,12 +18,12 @@
 //! skipped, as the plan's join drops them.
 
 use crate::engine::Engine;
-use crate::paper_walk::{decode_ahead, text, Batches};
 use crate::papers::FieldCounts;
+use crate::runs::RunCursor;
 use crate::udaf::MAX_METROS;
 use crate::udf::division;
 use crate::RecordsError;
-use datafusion::arrow::array::{Array, AsArray, StringViewArray};
+use datafusion::arrow::array::AsArray;
 use datafusion::arrow::datatypes::Int64Type;
 use futures::StreamExt;
 use std::collections::{BTreeMap, HashMap};
@@ -31,40 +31,20 @@ use std::ops::RangeInclusive;
 
 /// `paper_fields` as a cursor over id-ordered rows, read alongside the papers.
 pub(crate) struct FieldCursor {
-    batches: Batches,
-    ids: StringViewArray,
-    fields: StringViewArray,
-    row: usize,
-    /// The id asked for last: every row still to come must be greater.
-    floor: Vec<u8>,
-    /// Set when the file proves unsorted (or a field unreadable): the walk gives up.
-    pub(crate) give_up: bool,
+    rows: RunCursor,
 }
 
 impl FieldCursor {
     /// Starts decoding `paper_fields` in file order.
     pub(crate) async fn open(engine: &Engine) -> Result<FieldCursor, RecordsError> {
         Ok(FieldCursor {
-            batches: decode_ahead(engine, "SELECT paper_id, field FROM paper_fields").await?,
-            ids: StringViewArray::from(Vec::<&str>::new()),
-            fields: StringViewArray::from(Vec::<&str>::new()),
-            row: 0,
-            floor: Vec::new(),
-            give_up: false,
+            rows: RunCursor::open(engine, "SELECT paper_id, field FROM paper_fields").await?,
         })
     }
 
-    async fn ready(&mut self) -> Result<bool, RecordsError> {
-        while self.row >= self.ids.len() {
-            let Some(b) = self.batches.next().await else {
-                return Ok(false);
-            };
-            let b = b?;
-            self.ids = text(b.column(0))?;
-            self.fields = text(b.column(1))?;
-            self.row = 0;
-        }
-        Ok(true)
+    /// Whether the file proved unsorted (or a field unreadable): the walk gives up.
+    pub(crate) fn give_up(&self) -> bool {
+        self.rows.give_up
     }
 
     /// The divisions of paper `id` (a bit set). Papers are asked for in strictly increasing
@@ -72,38 +52,25 @@ impl FieldCursor {
     /// from the papers file (skipped), and a row at or below the previous paper's id proves
     /// the file unsorted.
     pub(crate) async fn divisions(&mut self, id: &[u8]) -> Result<u64, RecordsError> {
-        let mut set = 0u64;
-        while !self.give_up && self.ready().await? {
-            let row_id = self.ids.value(self.row).as_bytes();
-            match row_id.cmp(id) {
-                std::cmp::Ordering::Greater => break,
-                std::cmp::Ordering::Equal => match division(self.fields.value(self.row)) {
-                    Some(d) => set |= 1 << d,
-                    None => self.give_up = true,
-                },
-                std::cmp::Ordering::Less => {
-                    if row_id <= self.floor.as_slice() {
-                        self.give_up = true;
+        let (mut set, mut unreadable) = (0u64, false);
+        self.rows
+            .run(id, |c, r, own| {
+                if own {
+                    match division(c[0].value(r)) {
+                        Some(d) => set |= 1 << d,
+                        None => unreadable = true,
                     }
                 }
-            }
-            self.row += 1;
-        }
-        self.floor.clear();
-        self.floor.extend_from_slice(id);
+            })
+            .await?;
+        self.rows.give_up |= unreadable;
         Ok(set)
     }
 
     /// After the last paper: the rows left belong to papers absent from the papers file,
     /// unless one is at or below the last paper's id (the file is then unsorted).
     pub(crate) async fn finish(&mut self) -> Result<(), RecordsError> {
-        while !self.give_up && self.ready().await? {
-            if self.ids.value(self.row).as_bytes() <= self.floor.as_slice() {
-                self.give_up = true;
-            }
-            self.row += 1;
-        }
-        Ok(())
+        self.rows.finish(|_, _| {}).await
     }
 }
 

@@ -262,7 +262,7 @@ async fn merge(
             let id = ids.value(r).as_bytes();
             if !in_run || id != run.as_slice() {
                 if in_run {
-                    if id < run.as_slice() || papers.fields.give_up {
+                    if id < run.as_slice() || papers.fields.give_up() {
                         return Ok(None);
                     }
                     let year = finish(&mut papers, &mut out, &run, set).await?;
@@ -303,7 +303,7 @@ async fn merge(
         papers.emit(&mut out, Set::default()).await?;
     }
     papers.fields.finish().await?;
-    if papers.fields.give_up {
+    if papers.fields.give_up() {
         return Ok(None);
     }
     let (years, divisions) = out.close()?;

@@ -20,6 +20,7 @@
 use crate::dates::days_from_civil;
 use crate::engine::{column_i64, column_text, Engine, Registered};
 use crate::layout::{PARTY_TYPES, PATENTS, PATENT_IPC, PATENT_PARTIES, PATENT_TYPES, ROLES};
+use crate::paper_places::PlaceTable;
 use crate::udf::NOT_A_DATE;
 use crate::{clip, RecordsError};
 use datafusion::arrow::datatypes::DataType;
@@ -81,7 +82,11 @@ pub struct Summary {
     pub top_unmatched: Vec<(String, u64)>,
     /// Places that look like a misspelling of a member name or name several metros.
     pub near_misses: Vec<(String, String)>,
-    /// Seconds per stage (validation, places, classification, indicators, network, focus):
+    /// Whether the ordered walk gathered the figures ([`crate::patent_walk`]; otherwise the
+    /// generic plan hashed them).
+    pub records_walked: bool,
+    /// Seconds per stage (validation, places, then walk, indicators, network, focus; or
+    /// classification, indicators, network, focus by the generic plan):
     /// where the time goes. Timings vary from run to run; nothing else in the summary does.
     pub stage_seconds: Vec<(String, f64)>,
 }
@@ -169,6 +174,7 @@ pub fn run(
         matched_by_country: Vec::new(),
         top_unmatched: Vec::new(),
         near_misses: Vec::new(),
+        records_walked: false,
         stage_seconds: Vec::new(),
     };
     let mut clock = std::time::Instant::now();
@@ -270,7 +276,8 @@ pub fn run(
         }
     }
     // A file sorted by publication number proves them distinct in one sequential pass.
-    let distinct = if engine.strictly_increasing("patents", "pub_id")? {
+    let sorted = engine.strictly_increasing("patents", "pub_id")?;
+    let distinct = if sorted {
         rows
     } else {
         column_i64(
@@ -355,201 +362,93 @@ pub fn run(
         "SELECT city, country, sum(n) AS n FROM party_groups WHERE role = '{role}' GROUP BY city, country"
     ))?;
     let matched = crate::placemap::register_place_metro(engine, registry, &places, &groups)?;
+    let matched_places = matched.matched;
     summary.matched_by_country = matched.by_country;
     summary.top_unmatched = matched.top_unmatched;
     summary.near_misses = matched.near_misses;
 
     lap(&mut summary, "places");
-    // ---- classification and indicators --------------------------------------------------
-    let kw = fields.keyword_rows() as i64;
+    // ---- classification, indicators, network, focus -------------------------------------
+    // Files sorted by publication number (as exports come) are walked once side by side
+    // when what the walk holds fits the memory limit; otherwise, or on a cluster, the
+    // generic plan hashes and spills.
     let d = o.valid_on;
     let (y0, y1) = (
         days_from_civil(o.year, 1, 1),
         days_from_civil(o.year, 12, 31),
     );
-    // The rows each publication's symbols qualify under, and its unparseable symbols (the
-    // IPC file is validated in the same pass that classifies it).
-    engine.materialize(
-        "sym",
-        "SELECT pub_id, bit_or(r) AS rows, count(*) - count(r) AS invalid \
-         FROM (SELECT pub_id, gihi_ipc_rows(ipc) AS r FROM patent_ipc) WHERE r IS NULL OR r <> 0 GROUP BY pub_id",
-    )?;
-    let invalid = column_i64(&engine.sql("SELECT sum(invalid) FROM sym")?, 0)[0] as u64;
-    if invalid > 0 {
-        if !o.skip_invalid {
-            let (row, found) = engine
-                .locate(
-                    "patent_ipc",
-                    "ipc IS NULL OR NOT gihi_ipc_valid(ipc)",
-                    "ipc",
-                )?
-                .unwrap_or((0, String::new()));
-            let why = gihi_ipc::Symbol::parse(&found)
-                .err()
-                .map_or(String::new(), |e| e.why.to_string());
-            return Err(RecordsError::Input(format!(
-                "{}: row {row}, column ipc: expected an IPC symbol such as `G06N 3/08`, `G06N3/08` or `G06N0003080000`, found `{}` ({why}); {invalid} such row(s) in all: give --skip-invalid to count and skip them",
-                ipc.path.display(),
-                clip(&found)
-            )));
-        }
-        summary.invalid_ipc_rows = invalid;
-        let ex = engine.sql("SELECT DISTINCT ipc FROM patent_ipc WHERE ipc IS NOT NULL AND NOT gihi_ipc_valid(ipc) ORDER BY ipc LIMIT 5")?;
-        summary.invalid_ipc_examples = column_text(&ex, 0).into_iter().flatten().collect();
-    }
-
-    engine.define(&format!(
-        "CREATE VIEW pub_fields AS \
-         SELECT p.pub_id, p.family_id, p.type, p.pct, p.pub_days, p.grant_days, p.expiry_days, p.lapse_days, \
-                gihi_fields(s.rows, CASE WHEN (s.rows & {kw}) <> 0 THEN gihi_keyword_rows(p.title, p.abstract) ELSE arrow_cast(0, 'Int64') END) AS fields \
-         FROM patents_d p JOIN sym s ON p.pub_id = s.pub_id WHERE s.rows <> 0"
-    ))?;
-    engine.materialize(
-        "infield",
-        "SELECT pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, fields FROM pub_fields WHERE fields <> 0",
-    )?;
-    // A publication's metros, once per attributed party (a publication with two applicants in
-    // one metro has two rows: every query below groups by family or takes distinct metros,
-    // and leaving the duplicates costs less than removing them).
-    engine.materialize(
-        "app",
-        &format!("SELECT pp.pub_id, m.metro FROM patent_parties pp JOIN place_metro m ON pp.city = m.city AND pp.country = m.country WHERE pp.role = '{role}'"),
-    )?;
-    engine.materialize(
-        "pub_family",
-        "SELECT pub_id, family_id, pub_days FROM patents_d",
-    )?;
-    let valid = format!(
-        "type = 'invention' AND grant_days IS NOT NULL AND grant_days <= {d} AND (expiry_days IS NULL OR expiry_days > {d}) AND (lapse_days IS NULL OR lapse_days > {d})"
-    );
-    let pct_y = format!("pct AND pub_days BETWEEN {y0} AND {y1}");
-    lap(&mut summary, "classification");
-    engine.define(&format!(
-        "CREATE VIEW valid_pubs AS SELECT * FROM infield WHERE {valid}"
-    ))?;
-    engine.define(&format!(
-        "CREATE VIEW pct_pubs AS SELECT * FROM infield WHERE {pct_y}"
-    ))?;
-    let field_sums = |col: &str| {
-        let mut s: Vec<String> = (0..nf)
-            .map(|i| {
-                format!(
-                    "sum(CASE WHEN ({col} & {}) <> 0 THEN 1 ELSE 0 END)",
-                    1i64 << i
-                )
-            })
-            .collect();
-        s.push("count(*)".into());
-        s.join(", ")
+    let party_rows = summary.rows["patent_parties"] as usize;
+    let fits = (distinct as usize)
+        .saturating_mul(crate::patent_walk::BYTES_PER_PUBLICATION)
+        .saturating_add(party_rows.saturating_mul(crate::patent_walk::BYTES_PER_PARTY))
+        <= engine.memory_limit;
+    let walked = if engine.local && sorted && fits {
+        let (cities, countries) = (column_text(&groups, 0), column_text(&groups, 1));
+        let mut table = PlaceTable::new(
+            &cities,
+            &countries,
+            &matched_places,
+            &places,
+            crate::placemap::Regions::InChina,
+        );
+        let rules = crate::patent_walk::WalkRules {
+            fields: &fields,
+            valid_on: d,
+            year: (y0, y1),
+            role,
+        };
+        crate::patent_walk::walk(engine, &mut table, &rules)?.map(|w| (w, table.codes))
+    } else {
+        None
     };
-    let per_metro = |view: &str| -> Result<BTreeMap<String, Vec<u64>>, RecordsError> {
-        let b = engine.sql(&format!(
-            "SELECT metro, {} FROM (SELECT a.metro, v.family_id, bit_or(v.fields) AS f FROM {view} v JOIN app a ON v.pub_id = a.pub_id GROUP BY a.metro, v.family_id) GROUP BY metro",
-            field_sums("f")
-        ))?;
-        let ids = column_text(&b, 0);
-        let cols: Vec<Vec<i64>> = (1..=nf + 1).map(|k| column_i64(&b, k)).collect();
-        Ok(ids
-            .into_iter()
-            .enumerate()
-            .map(|(r, id)| {
-                (
-                    id.unwrap_or_default(),
-                    cols.iter().map(|c| c[r] as u64).collect(),
-                )
-            })
-            .collect())
-    };
-    let valid_m = per_metro("valid_pubs")?;
-    let pct_m = per_metro("pct_pubs")?;
-    let totals_of = |view: &str| -> Result<Vec<u64>, RecordsError> {
-        let b = engine.sql(&format!(
-            "SELECT {} FROM (SELECT family_id, bit_or(fields) AS f FROM {view} GROUP BY family_id)",
-            field_sums("f")
-        ))?;
-        Ok((0..=nf)
-            .map(|k| column_i64(&b, k).first().copied().unwrap_or(0) as u64)
-            .collect())
-    };
-    let tv = totals_of("valid_pubs")?;
-    let tp = totals_of("pct_pubs")?;
+    summary.records_walked = walked.is_some();
     let ids: Vec<String> = fields
         .fields
         .iter()
         .map(|f| f.id.clone())
         .chain(std::iter::once("all".to_string()))
         .collect();
+    let Some((w, codes)) = walked else {
+        let planned =
+            crate::patents_plan::run(engine, &ipc, registry, &places, o, role, &mut summary)?;
+        return Ok(PatentResults {
+            fields: ids,
+            metros: planned.metros,
+            edges: planned.edges,
+            totals: planned.totals,
+            summary,
+            focus: planned.focus,
+        });
+    };
+    invalid_symbols(engine, &ipc, w.invalid_ipc, o, &mut summary)?;
+    lap(&mut summary, "walk");
+    let n_metros = registry.cities.len();
+    let valid_m = crate::patent_tally::per_metro(&w.placed, |p| p.valid, n_metros, nf);
+    let pct_m = crate::patent_tally::per_metro(&w.placed, |p| p.pct_year, n_metros, nf);
+    let tv = crate::patent_tally::totals(&w.families, |f| f.valid, nf);
+    let tp = crate::patent_tally::totals(&w.families, |f| f.pct_year, nf);
     let totals = ids
         .iter()
         .enumerate()
         .map(|(i, f)| (f.clone(), tv[i], tp[i]))
         .collect();
-    let b = engine.sql(&format!(
-        "SELECT {} FROM (SELECT pub_id, fields AS f FROM infield)",
-        field_sums("f")
-    ))?;
     summary.publications_in_fields = ids
         .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            (
-                f.clone(),
-                column_i64(&b, i).first().copied().unwrap_or(0) as u64,
-            )
-        })
+        .cloned()
+        .zip(w.in_fields.iter().copied())
         .collect();
-
     lap(&mut summary, "indicators");
-    // I18: the co-application network of the year.
-    // Small tables first in every join: DataFusion joins in the order written, and joining
-    // the network's few families to their publications before the applicants keeps the
-    // hash tables small (0.40 s → 0.11 s on the benchmark corpus).
-    engine.materialize("net_families", &format!(
-        "SELECT family_id, bit_or(fields) AS f FROM infield \
-         WHERE (type = 'invention' AND grant_days BETWEEN {y0} AND {y1} AND (expiry_days IS NULL OR expiry_days > {y1}) AND (lapse_days IS NULL OR lapse_days > {y1})) OR ({pct_y}) \
-         GROUP BY family_id"
-    ))?;
-    engine.materialize(
-        "fam_metro",
-        "SELECT DISTINCT p.family_id, a.metro FROM \
-         (SELECT p.pub_id, p.family_id FROM net_families q JOIN pub_family p ON q.family_id = p.family_id) p \
-         JOIN app a ON p.pub_id = a.pub_id",
-    )?;
-    let b = engine.sql(&format!(
-        "SELECT x.metro AS a, y.metro AS b, {} FROM fam_metro x JOIN fam_metro y ON x.family_id = y.family_id AND x.metro < y.metro JOIN net_families q ON q.family_id = x.family_id GROUP BY x.metro, y.metro ORDER BY a, b",
-        field_sums("q.f")
-    ))?;
-    let (ea, eb) = (column_text(&b, 0), column_text(&b, 1));
-    let ecols: Vec<Vec<i64>> = (2..=nf + 2).map(|k| column_i64(&b, k)).collect();
-    let edges: Vec<Edge> = ea
-        .into_iter()
-        .zip(eb)
-        .enumerate()
-        .map(|(r, (a, b))| Edge {
-            a: a.unwrap_or_default(),
-            b: b.unwrap_or_default(),
-            families: ecols.iter().map(|c| c[r] as u64).collect(),
-        })
-        .collect();
-    let mut degree: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
-    for e in &edges {
-        for m in [&e.a, &e.b] {
-            let d = degree.entry(m.as_str()).or_insert_with(|| vec![0; nf + 1]);
-            for (k, n) in e.families.iter().enumerate() {
-                if *n > 0 {
-                    d[k] += 1;
-                }
-            }
-        }
-    }
+    let edges = crate::patent_tally::edges(&w.families, registry, nf);
+    let degree = degrees(&edges, nf);
     let zero = vec![0u64; nf + 1];
     let metros = registry
         .cities
         .iter()
-        .map(|c| MetroCounts {
+        .enumerate()
+        .map(|(k, c)| MetroCounts {
             metro: c.id.clone(),
-            valid: valid_m.get(&c.id).cloned().unwrap_or_else(|| zero.clone()),
-            pct: pct_m.get(&c.id).cloned().unwrap_or_else(|| zero.clone()),
+            valid: valid_m[k].clone(),
+            pct: pct_m[k].clone(),
             degree: degree
                 .get(c.id.as_str())
                 .cloned()
@@ -557,7 +456,7 @@ pub fn run(
         })
         .collect();
     lap(&mut summary, "network");
-    let focus = crate::focus::focus(engine, &fields, registry, o, &places, role)?;
+    let focus = crate::patent_tally::focus(&w, &fields, registry, o.year, &codes);
     lap(&mut summary, "focus");
     Ok(PatentResults {
         fields: ids,
@@ -567,4 +466,55 @@ pub fn run(
         summary,
         focus,
     })
+}
+
+/// Each metro's degree per field, then all: the partner metros it shares a family with.
+pub(crate) fn degrees(edges: &[Edge], nf: usize) -> BTreeMap<&str, Vec<u64>> {
+    let mut degree: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for e in edges {
+        for m in [&e.a, &e.b] {
+            let d = degree.entry(m.as_str()).or_insert_with(|| vec![0; nf + 1]);
+            for (k, n) in e.families.iter().enumerate() {
+                if *n > 0 {
+                    d[k] += 1;
+                }
+            }
+        }
+    }
+    degree
+}
+
+/// Refuses unparseable symbols (naming the first), or with `--skip-invalid` counts them and
+/// lists the first examples in the summary.
+pub(crate) fn invalid_symbols(
+    engine: &Engine,
+    ipc: &Registered,
+    invalid: u64,
+    o: &PatentOptions,
+    summary: &mut Summary,
+) -> Result<(), RecordsError> {
+    if invalid == 0 {
+        return Ok(());
+    }
+    if !o.skip_invalid {
+        let (row, found) = engine
+            .locate(
+                "patent_ipc",
+                "ipc IS NULL OR NOT gihi_ipc_valid(ipc)",
+                "ipc",
+            )?
+            .unwrap_or((0, String::new()));
+        let why = gihi_ipc::Symbol::parse(&found)
+            .err()
+            .map_or(String::new(), |e| e.why.to_string());
+        return Err(RecordsError::Input(format!(
+            "{}: row {row}, column ipc: expected an IPC symbol such as `G06N 3/08`, `G06N3/08` or `G06N0003080000`, found `{}` ({why}); {invalid} such row(s) in all: give --skip-invalid to count and skip them",
+            ipc.path.display(),
+            clip(&found)
+        )));
+    }
+    summary.invalid_ipc_rows = invalid;
+    let ex = engine.sql("SELECT DISTINCT ipc FROM patent_ipc WHERE ipc IS NOT NULL AND NOT gihi_ipc_valid(ipc) ORDER BY ipc LIMIT 5")?;
+    summary.invalid_ipc_examples = column_text(&ex, 0).into_iter().flatten().collect();
+    Ok(())
 }
