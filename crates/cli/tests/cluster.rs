@@ -119,7 +119,8 @@ fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Removes what may differ between two runs of the same plans: timings, the engine
 /// section, creation times, paths, the manifest's checksum of the summary, and which path
-/// built the paper sets (the paper walk runs locally only; its results are the plan's).
+/// built the paper sets and the patent figures (the walks run locally only; their results
+/// are the plans').
 fn strip_clock(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(m) => {
@@ -128,6 +129,7 @@ fn strip_clock(v: &mut serde_json::Value) {
                     k.as_str(),
                     "engine"
                         | "authorships_walked"
+                        | "records_walked"
                         | "stage_seconds"
                         | "seconds"
                         | "created"

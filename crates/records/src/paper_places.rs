@@ -46,13 +46,13 @@ impl PlaceTable {
     pub(crate) fn new(
         cities: &[Option<String>],
         countries: &[Option<String>],
-        matched: &[(String, String, i64, i64)],
+        matched: &[(String, String, i64, i64, String)],
         places: &Places,
         regions: Regions,
     ) -> PlaceTable {
         let bits: HashMap<(&str, &str), (i64, i64)> = matched
             .iter()
-            .map(|(c, k, lo, hi)| ((c.as_str(), k.as_str()), (*lo, *hi)))
+            .map(|(c, k, lo, hi, _)| ((c.as_str(), k.as_str()), (*lo, *hi)))
             .collect();
         let mut codes: BTreeMap<String, u32> = BTreeMap::new();
         let mut table = PlaceTable {

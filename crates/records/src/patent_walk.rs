@@ -33,10 +33,11 @@
 //! sorted-key pass has already established. Rows of publications absent from `patents` are
 //! skipped (their unparseable symbols still count), as the plan's joins drop them.
 
-use crate::layout::PARTY_TYPES;
-use crate::paper_places::{inline_key, PlaceTable};
+use crate::layout::{PARTY_TYPES, ROLES};
+use crate::paper_places::inline_key;
 use crate::paper_walk::{decode_ahead, text, Batches};
-use crate::runs::{Columns, RunCursor};
+use crate::patent_places::PartyPlaces;
+use crate::runs::{inline_view, Columns, RunCursor};
 use crate::{Engine, RecordsError};
 use datafusion::arrow::array::{
     Array, AsArray, BooleanArray, Int32Array, Int64Array, RecordBatch, StringViewArray,
@@ -174,7 +175,7 @@ impl Columns for SymbolRows {
 /// `None` if a file is not sorted by publication number.
 pub(crate) fn walk(
     engine: &Engine,
-    places: &mut PlaceTable,
+    places: &mut PartyPlaces,
     rules: &WalkRules,
 ) -> Result<Option<Walked>, RecordsError> {
     engine.run(async {
@@ -190,11 +191,24 @@ pub(crate) fn walk(
             "SELECT pub_id, r FROM (SELECT pub_id, gihi_ipc_rows(ipc) AS r FROM patent_ipc) WHERE r IS NULL OR r <> 0",
         )
         .await?;
+        // Only the attributed role's rows reach the walk, and any row the validation would
+        // refuse (the walk then gives up, and the plan's checks name it).
+        let list = |words: &[&str]| {
+            words
+                .iter()
+                .map(|w| format!("'{w}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let parties = RunCursor::open(
             engine,
             &format!(
-                "SELECT pub_id, name, type, city, country FROM patent_parties WHERE role = '{}'",
-                rules.role
+                "SELECT pub_id, role, name, type, city, country FROM patent_parties \
+                 WHERE role = '{}' OR pub_id IS NULL OR role IS NULL OR type IS NULL \
+                 OR role NOT IN ({}) OR type NOT IN ({})",
+                rules.role,
+                list(ROLES),
+                list(PARTY_TYPES)
             ),
         )
         .await?;
@@ -203,19 +217,32 @@ pub(crate) fn walk(
 }
 
 /// The walk's state.
-struct Walker<'a> {
+struct Walker<'a, 'p> {
     rules: &'a WalkRules<'a>,
-    places: &'a mut PlaceTable,
+    places: &'a mut PartyPlaces<'p>,
+    /// The string views of the roles and party types (all sit inline).
+    roles: Vec<u128>,
+    kinds: Vec<u128>,
+    invention: u128,
     family_numbers: Numbers,
     name_numbers: Numbers,
     out: Walked,
 }
 
-impl<'a> Walker<'a> {
-    fn new(rules: &'a WalkRules<'a>, places: &'a mut PlaceTable) -> Walker<'a> {
+impl<'a, 'p> Walker<'a, 'p> {
+    fn new(rules: &'a WalkRules<'a>, places: &'a mut PartyPlaces<'p>) -> Walker<'a, 'p> {
+        let views = |words: &[&str]| -> Vec<u128> {
+            words
+                .iter()
+                .map(|w| inline_view(w.as_bytes()).expect("short words"))
+                .collect()
+        };
         Walker {
             rules,
             places,
+            roles: views(ROLES),
+            kinds: views(PARTY_TYPES),
+            invention: views(&["invention"])[0],
             family_numbers: Numbers::default(),
             name_numbers: Numbers::default(),
             out: Walked {
@@ -300,7 +327,7 @@ impl<'a> Walker<'a> {
                 }
                 let day = |k: usize| (!days[k].is_null(r)).then(|| days[k].value(r));
                 let publication = Publication {
-                    invention: types.value(r) == "invention",
+                    invention: inline_key(&types, r) == Some(self.invention),
                     pct: pct.value(r),
                     published: day(0),
                     granted: day(1),
@@ -314,7 +341,26 @@ impl<'a> Walker<'a> {
         ipc.finish(|c, k| invalid += u64::from(c.0.is_null(k)))
             .await?;
         self.out.invalid_ipc += invalid;
-        parties.finish(|_, _| {}).await?;
+        // The parties of publications after the last one: checked, and their places counted.
+        let mut refused = false;
+        let attributed = ROLES.iter().position(|r| *r == self.rules.role);
+        let (roles, kinds, places) = (&self.roles, &self.kinds, &mut *self.places);
+        parties
+            .finish(|c, k| {
+                let find = |a: &StringViewArray, views: &[u128]| {
+                    inline_key(a, k).and_then(|v| views.iter().position(|x| *x == v))
+                };
+                if find(&c[0], roles) != attributed
+                    || find(&c[2], kinds).is_none()
+                    || c[1].is_null(k)
+                {
+                    refused = true;
+                } else {
+                    places.at(&c[3], &c[4], k);
+                }
+            })
+            .await?;
+        parties.give_up |= refused;
         if ipc.give_up || parties.give_up {
             return Ok(None);
         }
@@ -332,24 +378,31 @@ impl<'a> Walker<'a> {
         let mut metros = 0u128;
         let mut refused = false;
         let first_country = self.out.countries.len();
+        let attributed = ROLES.iter().position(|r| *r == self.rules.role);
         parties
             .run(id, |c, k, own| {
-                if !own {
-                    return;
-                }
-                let (names, kinds, cities, countries) = (&c[0], &c[1], &c[2], &c[3]);
-                if names.is_null(k) {
+                let (roles, names, kinds, cities, countries) = (&c[0], &c[1], &c[2], &c[3], &c[4]);
+                let role =
+                    inline_key(roles, k).and_then(|v| self.roles.iter().position(|x| *x == v));
+                let kind =
+                    inline_key(kinds, k).and_then(|v| self.kinds.iter().position(|x| *x == v));
+                // A row of the other role here failed the filter's checks; so does a role or
+                // type outside the layout. A null name is its own value in the plan. The
+                // plan's validation names the row.
+                if role != attributed || kind.is_none() || names.is_null(k) {
                     refused = true;
                     return;
                 }
                 let place = self.places.at(cities, countries, k);
+                if !own {
+                    return;
+                }
                 if place.code != 0
                     && !self.out.countries[first_country..].contains(&(family, place.code))
                 {
                     self.out.countries.push((family, place.code));
                 }
-                // As the plan's join: a null city or country is no place.
-                if (place.lo | place.hi) == 0 || cities.is_null(k) || countries.is_null(k) {
+                if (place.lo | place.hi) == 0 {
                     return;
                 }
                 let bits = (place.hi as u64 as u128) << 64 | place.lo as u64 as u128;
@@ -358,15 +411,11 @@ impl<'a> Walker<'a> {
                 if new {
                     self.out.names.push(names.value(k).to_string());
                 }
-                let kind = PARTY_TYPES
-                    .iter()
-                    .position(|t| *t == kinds.value(k))
-                    .unwrap_or(PARTY_TYPES.len()) as u8;
                 self.out.applicants.push(Applicant {
                     family,
                     metro: bits.trailing_zeros() as u8,
                     name,
-                    kind,
+                    kind: kind.unwrap_or_default() as u8,
                 });
             })
             .await?;

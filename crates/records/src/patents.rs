@@ -20,7 +20,7 @@
 use crate::dates::days_from_civil;
 use crate::engine::{column_i64, column_text, Engine, Registered};
 use crate::layout::{PARTY_TYPES, PATENTS, PATENT_IPC, PATENT_PARTIES, PATENT_TYPES, ROLES};
-use crate::paper_places::PlaceTable;
+use crate::patent_places::PartyPlaces;
 use crate::udf::NOT_A_DATE;
 use crate::{clip, RecordsError};
 use datafusion::arrow::datatypes::DataType;
@@ -184,20 +184,8 @@ pub fn run(
             .push((stage.to_string(), clock.elapsed().as_secs_f64()));
         clock = std::time::Instant::now();
     };
-    let bad = |reg: &Registered,
-               table: &str,
-               column: &str,
-               condition: &str,
-               expected: &str|
-     -> Result<(), RecordsError> {
-        if let Some((row, found)) = engine.locate(table, condition, column)? {
-            return Err(RecordsError::Input(format!(
-                "{}: row {row}, column {column}: expected {expected}, found `{}`",
-                reg.path.display(),
-                clip(&found)
-            )));
-        }
-        Ok(())
+    let bad = |reg: &Registered, table: &str, column: &str, condition: &str, expected: &str| {
+        refuse_first(engine, reg, table, column, condition, expected)
     };
     let checks = format!(
         "SELECT count(*), \
@@ -302,55 +290,13 @@ pub fn run(
     }
     summary.distinct_publications = distinct as u64;
 
-    // One pass over the party file (its largest) serves its checks and the place mapping.
-    engine.materialize(
-        "party_groups",
-        "SELECT role, type, city, country, count(*) AS n, count(*) - count(pub_id) AS no_pub \
-         FROM patent_parties GROUP BY role, type, city, country",
-    )?;
-    let c = engine.sql(&format!(
-        "SELECT sum(n), sum(no_pub), sum(CASE WHEN role IS NULL OR role NOT IN ({}) THEN n ELSE 0 END), sum(CASE WHEN type IS NULL OR type NOT IN ({}) THEN n ELSE 0 END) FROM party_groups",
-        quoted_list(ROLES),
-        quoted_list(PARTY_TYPES)
-    ))?;
-    summary
-        .rows
-        .insert("patent_parties".into(), column_i64(&c, 0)[0] as u64);
-    if column_i64(&c, 1)[0] > 0 {
-        bad(
-            &par,
-            "patent_parties",
-            "pub_id",
-            "pub_id IS NULL",
-            "a publication number",
-        )?;
-    }
-    if column_i64(&c, 2)[0] > 0 {
-        bad(
-            &par,
-            "patent_parties",
-            "role",
-            &format!("role IS NULL OR role NOT IN ({})", quoted_list(ROLES)),
-            &ROLES.join(" | "),
-        )?;
-    }
-    if column_i64(&c, 3)[0] > 0 {
-        bad(
-            &par,
-            "patent_parties",
-            "type",
-            &format!("type IS NULL OR type NOT IN ({})", quoted_list(PARTY_TYPES)),
-            &PARTY_TYPES.join(" | "),
-        )?;
-    }
-
     let c = engine.sql("SELECT count(*) FROM patent_ipc")?;
     summary
         .rows
         .insert("patent_ipc".into(), column_i64(&c, 0)[0] as u64);
 
-    lap(&mut summary, "validation");
-    // ---- places → metros ----------------------------------------------------------------
+    let c = engine.sql("SELECT count(*) FROM patent_parties")?;
+    let party_rows = column_i64(&c, 0)[0] as u64;
     let role = match o.attribution {
         Attribution::Applicants => "applicant",
         Attribution::Inventors => "inventor",
@@ -358,16 +304,8 @@ pub fn run(
     let places = Places::with_aliases(registry, aliases_csv).map_err(|(l, c, m)| {
         RecordsError::Input(format!("place aliases: line {l}, column {c}: {m}"))
     })?;
-    let groups = engine.sql(&format!(
-        "SELECT city, country, sum(n) AS n FROM party_groups WHERE role = '{role}' GROUP BY city, country"
-    ))?;
-    let matched = crate::placemap::register_place_metro(engine, registry, &places, &groups)?;
-    let matched_places = matched.matched;
-    summary.matched_by_country = matched.by_country;
-    summary.top_unmatched = matched.top_unmatched;
-    summary.near_misses = matched.near_misses;
+    lap(&mut summary, "validation");
 
-    lap(&mut summary, "places");
     // ---- classification, indicators, network, focus -------------------------------------
     // Files sorted by publication number (as exports come) are walked once side by side
     // when what the walk holds fits the memory limit; otherwise, or on a cluster, the
@@ -377,27 +315,19 @@ pub fn run(
         days_from_civil(o.year, 1, 1),
         days_from_civil(o.year, 12, 31),
     );
-    let party_rows = summary.rows["patent_parties"] as usize;
     let fits = (distinct as usize)
         .saturating_mul(crate::patent_walk::BYTES_PER_PUBLICATION)
-        .saturating_add(party_rows.saturating_mul(crate::patent_walk::BYTES_PER_PARTY))
+        .saturating_add((party_rows as usize).saturating_mul(crate::patent_walk::BYTES_PER_PARTY))
         <= engine.memory_limit;
     let walked = if engine.local && sorted && fits {
-        let (cities, countries) = (column_text(&groups, 0), column_text(&groups, 1));
-        let mut table = PlaceTable::new(
-            &cities,
-            &countries,
-            &matched_places,
-            &places,
-            crate::placemap::Regions::InChina,
-        );
+        let mut met = PartyPlaces::new(registry, &places);
         let rules = crate::patent_walk::WalkRules {
             fields: &fields,
             valid_on: d,
             year: (y0, y1),
             role,
         };
-        crate::patent_walk::walk(engine, &mut table, &rules)?.map(|w| (w, table.codes))
+        crate::patent_walk::walk(engine, &mut met, &rules)?.map(|w| (w, met.met, met.codes))
     } else {
         None
     };
@@ -408,7 +338,13 @@ pub fn run(
         .map(|f| f.id.clone())
         .chain(std::iter::once("all".to_string()))
         .collect();
-    let Some((w, codes)) = walked else {
+    let Some((w, met, codes)) = walked else {
+        check_parties(engine, &par, &mut summary)?;
+        let matched = place_metro(engine, registry, &places, role)?;
+        summary.matched_by_country = matched.by_country;
+        summary.top_unmatched = matched.top_unmatched;
+        summary.near_misses = matched.near_misses;
+        lap(&mut summary, "places");
         let planned =
             crate::patents_plan::run(engine, &ipc, registry, &places, o, role, &mut summary)?;
         return Ok(PatentResults {
@@ -420,6 +356,16 @@ pub fn run(
             focus: planned.focus,
         });
     };
+    summary.rows.insert("patent_parties".into(), party_rows);
+    let (cities, countries, counts): (Vec<_>, Vec<_>, Vec<_>) = met
+        .into_iter()
+        .filter(|m| m.rows > 0)
+        .map(|m| (m.city, m.country, m.rows as i64))
+        .collect();
+    let matched = crate::placemap::match_places(registry, &places, &cities, &countries, &counts)?;
+    summary.matched_by_country = matched.by_country;
+    summary.top_unmatched = matched.top_unmatched;
+    summary.near_misses = matched.near_misses;
     invalid_symbols(engine, &ipc, w.invalid_ipc, o, &mut summary)?;
     lap(&mut summary, "walk");
     let n_metros = registry.cities.len();
@@ -466,6 +412,92 @@ pub fn run(
         summary,
         focus,
     })
+}
+
+/// Refuses the input at the first row of `table` meeting `condition`, if any.
+fn refuse_first(
+    engine: &Engine,
+    reg: &Registered,
+    table: &str,
+    column: &str,
+    condition: &str,
+    expected: &str,
+) -> Result<(), RecordsError> {
+    if let Some((row, found)) = engine.locate(table, condition, column)? {
+        return Err(RecordsError::Input(format!(
+            "{}: row {row}, column {column}: expected {expected}, found `{}`",
+            reg.path.display(),
+            clip(&found)
+        )));
+    }
+    Ok(())
+}
+
+/// The generic plan's checks of the party file, and its rows in the summary. One pass over
+/// the file (its largest) serves them and the place mapping ([`place_metro`]).
+fn check_parties(
+    engine: &Engine,
+    par: &Registered,
+    summary: &mut Summary,
+) -> Result<(), RecordsError> {
+    let bad = |reg: &Registered, table: &str, column: &str, condition: &str, expected: &str| {
+        refuse_first(engine, reg, table, column, condition, expected)
+    };
+    engine.materialize(
+        "party_groups",
+        "SELECT role, type, city, country, count(*) AS n, count(*) - count(pub_id) AS no_pub \
+         FROM patent_parties GROUP BY role, type, city, country",
+    )?;
+    let c = engine.sql(&format!(
+        "SELECT sum(n), sum(no_pub), sum(CASE WHEN role IS NULL OR role NOT IN ({}) THEN n ELSE 0 END), sum(CASE WHEN type IS NULL OR type NOT IN ({}) THEN n ELSE 0 END) FROM party_groups",
+        quoted_list(ROLES),
+        quoted_list(PARTY_TYPES)
+    ))?;
+    summary
+        .rows
+        .insert("patent_parties".into(), column_i64(&c, 0)[0] as u64);
+    if column_i64(&c, 1)[0] > 0 {
+        bad(
+            par,
+            "patent_parties",
+            "pub_id",
+            "pub_id IS NULL",
+            "a publication number",
+        )?;
+    }
+    if column_i64(&c, 2)[0] > 0 {
+        bad(
+            par,
+            "patent_parties",
+            "role",
+            &format!("role IS NULL OR role NOT IN ({})", quoted_list(ROLES)),
+            &ROLES.join(" | "),
+        )?;
+    }
+    if column_i64(&c, 3)[0] > 0 {
+        bad(
+            par,
+            "patent_parties",
+            "type",
+            &format!("type IS NULL OR type NOT IN ({})", quoted_list(PARTY_TYPES)),
+            &PARTY_TYPES.join(" | "),
+        )?;
+    }
+
+    Ok(())
+}
+
+/// Registers `place_metro` from the party file's places of the attributed `role`.
+fn place_metro(
+    engine: &Engine,
+    registry: &Registry,
+    places: &Places,
+    role: &str,
+) -> Result<crate::placemap::PlaceMatch, RecordsError> {
+    let groups = engine.sql(&format!(
+        "SELECT city, country, sum(n) AS n FROM party_groups WHERE role = '{role}' GROUP BY city, country"
+    ))?;
+    crate::placemap::register_place_metro(engine, registry, places, &groups)
 }
 
 /// Each metro's degree per field, then all: the partner metros it shares a family with.

@@ -33,9 +33,9 @@ pub struct PlaceMatch {
     /// Places that look like a misspelling of a member name or name several metros, most
     /// rows first (at most 50).
     pub near_misses: Vec<(String, String)>,
-    /// The places matched to a metro: (city, country) as the file spells them, and the
-    /// metro's bits (`lo`, `hi`).
-    pub matched: Vec<(String, String, i64, i64)>,
+    /// The places matched to a metro: (city, country) as the file spells them, the metro's
+    /// bits (`lo`, `hi`) and its id.
+    pub matched: Vec<(String, String, i64, i64, String)>,
 }
 
 /// Places listed in the summary.
@@ -50,6 +50,53 @@ pub fn register_place_metro(
     places: &Places,
     groups: &[RecordBatch],
 ) -> Result<PlaceMatch, RecordsError> {
+    let (cities, countries, counts) = (
+        column_text(groups, 0),
+        column_text(groups, 1),
+        column_i64(groups, 2),
+    );
+    let out = match_places(registry, places, &cities, &countries, &counts)?;
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("city", DataType::Utf8, false),
+        Field::new("country", DataType::Utf8, false),
+        Field::new("metro", DataType::Utf8, false),
+        Field::new("lo", DataType::Int64, false),
+        Field::new("hi", DataType::Int64, false),
+    ]));
+    let column = |k: usize| -> Vec<String> {
+        out.matched
+            .iter()
+            .map(|m| [&m.0, &m.1, &m.4][k].clone())
+            .collect()
+    };
+    let batch = RecordBatch::try_new(
+        schema,
+        vec![
+            Arc::new(StringArray::from(column(0))),
+            Arc::new(StringArray::from(column(1))),
+            Arc::new(StringArray::from(column(2))),
+            Arc::new(Int64Array::from_iter_values(
+                out.matched.iter().map(|m| m.2),
+            )),
+            Arc::new(Int64Array::from_iter_values(
+                out.matched.iter().map(|m| m.3),
+            )),
+        ],
+    )
+    .expect("five columns of one length");
+    engine.register_batch("place_metro", batch)?;
+    Ok(out)
+}
+
+/// Resolves distinct places (city, country, rows) for the summary: matched shares by
+/// country, the most frequent unmatched places, near misses, and the matched places.
+pub fn match_places(
+    registry: &Registry,
+    places: &Places,
+    cities: &[Option<String>],
+    countries: &[Option<String>],
+    counts: &[i64],
+) -> Result<PlaceMatch, RecordsError> {
     if registry.cities.len() > MAX_METROS {
         return Err(RecordsError::Input(format!(
             "the registry has {} metros; the record pipelines handle at most {MAX_METROS}",
@@ -62,18 +109,13 @@ pub fn register_place_metro(
         .enumerate()
         .map(|(k, c)| (c.id.as_str(), k))
         .collect();
-    let (cities, countries, counts) = (
-        column_text(groups, 0),
-        column_text(groups, 1),
-        column_i64(groups, 2),
-    );
     let mut out = PlaceMatch::default();
     let (mut map_city, mut map_country, mut map_metro, mut lo, mut hi) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut by_country: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut unmatched: Vec<(String, u64)> = Vec::new();
     let mut near: Vec<(u64, String, String)> = Vec::new();
-    for ((city, country), n) in cities.iter().zip(&countries).zip(&counts) {
+    for ((city, country), n) in cities.iter().zip(countries).zip(counts) {
         let (c, k) = (
             city.clone().unwrap_or_default(),
             country.clone().unwrap_or_default(),
@@ -126,27 +168,16 @@ pub fn register_place_metro(
     bc.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.country.cmp(&b.country)));
     out.by_country = bc;
     out.matched = (0..map_city.len())
-        .map(|k| (map_city[k].clone(), map_country[k].clone(), lo[k], hi[k]))
+        .map(|k| {
+            (
+                map_city[k].clone(),
+                map_country[k].clone(),
+                lo[k],
+                hi[k],
+                map_metro[k].clone(),
+            )
+        })
         .collect();
-    let schema = Arc::new(Schema::new(vec![
-        Field::new("city", DataType::Utf8, false),
-        Field::new("country", DataType::Utf8, false),
-        Field::new("metro", DataType::Utf8, false),
-        Field::new("lo", DataType::Int64, false),
-        Field::new("hi", DataType::Int64, false),
-    ]));
-    let batch = RecordBatch::try_new(
-        schema,
-        vec![
-            Arc::new(StringArray::from(map_city)),
-            Arc::new(StringArray::from(map_country)),
-            Arc::new(StringArray::from(map_metro)),
-            Arc::new(Int64Array::from(lo)),
-            Arc::new(Int64Array::from(hi)),
-        ],
-    )
-    .expect("five columns of one length");
-    engine.register_batch("place_metro", batch)?;
     Ok(out)
 }
 

@@ -35,7 +35,7 @@ impl Columns for Vec<StringViewArray> {
 }
 
 /// The view of `id` as an Arrow string view holds it when it sits inline (≤ 12 bytes).
-fn inline_view(id: &[u8]) -> Option<u128> {
+pub(crate) fn inline_view(id: &[u8]) -> Option<u128> {
     (id.len() <= 12).then(|| {
         let mut b = [0u8; 16];
         b[..4].copy_from_slice(&(id.len() as u32).to_le_bytes());
