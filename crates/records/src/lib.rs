@@ -24,6 +24,7 @@ mod paper_places;
 mod paper_walk;
 pub mod papers;
 pub mod papers_focus;
+mod patent_party_walk;
 mod patent_places;
 mod patent_tally;
 mod patent_walk;

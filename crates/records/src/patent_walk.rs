@@ -12,16 +12,21 @@
 //!   rows are matched in the title and abstract only when a symbol needs them, and the
 //!   publication's fields are [`Fields::fields_of`] those, as `gihi_fields` computes them;
 //! - its parties are the run of the attributed role's `patent_parties` rows with its
-//!   number (the other role's rows are filtered out where they are decoded); their
-//!   places are looked up in the places stage's table ([`PlaceTable`]: metro bit, country
-//!   code), their union is the publication's metro set;
+//!   number (the other role's rows are filtered out where they are decoded), read on
+//!   the calling thread while the symbols are read on a second one
+//!   ([`crate::patent_party_walk`]); their places are resolved on first
+//!   sight ([`PartyPlaces`]: metro bit, country code), and their union is the
+//!   publication's metro set;
 //! - each family gets a dense number on first sight, and its figures are the OR over its
 //!   publications ([`Family`]); the publications that count in a metro's I09 or I10 are kept
 //!   with their fields and metros ([`Placed`]), since a family counts in a metro only through
 //!   a publication located there; the applicants located in a metro and every applicant's
 //!   country are kept for the biomedical focus ([`Applicant`]), which needs them by family.
 //!
-//! The figures are then counted from these integers ([`crate::patent_tally`]). Memory grows
+//! The two halves meet by publication position: the symbol half keeps each publication's
+//! family number, fields, conditions and date (12 bytes), the party half its metro set, and the two are
+//! combined into the families' figures when both are done. The figures are then counted
+//! from these integers ([`crate::patent_tally`]). Memory grows
 //! with the publications and parties (about 100 bytes per publication and 12 per party), so
 //! the caller walks only when that estimate fits the engine's memory limit; above it, and on
 //! a cluster, the generic plan runs, which spills.
@@ -33,9 +38,9 @@
 //! sorted-key pass has already established. Rows of publications absent from `patents` are
 //! skipped (their unparseable symbols still count), as the plan's joins drop them.
 
-use crate::layout::{PARTY_TYPES, ROLES};
 use crate::paper_places::inline_key;
-use crate::paper_walk::{decode_ahead, text, Batches};
+use crate::paper_walk::{decode_ahead, text};
+use crate::patent_party_walk::PartyRuns;
 use crate::patent_places::PartyPlaces;
 use crate::runs::{inline_view, Columns, RunCursor};
 use crate::{Engine, RecordsError};
@@ -126,7 +131,7 @@ pub(crate) struct Walked {
 /// Dense numbers for strings seen in a walk: by the string view's 16 bytes when the text
 /// sits inline (≤ 12 bytes, no bytes copied), by the text otherwise.
 #[derive(Default)]
-struct Numbers {
+pub(crate) struct Numbers {
     inline: HashMap<u128, u32, ahash::RandomState>,
     long: HashMap<Box<str>, u32, ahash::RandomState>,
     next: u32,
@@ -134,7 +139,7 @@ struct Numbers {
 
 impl Numbers {
     /// The number of row `r` of `a` (not null), and whether it is new.
-    fn of(&mut self, a: &StringViewArray, r: usize) -> (u32, bool) {
+    pub(crate) fn of(&mut self, a: &StringViewArray, r: usize) -> (u32, bool) {
         let next = self.next;
         let n = match inline_key(a, r) {
             Some(k) => *self.inline.entry(k).or_insert(next),
@@ -171,303 +176,225 @@ impl Columns for SymbolRows {
     }
 }
 
-/// Walks the symbols and parties beside the publications (see the module documentation);
-/// `None` if a file is not sorted by publication number.
+/// Walks the symbols (on a second thread) and the parties (on this one) beside the
+/// publications (see the module documentation); `None` if a file is not sorted by
+/// publication number.
 pub(crate) fn walk(
     engine: &Engine,
     places: &mut PartyPlaces,
     rules: &WalkRules,
 ) -> Result<Option<Walked>, RecordsError> {
-    engine.run(async {
-        let patents = decode_ahead(
-            engine,
-            "SELECT pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, title, abstract FROM patents_n",
-        )
-        .await?;
-        // The symbols are classified where they are decoded (`gihi_ipc_rows`, memoised per
-        // thread), and only those in a field or unparseable (null) reach the walk.
-        let ipc = RunCursor::open(
-            engine,
-            "SELECT pub_id, r FROM (SELECT pub_id, gihi_ipc_rows(ipc) AS r FROM patent_ipc) WHERE r IS NULL OR r <> 0",
-        )
-        .await?;
-        // Only the attributed role's rows reach the walk, and any row the validation would
-        // refuse (the walk then gives up, and the plan's checks name it).
-        let list = |words: &[&str]| {
-            words
-                .iter()
-                .map(|w| format!("'{w}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let parties = RunCursor::open(
-            engine,
-            &format!(
-                "SELECT pub_id, role, name, type, city, country FROM patent_parties \
-                 WHERE role = '{}' OR pub_id IS NULL OR role IS NULL OR type IS NULL \
-                 OR role NOT IN ({}) OR type NOT IN ({})",
-                rules.role,
-                list(ROLES),
-                list(PARTY_TYPES)
-            ),
-        )
-        .await?;
-        Walker::new(rules, places).merge(patents, ipc, parties).await
-    })
-}
-
-/// The walk's state.
-struct Walker<'a, 'p> {
-    rules: &'a WalkRules<'a>,
-    places: &'a mut PartyPlaces<'p>,
-    /// The string views of the roles and party types (all sit inline).
-    roles: Vec<u128>,
-    kinds: Vec<u128>,
-    invention: u128,
-    family_numbers: Numbers,
-    name_numbers: Numbers,
-    out: Walked,
-}
-
-impl<'a, 'p> Walker<'a, 'p> {
-    fn new(rules: &'a WalkRules<'a>, places: &'a mut PartyPlaces<'p>) -> Walker<'a, 'p> {
-        let views = |words: &[&str]| -> Vec<u128> {
-            words
-                .iter()
-                .map(|w| inline_view(w.as_bytes()).expect("short words"))
-                .collect()
-        };
-        Walker {
-            rules,
-            places,
-            roles: views(ROLES),
-            kinds: views(PARTY_TYPES),
-            invention: views(&["invention"])[0],
-            family_numbers: Numbers::default(),
-            name_numbers: Numbers::default(),
-            out: Walked {
-                families: Vec::new(),
-                placed: Vec::new(),
-                in_fields: vec![0; rules.fields.fields.len() + 1],
-                invalid_ipc: 0,
-                applicants: Vec::new(),
-                names: Vec::new(),
-                countries: Vec::new(),
-            },
-        }
+    // The party half stays on this thread: the place resolver's caches are not shared.
+    let (publications, parties) = std::thread::scope(|s| {
+        let publications = s.spawn(|| engine.run(walk_publications(engine, rules)));
+        let parties = engine.run(crate::patent_party_walk::walk_parties(
+            engine, places, rules.role,
+        ));
+        let publications = publications.join().unwrap_or_else(|_| {
+            Err(RecordsError::Engine(
+                "the publication walk stopped".to_string(),
+            ))
+        });
+        (publications, parties)
+    });
+    match (publications?, parties?) {
+        (Some(p), Some(q)) => Ok(Some(combine(p, q))),
+        _ => Ok(None),
     }
+}
 
-    async fn merge(
-        mut self,
-        mut patents: Batches,
-        mut ipc: RunCursor<SymbolRows>,
-        mut parties: RunCursor,
-    ) -> Result<Option<Walked>, RecordsError> {
-        let keyword_rows = self.rules.fields.keyword_rows();
-        while let Some(b) = patents.next().await {
-            let b = b?;
-            let (ids, family_ids, types) =
-                (text(b.column(0))?, text(b.column(1))?, text(b.column(2))?);
-            let pct = cast(b.column(3), &DataType::Boolean)?;
-            let pct: &BooleanArray = pct.as_boolean();
-            let day_columns = (4..8)
-                .map(|k| Ok(cast(b.column(k), &DataType::Int32)?))
-                .collect::<Result<Vec<_>, RecordsError>>()?;
-            let days: Vec<&Int32Array> = day_columns
-                .iter()
-                .map(|a| a.as_primitive::<Int32Type>())
-                .collect();
-            let (titles, abstracts) = (text(b.column(8))?, text(b.column(9))?);
-            for r in 0..b.num_rows() {
-                let id = ids.value(r).as_bytes();
-                let mut rows: RowSet = 0;
-                let mut invalid = 0u64;
-                ipc.run(id, |c, k, own| {
-                    if c.0.is_null(k) {
-                        invalid += 1;
-                    } else if own {
-                        rows |= c.0.value(k) as RowSet;
-                    }
-                })
-                .await?;
-                self.out.invalid_ipc += invalid;
-                let fields = if rows == 0 {
-                    0
-                } else {
-                    let f = self.rules.fields;
-                    let hits = if rows & keyword_rows != 0 {
-                        let hit = |a: &StringViewArray| {
-                            if a.is_null(r) {
-                                0
-                            } else {
-                                f.keyword_hits(a.value(r))
-                            }
-                        };
-                        hit(&titles) | hit(&abstracts)
-                    } else {
-                        0
-                    };
-                    f.fields_of(rows, hits)
-                };
-                let (family, new) = self.family_numbers.of(&family_ids, r);
-                if new {
-                    self.out.families.push(Family {
-                        fields: 0,
-                        valid: 0,
-                        pct_year: 0,
-                        pct_any: 0,
-                        network: 0,
-                        first_days: i32::MAX,
-                        metros: 0,
-                    });
+/// A publication as the publication half leaves it.
+struct Pub {
+    family: u32,
+    fields: FieldSet,
+    /// Which of [`VALID`], [`PCT_YEAR`], [`PCT`], [`NETWORK`] it meets.
+    conditions: u8,
+    /// Publication date (days); `i32::MAX` if unknown.
+    published: i32,
+}
+
+/// Granted and valid on the validity date, an invention (I09).
+const VALID: u8 = 1;
+/// A PCT publication of the year (I10).
+const PCT_YEAR: u8 = 2;
+/// A PCT publication of any year.
+const PCT: u8 = 4;
+/// In the year's network (I18).
+const NETWORK: u8 = 8;
+
+/// What the publication half gathered.
+struct Publications {
+    pubs: Vec<Pub>,
+    families: usize,
+    in_fields: Vec<u64>,
+    invalid_ipc: u64,
+}
+
+/// The publication half: `patents` with its symbols.
+async fn walk_publications(
+    engine: &Engine,
+    rules: &WalkRules<'_>,
+) -> Result<Option<Publications>, RecordsError> {
+    let mut patents = decode_ahead(
+        engine,
+        "SELECT pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, title, abstract FROM patents_n",
+    )
+    .await?;
+    // The symbols are classified where they are decoded (`gihi_ipc_rows`, memoised per
+    // thread), and only those in a field or unparseable (null) reach the walk.
+    let mut ipc: RunCursor<SymbolRows> = RunCursor::open(
+        engine,
+        "SELECT pub_id, r FROM (SELECT pub_id, gihi_ipc_rows(ipc) AS r FROM patent_ipc) WHERE r IS NULL OR r <> 0",
+    )
+    .await?;
+    let f = rules.fields;
+    let keyword_rows = f.keyword_rows();
+    let invention = inline_view(b"invention");
+    let mut families = Numbers::default();
+    let mut out = Publications {
+        pubs: Vec::new(),
+        families: 0,
+        in_fields: vec![0; f.fields.len() + 1],
+        invalid_ipc: 0,
+    };
+    while let Some(b) = patents.next().await {
+        let b = b?;
+        let (ids, family_ids, types) = (text(b.column(0))?, text(b.column(1))?, text(b.column(2))?);
+        let pct = cast(b.column(3), &DataType::Boolean)?;
+        let pct: &BooleanArray = pct.as_boolean();
+        let day_columns = (4..8)
+            .map(|k| Ok(cast(b.column(k), &DataType::Int32)?))
+            .collect::<Result<Vec<_>, RecordsError>>()?;
+        let days: Vec<&Int32Array> = day_columns
+            .iter()
+            .map(|a| a.as_primitive::<Int32Type>())
+            .collect();
+        let (titles, abstracts) = (text(b.column(8))?, text(b.column(9))?);
+        for r in 0..b.num_rows() {
+            let mut rows: RowSet = 0;
+            let mut invalid = 0u64;
+            ipc.run(ids.value(r).as_bytes(), |c, k, own| {
+                if c.0.is_null(k) {
+                    invalid += 1;
+                } else if own {
+                    rows |= c.0.value(k) as RowSet;
                 }
-                let metros = self.parties(&mut parties, id, family).await?;
-                if ipc.give_up || parties.give_up {
-                    return Ok(None);
-                }
-                let day = |k: usize| (!days[k].is_null(r)).then(|| days[k].value(r));
-                let publication = Publication {
-                    invention: inline_key(&types, r) == Some(self.invention),
-                    pct: pct.value(r),
-                    published: day(0),
-                    granted: day(1),
-                    expired: day(2),
-                    lapsed: day(3),
-                };
-                self.add(family, fields, metros, &publication);
+            })
+            .await?;
+            if ipc.give_up {
+                return Ok(None);
             }
-        }
-        let mut invalid = 0u64;
-        ipc.finish(|c, k| invalid += u64::from(c.0.is_null(k)))
-            .await?;
-        self.out.invalid_ipc += invalid;
-        // The parties of publications after the last one: checked, and their places counted.
-        let mut refused = false;
-        let attributed = ROLES.iter().position(|r| *r == self.rules.role);
-        let (roles, kinds, places) = (&self.roles, &self.kinds, &mut *self.places);
-        parties
-            .finish(|c, k| {
-                let find = |a: &StringViewArray, views: &[u128]| {
-                    inline_key(a, k).and_then(|v| views.iter().position(|x| *x == v))
-                };
-                if find(&c[0], roles) != attributed
-                    || find(&c[2], kinds).is_none()
-                    || c[1].is_null(k)
-                {
-                    refused = true;
+            out.invalid_ipc += invalid;
+            let fields = if rows == 0 {
+                0
+            } else {
+                let hits = if rows & keyword_rows != 0 {
+                    let hit = |a: &StringViewArray| {
+                        if a.is_null(r) {
+                            0
+                        } else {
+                            f.keyword_hits(a.value(r))
+                        }
+                    };
+                    hit(&titles) | hit(&abstracts)
                 } else {
-                    places.at(&c[3], &c[4], k);
-                }
-            })
-            .await?;
-        parties.give_up |= refused;
-        if ipc.give_up || parties.give_up {
-            return Ok(None);
-        }
-        Ok(Some(self.out))
-    }
-
-    /// Reads the parties of publication `id` of `family`: its metro set, its applicants in
-    /// metros and its applicants' countries.
-    async fn parties(
-        &mut self,
-        parties: &mut RunCursor,
-        id: &[u8],
-        family: u32,
-    ) -> Result<u128, RecordsError> {
-        let mut metros = 0u128;
-        let mut refused = false;
-        let first_country = self.out.countries.len();
-        let attributed = ROLES.iter().position(|r| *r == self.rules.role);
-        parties
-            .run(id, |c, k, own| {
-                let (roles, names, kinds, cities, countries) = (&c[0], &c[1], &c[2], &c[3], &c[4]);
-                let role =
-                    inline_key(roles, k).and_then(|v| self.roles.iter().position(|x| *x == v));
-                let kind =
-                    inline_key(kinds, k).and_then(|v| self.kinds.iter().position(|x| *x == v));
-                // A row of the other role here failed the filter's checks; so does a role or
-                // type outside the layout. A null name is its own value in the plan. The
-                // plan's validation names the row.
-                if role != attributed || kind.is_none() || names.is_null(k) {
-                    refused = true;
-                    return;
-                }
-                let place = self.places.at(cities, countries, k);
-                if !own {
-                    return;
-                }
-                if place.code != 0
-                    && !self.out.countries[first_country..].contains(&(family, place.code))
-                {
-                    self.out.countries.push((family, place.code));
-                }
-                if (place.lo | place.hi) == 0 {
-                    return;
-                }
-                let bits = (place.hi as u64 as u128) << 64 | place.lo as u64 as u128;
-                metros |= bits;
-                let (name, new) = self.name_numbers.of(names, k);
-                if new {
-                    self.out.names.push(names.value(k).to_string());
-                }
-                self.out.applicants.push(Applicant {
-                    family,
-                    metro: bits.trailing_zeros() as u8,
-                    name,
-                    kind: kind.unwrap_or_default() as u8,
-                });
-            })
-            .await?;
-        parties.give_up |= refused;
-        Ok(metros)
-    }
-
-    /// Adds a publication to its family's figures.
-    fn add(&mut self, family: u32, fields: FieldSet, metros: u128, p: &Publication) {
-        let (d, (y0, y1)) = (self.rules.valid_on, self.rules.year);
-        let valid = p.invention && p.valid_on(d);
-        let pct_year = p.pct && p.published.is_some_and(|t| (y0..=y1).contains(&t));
-        let network = pct_year
-            || (p.invention
-                && p.granted.is_some_and(|t| (y0..=y1).contains(&t))
-                && p.valid_after(y1));
-        let f = &mut self.out.families[family as usize];
-        f.fields |= fields;
-        f.metros |= metros;
-        if let Some(t) = p.published {
-            f.first_days = f.first_days.min(t);
-        }
-        if valid {
-            f.valid |= fields;
-        }
-        if pct_year {
-            f.pct_year |= fields;
-        }
-        if p.pct {
-            f.pct_any |= fields;
-        }
-        if network {
-            f.network |= fields;
-        }
-        if fields == 0 {
-            return;
-        }
-        let last = self.out.in_fields.len() - 1;
-        let (per_field, all) = self.out.in_fields.split_at_mut(last);
-        for (k, n) in per_field.iter_mut().enumerate() {
-            *n += u64::from(fields & (1 << k) != 0);
-        }
-        all[0] += 1;
-        if metros != 0 && (valid || pct_year) {
-            self.out.placed.push(Placed {
+                    0
+                };
+                f.fields_of(rows, hits)
+            };
+            let (family, _) = families.of(&family_ids, r);
+            let day = |k: usize| (!days[k].is_null(r)).then(|| days[k].value(r));
+            let p = Publication {
+                invention: inline_key(&types, r) == invention,
+                pct: pct.value(r),
+                published: day(0),
+                granted: day(1),
+                expired: day(2),
+                lapsed: day(3),
+            };
+            if fields != 0 {
+                count(&mut out.in_fields, fields);
+            }
+            out.pubs.push(Pub {
                 family,
                 fields,
-                valid,
-                pct_year,
+                conditions: p.conditions(rules),
+                published: p.published.unwrap_or(i32::MAX),
+            });
+        }
+    }
+    let mut invalid = 0u64;
+    ipc.finish(|c, k| invalid += u64::from(c.0.is_null(k)))
+        .await?;
+    if ipc.give_up {
+        return Ok(None);
+    }
+    out.invalid_ipc += invalid;
+    out.families = families.next as usize;
+    Ok(Some(out))
+}
+
+/// Adds a field set to per-field counts, then to the last column (any field).
+fn count(into: &mut [u64], fields: FieldSet) {
+    let last = into.len() - 1;
+    let (per_field, all) = into.split_at_mut(last);
+    for (k, n) in per_field.iter_mut().enumerate() {
+        *n += u64::from(fields & (1 << k) != 0);
+    }
+    all[0] += 1;
+}
+
+/// The two halves combined: each publication added to its family's figures with its
+/// metros, and the party half's publications replaced by their families.
+fn combine(p: Publications, mut q: PartyRuns) -> Walked {
+    let empty = Family {
+        fields: 0,
+        valid: 0,
+        pct_year: 0,
+        pct_any: 0,
+        network: 0,
+        first_days: i32::MAX,
+        metros: 0,
+    };
+    let mut families = vec![empty; p.families];
+    let mut placed = Vec::new();
+    for (pb, &metros) in p.pubs.iter().zip(&q.metros) {
+        let f = &mut families[pb.family as usize];
+        let on = |c: u8| if pb.conditions & c != 0 { pb.fields } else { 0 };
+        f.fields |= pb.fields;
+        f.metros |= metros;
+        f.first_days = f.first_days.min(pb.published);
+        f.valid |= on(VALID);
+        f.pct_year |= on(PCT_YEAR);
+        f.pct_any |= on(PCT);
+        f.network |= on(NETWORK);
+        if pb.fields != 0 && metros != 0 && pb.conditions & (VALID | PCT_YEAR) != 0 {
+            placed.push(Placed {
+                family: pb.family,
+                fields: pb.fields,
+                valid: pb.conditions & VALID != 0,
+                pct_year: pb.conditions & PCT_YEAR != 0,
                 metros,
             });
         }
+    }
+    let family_of = |publication: u32| p.pubs[publication as usize].family;
+    for a in &mut q.applicants {
+        a.family = family_of(a.family);
+    }
+    let countries = q
+        .countries
+        .iter()
+        .map(|(publication, code)| (family_of(*publication), *code))
+        .collect();
+    Walked {
+        families,
+        placed,
+        in_fields: p.in_fields,
+        invalid_ipc: p.invalid_ipc,
+        applicants: q.applicants,
+        names: q.names,
+        countries,
     }
 }
 
@@ -482,6 +409,26 @@ struct Publication {
 }
 
 impl Publication {
+    /// The conditions of [`Pub::conditions`] it meets.
+    fn conditions(&self, rules: &WalkRules) -> u8 {
+        let (d, (y0, y1)) = (rules.valid_on, rules.year);
+        let in_year = |t: Option<i32>| t.is_some_and(|t| (y0..=y1).contains(&t));
+        let pct_year = self.pct && in_year(self.published);
+        let network = pct_year || (self.invention && in_year(self.granted) && self.valid_after(y1));
+        let mut c = 0;
+        for (yes, bit) in [
+            (self.invention && self.valid_on(d), VALID),
+            (pct_year, PCT_YEAR),
+            (self.pct, PCT),
+            (network, NETWORK),
+        ] {
+            if yes {
+                c |= bit;
+            }
+        }
+        c
+    }
+
     /// Granted on or before `d`, neither expired nor lapsed on `d` (I09's validity).
     fn valid_on(&self, d: i32) -> bool {
         self.granted.is_some_and(|g| g <= d) && self.valid_after(d)
