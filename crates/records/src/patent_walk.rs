@@ -31,18 +31,23 @@
 //! the caller walks only when that estimate fits the engine's memory limit; above it, and on
 //! a cluster, the generic plan runs, which spills.
 //!
-//! The walk proves its precondition as it goes ([`RunCursor`]): a symbol or party row whose
-//! number is smaller than the previous publication's means the file is not sorted, and the
-//! walk gives up (returns `None`); so does a null number or party name, which the plan
-//! treats as its own value. `patents` must be strictly increasing, which the validation's
-//! sorted-key pass has already established. Rows of publications absent from `patents` are
+//! The walk proves its precondition as it goes ([`RunCursor`]): a publication number not
+//! above the previous one, or a symbol or party row whose number is smaller than the
+//! previous publication's, means a file is not sorted, and the walk gives up (returns
+//! `None`); so does a null number or party name, which the plan treats as its own value,
+//! and any row the validation would refuse ([`RowChecks`]): the caller then runs the
+//! validation's queries, which name the row, and the generic plan. A walk that succeeds has
+//! thus validated the patents file (strictly increasing numbers: no duplicates) in the same
+//! pass. Rows of publications absent from `patents` are
 //! skipped (their unparseable symbols still count), as the plan's joins drop them.
 
+use crate::layout::PATENT_TYPES;
 use crate::paper_places::inline_key;
 use crate::paper_walk::{decode_ahead, text};
 use crate::patent_party_walk::PartyRuns;
 use crate::patent_places::PartyPlaces;
 use crate::runs::{inline_view, Columns, RunCursor};
+use crate::udf::NOT_A_DATE;
 use crate::{Engine, RecordsError};
 use datafusion::arrow::array::{
     Array, AsArray, BooleanArray, Int32Array, Int64Array, RecordBatch, StringViewArray,
@@ -250,6 +255,13 @@ async fn walk_publications(
     let f = rules.fields;
     let keyword_rows = f.keyword_rows();
     let invention = inline_view(b"invention");
+    let checks = RowChecks {
+        types: PATENT_TYPES
+            .iter()
+            .map(|t| inline_view(t.as_bytes()).expect("short words"))
+            .collect(),
+    };
+    let mut previous: Vec<u8> = Vec::new();
     let mut families = Numbers::default();
     let mut out = Publications {
         pubs: Vec::new(),
@@ -271,9 +283,16 @@ async fn walk_publications(
             .collect();
         let (titles, abstracts) = (text(b.column(8))?, text(b.column(9))?);
         for r in 0..b.num_rows() {
+            let day = |k: usize| (!days[k].is_null(r)).then(|| days[k].value(r));
+            let id = ids.value(r).as_bytes();
+            if !checks.pass(&ids, &family_ids, &types, pct, &days, r) || id <= previous.as_slice() {
+                return Ok(None);
+            }
+            previous.clear();
+            previous.extend_from_slice(id);
             let mut rows: RowSet = 0;
             let mut invalid = 0u64;
-            ipc.run(ids.value(r).as_bytes(), |c, k, own| {
+            ipc.run(id, |c, k, own| {
                 if c.0.is_null(k) {
                     invalid += 1;
                 } else if own {
@@ -303,7 +322,6 @@ async fn walk_publications(
                 f.fields_of(rows, hits)
             };
             let (family, _) = families.of(&family_ids, r);
-            let day = |k: usize| (!days[k].is_null(r)).then(|| days[k].value(r));
             let p = Publication {
                 invention: inline_key(&types, r) == invention,
                 pct: pct.value(r),
@@ -332,6 +350,38 @@ async fn walk_publications(
     out.invalid_ipc += invalid;
     out.families = families.next as usize;
     Ok(Some(out))
+}
+
+/// The validation's checks of a `patents` row, as the generic plan's queries make them:
+/// number and family neither null nor blank, a known type, `pct` read, a publication date,
+/// every date readable. A row failing one makes the walk give up, and the plan's checks then
+/// name it.
+struct RowChecks {
+    types: Vec<u128>,
+}
+
+impl RowChecks {
+    fn pass(
+        &self,
+        ids: &StringViewArray,
+        family_ids: &StringViewArray,
+        types: &StringViewArray,
+        pct: &BooleanArray,
+        days: &[&Int32Array],
+        r: usize,
+    ) -> bool {
+        let blank = |a: &StringViewArray| {
+            a.is_null(r) || a.value(r).bytes().all(|b| b.is_ascii_whitespace())
+        };
+        !blank(ids)
+            && !blank(family_ids)
+            && inline_key(types, r).is_some_and(|v| self.types.contains(&v))
+            && !pct.is_null(r)
+            && !days[0].is_null(r)
+            && days
+                .iter()
+                .all(|d| d.is_null(r) || d.value(r) != NOT_A_DATE)
+    }
 }
 
 /// Adds a field set to per-field counts, then to the last column (any field).

@@ -184,119 +184,14 @@ pub fn run(
             .push((stage.to_string(), clock.elapsed().as_secs_f64()));
         clock = std::time::Instant::now();
     };
-    let bad = |reg: &Registered, table: &str, column: &str, condition: &str, expected: &str| {
-        refuse_first(engine, reg, table, column, condition, expected)
+    let count = |table: &str| -> Result<u64, RecordsError> {
+        Ok(column_i64(&engine.sql(&format!("SELECT count(*) FROM {table}"))?, 0)[0] as u64)
     };
-    let checks = format!(
-        "SELECT count(*), \
-         sum(CASE WHEN pub_id IS NULL OR trim(pub_id) = '' OR family_id IS NULL OR trim(family_id) = '' THEN 1 ELSE 0 END), \
-         sum(CASE WHEN type IS NULL OR type NOT IN ({}) THEN 1 ELSE 0 END), \
-         sum(CASE WHEN pct IS NULL THEN 1 ELSE 0 END), \
-         sum(CASE WHEN pub_days IS NULL OR pub_days = {NOT_A_DATE} OR grant_days = {NOT_A_DATE} OR expiry_days = {NOT_A_DATE} OR lapse_days = {NOT_A_DATE} THEN 1 ELSE 0 END) \
-         FROM patents_n",
-        quoted_list(PATENT_TYPES)
-    );
-    let c = engine.sql(&checks)?;
-    let v: Vec<i64> = (0..5).map(|k| column_i64(&c, k)[0]).collect();
-    let (rows, no_id, bad_type, bad_pct, bad_date) = (v[0], v[1], v[2], v[3], v[4]);
-    summary.rows.insert("patents".into(), rows as u64);
-    if no_id > 0 {
-        bad(
-            &pat,
-            "patents_n",
-            "pub_id",
-            "pub_id IS NULL OR trim(pub_id) = ''",
-            "a publication number",
-        )?;
-        bad(
-            &pat,
-            "patents_n",
-            "family_id",
-            "family_id IS NULL OR trim(family_id) = ''",
-            "a family id",
-        )?;
-    }
-    if bad_type > 0 {
-        bad(
-            &pat,
-            "patents_n",
-            "type",
-            &format!(
-                "type IS NULL OR type NOT IN ({})",
-                quoted_list(PATENT_TYPES)
-            ),
-            &PATENT_TYPES.join(" | "),
-        )?;
-    }
-    if bad_pct > 0 {
-        bad(
-            &pat,
-            "patents",
-            "pct",
-            &format!("({pct}) IS NULL"),
-            "true or false",
-        )?;
-    }
-    if bad_date > 0 {
-        for col in [
-            "publication_date",
-            "grant_date",
-            "expiry_date",
-            "lapse_date",
-        ] {
-            let e = days(&pat, col);
-            let cond = if col == "publication_date" {
-                format!("{e} IS NULL OR {e} = {NOT_A_DATE}")
-            } else {
-                format!("{e} = {NOT_A_DATE}")
-            };
-            bad(
-                &pat,
-                "patents",
-                col,
-                &cond,
-                if col == "publication_date" {
-                    "a date YYYY-MM-DD"
-                } else {
-                    "a date YYYY-MM-DD or an empty cell"
-                },
-            )?;
-        }
-    }
-    // A file sorted by publication number proves them distinct in one sequential pass.
-    let sorted = engine.strictly_increasing("patents", "pub_id")?;
-    let distinct = if sorted {
-        rows
-    } else {
-        column_i64(
-            &engine.sql("SELECT count(DISTINCT pub_id) FROM patents")?,
-            0,
-        )[0]
-    };
-    if rows != distinct {
-        if let Some(e) = engine.conflicting_duplicate(
-            "patents_n",
-            "pub_id",
-            "pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, title, abstract",
-            &pat.path,
-            "a publication",
-        )? {
-            return Err(e);
-        }
-        engine.execute("CREATE VIEW patents_d AS SELECT DISTINCT * FROM patents_n")?;
-        summary.duplicate_rows_ignored = (rows - distinct) as u64;
-    } else {
-        engine.execute("CREATE VIEW patents_d AS SELECT * FROM patents_n")?;
-    }
-    summary.distinct_publications = distinct as u64;
-
-    let c = engine.sql("SELECT count(*) FROM patent_ipc")?;
+    let rows = count("patents")?;
     summary
         .rows
-        .insert("patent_ipc".into(), column_i64(&c, 0)[0] as u64);
-
-    let c = engine.sql("SELECT count(*) FROM patent_parties")?;
-    let party_rows = column_i64(&c, 0)[0] as u64;
+        .insert("patent_ipc".into(), count("patent_ipc")?);
+    let party_rows = count("patent_parties")?;
     let role = match o.attribution {
         Attribution::Applicants => "applicant",
         Attribution::Inventors => "inventor",
@@ -315,11 +210,11 @@ pub fn run(
         days_from_civil(o.year, 1, 1),
         days_from_civil(o.year, 12, 31),
     );
-    let fits = (distinct as usize)
+    let fits = (rows as usize)
         .saturating_mul(crate::patent_walk::BYTES_PER_PUBLICATION)
         .saturating_add((party_rows as usize).saturating_mul(crate::patent_walk::BYTES_PER_PARTY))
         <= engine.memory_limit;
-    let walked = if engine.local && sorted && fits {
+    let walked = if engine.local && fits {
         let mut met = PartyPlaces::new(registry, &places);
         let rules = crate::patent_walk::WalkRules {
             fields: &fields,
@@ -332,6 +227,13 @@ pub fn run(
         None
     };
     summary.records_walked = walked.is_some();
+    if walked.is_some() {
+        // The walk met every check below on every row, ids strictly increasing.
+        summary.rows.insert("patents".into(), rows);
+        summary.distinct_publications = rows;
+    } else {
+        check_patents(engine, &pat, &pct, &mut summary)?;
+    }
     let ids: Vec<String> = fields
         .fields
         .iter()
@@ -412,6 +314,123 @@ pub fn run(
         summary,
         focus,
     })
+}
+
+/// The checks of the patents file, its rows and distinct publications in the summary, and
+/// the view `patents_d` (each publication once) the generic plan reads.
+fn check_patents(
+    engine: &Engine,
+    pat: &Registered,
+    pct: &str,
+    summary: &mut Summary,
+) -> Result<(), RecordsError> {
+    let bad = |reg: &Registered, table: &str, column: &str, condition: &str, expected: &str| {
+        refuse_first(engine, reg, table, column, condition, expected)
+    };
+    let checks = format!(
+        "SELECT count(*), \
+         sum(CASE WHEN pub_id IS NULL OR trim(pub_id) = '' OR family_id IS NULL OR trim(family_id) = '' THEN 1 ELSE 0 END), \
+         sum(CASE WHEN type IS NULL OR type NOT IN ({}) THEN 1 ELSE 0 END), \
+         sum(CASE WHEN pct IS NULL THEN 1 ELSE 0 END), \
+         sum(CASE WHEN pub_days IS NULL OR pub_days = {NOT_A_DATE} OR grant_days = {NOT_A_DATE} OR expiry_days = {NOT_A_DATE} OR lapse_days = {NOT_A_DATE} THEN 1 ELSE 0 END) \
+         FROM patents_n",
+        quoted_list(PATENT_TYPES)
+    );
+    let c = engine.sql(&checks)?;
+    let v: Vec<i64> = (0..5).map(|k| column_i64(&c, k)[0]).collect();
+    let (rows, no_id, bad_type, bad_pct, bad_date) = (v[0], v[1], v[2], v[3], v[4]);
+    summary.rows.insert("patents".into(), rows as u64);
+    if no_id > 0 {
+        bad(
+            pat,
+            "patents_n",
+            "pub_id",
+            "pub_id IS NULL OR trim(pub_id) = ''",
+            "a publication number",
+        )?;
+        bad(
+            pat,
+            "patents_n",
+            "family_id",
+            "family_id IS NULL OR trim(family_id) = ''",
+            "a family id",
+        )?;
+    }
+    if bad_type > 0 {
+        bad(
+            pat,
+            "patents_n",
+            "type",
+            &format!(
+                "type IS NULL OR type NOT IN ({})",
+                quoted_list(PATENT_TYPES)
+            ),
+            &PATENT_TYPES.join(" | "),
+        )?;
+    }
+    if bad_pct > 0 {
+        bad(
+            pat,
+            "patents",
+            "pct",
+            &format!("({pct}) IS NULL"),
+            "true or false",
+        )?;
+    }
+    if bad_date > 0 {
+        for col in [
+            "publication_date",
+            "grant_date",
+            "expiry_date",
+            "lapse_date",
+        ] {
+            let e = days(pat, col);
+            let cond = if col == "publication_date" {
+                format!("{e} IS NULL OR {e} = {NOT_A_DATE}")
+            } else {
+                format!("{e} = {NOT_A_DATE}")
+            };
+            bad(
+                pat,
+                "patents",
+                col,
+                &cond,
+                if col == "publication_date" {
+                    "a date YYYY-MM-DD"
+                } else {
+                    "a date YYYY-MM-DD or an empty cell"
+                },
+            )?;
+        }
+    }
+    // A file sorted by publication number proves them distinct in one sequential pass.
+    let sorted = engine.strictly_increasing("patents", "pub_id")?;
+    let distinct = if sorted {
+        rows
+    } else {
+        column_i64(
+            &engine.sql("SELECT count(DISTINCT pub_id) FROM patents")?,
+            0,
+        )[0]
+    };
+    if rows != distinct {
+        if let Some(e) = engine.conflicting_duplicate(
+            "patents_n",
+            "pub_id",
+            "pub_id, family_id, type, pct, pub_days, grant_days, expiry_days, lapse_days, title, abstract",
+            &pat.path,
+            "a publication",
+        )? {
+            return Err(e);
+        }
+        engine.execute("CREATE VIEW patents_d AS SELECT DISTINCT * FROM patents_n")?;
+        summary.duplicate_rows_ignored = (rows - distinct) as u64;
+    } else {
+        engine.execute("CREATE VIEW patents_d AS SELECT * FROM patents_n")?;
+    }
+    summary.distinct_publications = distinct as u64;
+
+    Ok(())
 }
 
 /// Refuses the input at the first row of `table` meeting `condition`, if any.

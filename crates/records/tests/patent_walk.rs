@@ -14,6 +14,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 fn results(dir: &Path, attribution: Attribution) -> PatentResults {
+    try_results(dir, attribution).unwrap()
+}
+
+fn try_results(
+    dir: &Path,
+    attribution: Attribution,
+) -> Result<PatentResults, gihi_records::RecordsError> {
     let setup = gihi_edition::Setup::gihi_2024();
     let engine = Engine::new(
         &EngineOptions {
@@ -32,7 +39,7 @@ fn results(dir: &Path, attribution: Attribution) -> PatentResults {
         attribution,
         skip_invalid: true,
     };
-    run(&engine, dir, &setup.registry, &setup.aliases_text, &o).unwrap()
+    run(&engine, dir, &setup.registry, &setup.aliases_text, &o)
 }
 
 /// Every figure a run computes, as JSON (timings and the path taken left out).
@@ -129,6 +136,72 @@ fn the_walk_and_the_plan_agree_on_a_synthetic_corpus() {
     assert!(r.edges.len() > 10 && !r.focus.top_applicants.is_empty());
     walk_and_plan_agree(&p, &i, &q, Attribution::Applicants, true);
     walk_and_plan_agree(&p, &i, &q, Attribution::Inventors, true);
+}
+
+/// Sorted files with one bad cell: the walk gives up on the row, and the validation's
+/// queries name it exactly as for unsorted files.
+#[test]
+fn a_bad_row_in_sorted_files_is_named_as_by_the_plan() {
+    let patents = "pub_id,family_id,type,pct,publication_date,grant_date,expiry_date,lapse_date,title,abstract\n\
+                   A1,F1,invention,false,2020-01-01,2021-01-01,,,t,\n\
+                   A2,F2,invention,true,2023-02-01,,,,t,\n\
+                   A3,F3,invention,false,2019-01-01,2020-01-01,,,t,\n";
+    let ipc = "pub_id,ipc\nA1,G06N 3/08\nA2,A61K 31/00\nA3,H01L 31/04\n";
+    let parties = "pub_id,role,name,type,city,country\n\
+                   A1,applicant,Org,company,Tokyo,JP\n\
+                   A2,applicant,Org,company,Boston,US\n\
+                   A3,applicant,Org,company,Beijing,CN\n";
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), patents, ipc, parties);
+    assert!(
+        results(d.path(), Attribution::Applicants)
+            .summary
+            .records_walked
+    );
+    let cases = [
+        ("patents", "A2,F2,", "A2, ,", "row 2, column family_id"),
+        (
+            "patents",
+            "invention,true",
+            "utility model,true",
+            "row 2, column type",
+        ),
+        (
+            "patents",
+            "true,2023-02-01",
+            "maybe,2023-02-01",
+            "row 2, column pct",
+        ),
+        (
+            "patents",
+            "2019-01-01,2020",
+            "2019-13-01,2020",
+            "row 3, column publication_date",
+        ),
+        ("patents", "A3,F3", "A1,F3", "conflicting"),
+        ("parties", "A2,applicant", "A2,owner", "row 2, column role"),
+        (
+            "parties",
+            "Org,company,Beijing",
+            "Org,firm,Beijing",
+            "row 3, column type",
+        ),
+    ];
+    for (file, from, to, says) in cases {
+        let (p, q) = match file {
+            "patents" => (patents.replacen(from, to, 1), parties.to_string()),
+            _ => (patents.to_string(), parties.replacen(from, to, 1)),
+        };
+        write(d.path(), &p, ipc, &q);
+        let e = try_results(d.path(), Attribution::Applicants)
+            .err()
+            .unwrap_or_else(|| panic!("{to} accepted"))
+            .to_string();
+        assert!(
+            e.contains(says) || (says == "conflicting" && e.contains("A1")),
+            "{to}: {e}"
+        );
+    }
 }
 
 /// Symbols: AI, chips (keyword rows: "memory" in the title), renewables, biomedicine, none,
