@@ -146,3 +146,18 @@ pub(crate) fn clip(s: &str) -> String {
         s.to_string()
     }
 }
+
+/// A run's clock: seconds per stage, for the summaries' `stage_seconds`.
+pub(crate) struct Lap(std::time::Instant);
+
+impl Lap {
+    pub(crate) fn start() -> Lap {
+        Lap(std::time::Instant::now())
+    }
+
+    /// Records the seconds since the last stage as `stage`'s.
+    pub(crate) fn done(&mut self, stages: &mut Vec<(String, f64)>, stage: &str) {
+        stages.push((stage.to_string(), self.0.elapsed().as_secs_f64()));
+        self.0 = std::time::Instant::now();
+    }
+}

@@ -123,18 +123,6 @@ fn int(reg: &Registered, name: &str) -> String {
     }
 }
 
-/// A run's clock: seconds per stage.
-struct Lap(std::time::Instant);
-
-impl Lap {
-    fn done(&mut self, summary: &mut PaperSummary, stage: &str) {
-        summary
-            .stage_seconds
-            .push((stage.to_string(), self.0.elapsed().as_secs_f64()));
-        self.0 = std::time::Instant::now();
-    }
-}
-
 /// Runs the paper pipeline on the record files of `dir`.
 pub fn run(
     engine: &Engine,
@@ -144,9 +132,9 @@ pub fn run(
     o: &PaperOptions,
 ) -> Result<PaperResults, RecordsError> {
     let mut summary = PaperSummary::default();
-    let mut lap = Lap(std::time::Instant::now());
+    let mut lap = crate::Lap::start();
     let papers_sorted = validate(engine, dir, &mut summary)?;
-    lap.done(&mut summary, "validation");
+    lap.done(&mut summary.stage_seconds, "validation");
 
     let places = Places::with_aliases(registry, aliases_csv).map_err(|(l, c, m)| {
         RecordsError::Input(format!("place aliases: line {l}, column {c}: {m}"))
@@ -170,7 +158,7 @@ pub fn run(
         raw.into_iter().collect(),
         crate::placemap::Regions::Apart,
     )?;
-    lap.done(&mut summary, "places");
+    lap.done(&mut summary.stage_seconds, "places");
 
     // Each paper once: its year, counts, metro set and whether it is international, and
     // every year's co-authorship counts. Files sorted by paper id (as exports come) are
@@ -205,7 +193,7 @@ pub fn run(
         }
         None => (metro_sets_by_plan(engine, &mut summary, first, last)?, None),
     };
-    lap.done(&mut summary, "papers");
+    lap.done(&mut summary.stage_seconds, "papers");
 
     let n = registry.cities.len();
     for y in first..=last {
@@ -235,7 +223,7 @@ pub fn run(
     summary.network_eigenvalue_multiplicity = multiplicity;
     summary.network_components = components;
     summary.network_isolated_metros = isolated;
-    lap.done(&mut summary, "network");
+    lap.done(&mut summary.stage_seconds, "network");
 
     // I01, I07, I08.
     let sums = |q: &str| -> Result<Vec<u64>, RecordsError> {
@@ -313,14 +301,14 @@ pub fn run(
             .map(|c| by_metro.get(&c.id).copied().unwrap_or(0))
             .collect()
     };
-    lap.done(&mut summary, "indicators");
+    lap.done(&mut summary.stage_seconds, "indicators");
 
     // The focus's per-division table of its last year.
     let fields = match divisions {
         Some(d) => d.focus_table(n),
         None => division_table_by_plan(engine, o.focus[1], n)?,
     };
-    lap.done(&mut summary, "focus");
+    lap.done(&mut summary.stage_seconds, "focus");
 
     Ok(PaperResults {
         metros: registry.cities.iter().map(|c| c.id.clone()).collect(),

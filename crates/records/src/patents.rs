@@ -85,9 +85,9 @@ pub struct Summary {
     /// Whether the ordered walk gathered the figures ([`crate::patent_walk`]; otherwise the
     /// generic plan hashed them).
     pub records_walked: bool,
-    /// Seconds per stage (validation, places, then walk, indicators, network, focus; or
-    /// classification, indicators, network, focus by the generic plan):
-    /// where the time goes. Timings vary from run to run; nothing else in the summary does.
+    /// Seconds per stage, where the time goes: validation (row counts), walk, indicators,
+    /// network, focus; or, by the generic plan, validation, [walk (gave up)], validation,
+    /// places, classification, indicators, network, focus. Timings vary from run to run; nothing else in the summary does.
     pub stage_seconds: Vec<(String, f64)>,
 }
 
@@ -177,13 +177,7 @@ pub fn run(
         records_walked: false,
         stage_seconds: Vec::new(),
     };
-    let mut clock = std::time::Instant::now();
-    let mut lap = |summary: &mut Summary, stage: &str| {
-        summary
-            .stage_seconds
-            .push((stage.to_string(), clock.elapsed().as_secs_f64()));
-        clock = std::time::Instant::now();
-    };
+    let mut lap = crate::Lap::start();
     let count = |table: &str| -> Result<u64, RecordsError> {
         Ok(column_i64(&engine.sql(&format!("SELECT count(*) FROM {table}"))?, 0)[0] as u64)
     };
@@ -199,7 +193,7 @@ pub fn run(
     let places = Places::with_aliases(registry, aliases_csv).map_err(|(l, c, m)| {
         RecordsError::Input(format!("place aliases: line {l}, column {c}: {m}"))
     })?;
-    lap(&mut summary, "validation");
+    lap.done(&mut summary.stage_seconds, "validation");
 
     // ---- classification, indicators, network, focus -------------------------------------
     // Files sorted by publication number (as exports come) are walked once side by side
@@ -222,31 +216,26 @@ pub fn run(
             year: (y0, y1),
             role,
         };
-        crate::patent_walk::walk(engine, &mut met, &rules)?.map(|w| (w, met.met, met.codes))
+        let walked =
+            crate::patent_walk::walk(engine, &mut met, &rules)?.map(|w| (w, met.met, met.codes));
+        if walked.is_none() {
+            lap.done(&mut summary.stage_seconds, "walk (gave up)");
+        }
+        walked
     } else {
         None
     };
     summary.records_walked = walked.is_some();
-    if walked.is_some() {
-        // The walk met every check below on every row, ids strictly increasing.
-        summary.rows.insert("patents".into(), rows);
-        summary.distinct_publications = rows;
-    } else {
-        check_patents(engine, &pat, &pct, &mut summary)?;
-    }
-    let ids: Vec<String> = fields
-        .fields
-        .iter()
-        .map(|f| f.id.clone())
-        .chain(std::iter::once("all".to_string()))
-        .collect();
+    let ids = field_ids(&fields);
     let Some((w, met, codes)) = walked else {
+        check_patents(engine, &pat, &pct, &mut summary)?;
         check_parties(engine, &par, &mut summary)?;
+        lap.done(&mut summary.stage_seconds, "validation");
         let matched = place_metro(engine, registry, &places, role)?;
         summary.matched_by_country = matched.by_country;
         summary.top_unmatched = matched.top_unmatched;
         summary.near_misses = matched.near_misses;
-        lap(&mut summary, "places");
+        lap.done(&mut summary.stage_seconds, "places");
         let planned =
             crate::patents_plan::run(engine, &ipc, registry, &places, o, role, &mut summary)?;
         return Ok(PatentResults {
@@ -258,6 +247,9 @@ pub fn run(
             focus: planned.focus,
         });
     };
+    // The walk met every check of the validation on every row, numbers strictly increasing.
+    summary.rows.insert("patents".into(), rows);
+    summary.distinct_publications = rows;
     summary.rows.insert("patent_parties".into(), party_rows);
     let (cities, countries, counts): (Vec<_>, Vec<_>, Vec<_>) = met
         .into_iter()
@@ -269,7 +261,7 @@ pub fn run(
     summary.top_unmatched = matched.top_unmatched;
     summary.near_misses = matched.near_misses;
     invalid_symbols(engine, &ipc, w.invalid_ipc, o, &mut summary)?;
-    lap(&mut summary, "walk");
+    lap.done(&mut summary.stage_seconds, "walk");
     let n_metros = registry.cities.len();
     let valid_m = crate::patent_tally::per_metro(&w.placed, |p| p.valid, n_metros, nf);
     let pct_m = crate::patent_tally::per_metro(&w.placed, |p| p.pct_year, n_metros, nf);
@@ -285,7 +277,7 @@ pub fn run(
         .cloned()
         .zip(w.in_fields.iter().copied())
         .collect();
-    lap(&mut summary, "indicators");
+    lap.done(&mut summary.stage_seconds, "indicators");
     let edges = crate::patent_tally::edges(&w.families, registry, nf);
     let degree = degrees(&edges, nf);
     let zero = vec![0u64; nf + 1];
@@ -303,9 +295,9 @@ pub fn run(
                 .unwrap_or_else(|| zero.clone()),
         })
         .collect();
-    lap(&mut summary, "network");
+    lap.done(&mut summary.stage_seconds, "network");
     let focus = crate::patent_tally::focus(&w, &fields, registry, o.year, &codes);
-    lap(&mut summary, "focus");
+    lap.done(&mut summary.stage_seconds, "focus");
     Ok(PatentResults {
         fields: ids,
         metros,
@@ -517,6 +509,16 @@ fn place_metro(
         "SELECT city, country, sum(n) AS n FROM party_groups WHERE role = '{role}' GROUP BY city, country"
     ))?;
     crate::placemap::register_place_metro(engine, registry, places, &groups)
+}
+
+/// The field ids in column order, then `all`.
+pub(crate) fn field_ids(fields: &gihi_ipc::Fields) -> Vec<String> {
+    fields
+        .fields
+        .iter()
+        .map(|f| f.id.clone())
+        .chain(std::iter::once("all".to_string()))
+        .collect()
 }
 
 /// Each metro's degree per field, then all: the partner metros it shares a family with.

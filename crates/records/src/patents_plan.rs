@@ -32,13 +32,7 @@ pub(crate) fn run(
 ) -> Result<Planned, RecordsError> {
     let fields = engine.fields.clone();
     let nf = fields.fields.len();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |summary: &mut Summary, stage: &str| {
-        summary
-            .stage_seconds
-            .push((stage.to_string(), clock.elapsed().as_secs_f64()));
-        clock = std::time::Instant::now();
-    };
+    let mut lap = crate::Lap::start();
     // ---- classification and indicators --------------------------------------------------
     let kw = fields.keyword_rows() as i64;
     let d = o.valid_on;
@@ -81,7 +75,7 @@ pub(crate) fn run(
         "type = 'invention' AND grant_days IS NOT NULL AND grant_days <= {d} AND (expiry_days IS NULL OR expiry_days > {d}) AND (lapse_days IS NULL OR lapse_days > {d})"
     );
     let pct_y = format!("pct AND pub_days BETWEEN {y0} AND {y1}");
-    lap(summary, "classification");
+    lap.done(&mut summary.stage_seconds, "classification");
     engine.define(&format!(
         "CREATE VIEW valid_pubs AS SELECT * FROM infield WHERE {valid}"
     ))?;
@@ -131,12 +125,7 @@ pub(crate) fn run(
     };
     let tv = totals_of("valid_pubs")?;
     let tp = totals_of("pct_pubs")?;
-    let ids: Vec<String> = fields
-        .fields
-        .iter()
-        .map(|f| f.id.clone())
-        .chain(std::iter::once("all".to_string()))
-        .collect();
+    let ids = crate::patents::field_ids(&fields);
     let totals = ids
         .iter()
         .enumerate()
@@ -157,7 +146,7 @@ pub(crate) fn run(
         })
         .collect();
 
-    lap(summary, "indicators");
+    lap.done(&mut summary.stage_seconds, "indicators");
     // I18: the co-application network of the year.
     // Small tables first in every join: DataFusion joins in the order written, and joining
     // the network's few families to their publications before the applicants keeps the
@@ -204,9 +193,9 @@ pub(crate) fn run(
                 .unwrap_or_else(|| zero.clone()),
         })
         .collect();
-    lap(summary, "network");
+    lap.done(&mut summary.stage_seconds, "network");
     let focus = crate::focus::focus(engine, &fields, registry, o, places, role)?;
-    lap(summary, "focus");
+    lap.done(&mut summary.stage_seconds, "focus");
     Ok(Planned {
         metros,
         edges,
