@@ -24,8 +24,6 @@ pub(crate) struct PlaceTable {
     /// (≤ 12 bytes: most city names and every country code), keyed by the two views: a
     /// fixed-size key that needs no bytes copied.
     inline: HashMap<(u128, u128), Place, ahash::RandomState>,
-    /// The country codes: code `c` is `codes[c - 1]`.
-    pub(crate) codes: Vec<String>,
 }
 
 /// A string view's 16 bytes as the key of its text, if the text sits inline (≤ 12 bytes):
@@ -41,14 +39,13 @@ pub(crate) fn inline_key(a: &StringViewArray, r: usize) -> Option<u128> {
 
 impl PlaceTable {
     /// The table of the distinct places `cities` × `countries` (pairwise, as the places
-    /// stage grouped them), with the bits of those `matched` to a metro and their country
-    /// codes (Hong Kong, Macao and Taiwan as `regions` says).
+    /// stage grouped them), with the bits of those `matched` to a metro and the country codes
+    /// of the co-authorship focus (Hong Kong, Macao and Taiwan apart).
     pub(crate) fn new(
         cities: &[Option<String>],
         countries: &[Option<String>],
         matched: &[(String, String, i64, i64, String)],
         places: &Places,
-        regions: Regions,
     ) -> PlaceTable {
         let bits: HashMap<(&str, &str), (i64, i64)> = matched
             .iter()
@@ -59,7 +56,6 @@ impl PlaceTable {
             map: HashMap::with_hasher(ahash::RandomState::new()),
             key: Vec::new(),
             inline: HashMap::with_hasher(ahash::RandomState::new()),
-            codes: Vec::new(),
         };
         for (city, country) in cities.iter().zip(countries) {
             let (c, k) = (
@@ -72,17 +68,13 @@ impl PlaceTable {
             } else {
                 let next = codes.len() as u32 + 1;
                 *codes
-                    .entry(country_code(places, k, regions))
+                    .entry(country_code(places, k, Regions::Apart))
                     .or_insert(next)
             };
             table.map.insert(
                 Self::join(&mut table.key, c, k).into(),
                 Place { lo, hi, code },
             );
-        }
-        table.codes = vec![String::new(); codes.len()];
-        for (code, k) in codes {
-            table.codes[k as usize - 1] = code;
         }
         table
     }

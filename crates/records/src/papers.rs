@@ -168,13 +168,8 @@ pub fn run(
     let [a0, a1] = o.active;
     let [h0, h1] = o.highly_cited;
     let walked = if engine.local && papers_sorted {
-        let mut table = crate::paper_places::PlaceTable::new(
-            &cities,
-            &countries,
-            &matched.matched,
-            &places,
-            crate::placemap::Regions::Apart,
-        );
+        let mut table =
+            crate::paper_places::PlaceTable::new(&cities, &countries, &matched.matched, &places);
         let years = crate::paper_walk::WalkYears {
             coauthor: first..=last,
             active: a0..=a1,

@@ -128,7 +128,7 @@ pub(crate) struct Walked {
     pub applicants: Vec<Applicant>,
     /// Applicant names by number.
     pub names: Vec<String>,
-    /// (family, country code of [`PlaceTable::codes`]) of every attributed party with a
+    /// (family, country code of [`PartyPlaces::codes`]) of every attributed party with a
     /// country, repeated at most once per publication.
     pub countries: Vec<(u32, u32)>,
 }
