@@ -94,6 +94,7 @@ impl Engine {
         table_key: u64,
     ) -> Result<Engine, RecordsError> {
         let threads = o.threads.max(1);
+        no_huge_pages();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(threads)
             .enable_all()
@@ -515,4 +516,20 @@ pub fn column_text(b: &[RecordBatch], col: usize) -> Vec<Option<String>> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// Turns transparent huge pages off for this process (Linux; elsewhere nothing). The
+/// pipelines read every Parquet column chunk into a fresh buffer, hundreds of megabytes per
+/// run; mimalloc asks for huge pages on its arenas (`MADV_HUGEPAGE`), and where the kernel
+/// compacts memory on such a fault (`defrag` = `madvise`, Debian's default) a first touch can
+/// stall for long after other programs have fragmented memory: the patent benchmark's gihi
+/// runs took 1.65 s after DuckDB's and pandas' runs with huge pages, 1.33 s without
+/// (BENCHMARKS.md). The setting lasts for the process; it changes speed, never results.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and touches no memory of ours;
+    // a kernel without it returns an error, which changes nothing.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
