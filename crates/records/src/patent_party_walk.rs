@@ -1,8 +1,9 @@
 //! The party half of the patent walk ([`crate::patent_walk`]), run on the calling thread
-//! while the publication half runs on a second one: `patent_parties` walked beside the publication numbers of
-//! `patents`, each publication's attributed parties read as one run of rows. It gives every
-//! publication (by its position in `patents`) its metro set, and keeps the applicants
-//! located in a metro and every applicant's country for the biomedical focus.
+//! while the publication half runs on a second one: `patent_parties` walked beside the
+//! publication numbers of `patents`, which the publication half decodes and hands over batch
+//! by batch ([`Ids`]), each publication's attributed parties read as one run of rows. It
+//! gives every publication (by its position in `patents`) its metro set, and keeps the
+//! applicants located in a metro and every applicant's country for the biomedical focus.
 //!
 //! Only the attributed role's rows reach the walk, and any row the validation would refuse
 //! (the filter runs where the file is decoded): a row of another role here, a type outside
@@ -12,9 +13,8 @@
 
 use crate::layout::{PARTY_TYPES, ROLES};
 use crate::paper_places::inline_key;
-use crate::paper_walk::{decode_ahead, text};
 use crate::patent_places::PartyPlaces;
-use crate::patent_walk::{Applicant, Numbers};
+use crate::patent_walk::{Applicant, Ids, Numbers};
 use crate::runs::{inline_view, RunCursor};
 use crate::{Engine, RecordsError};
 use datafusion::arrow::array::{Array, StringViewArray};
@@ -47,6 +47,7 @@ pub(crate) async fn walk_parties(
     engine: &Engine,
     places: &mut PartyPlaces<'_>,
     role: &str,
+    mut numbers: Ids,
 ) -> Result<Option<PartyRuns>, RecordsError> {
     let list = |words: &[&str]| {
         words
@@ -66,7 +67,6 @@ pub(crate) async fn walk_parties(
         ),
     )
     .await?;
-    let mut numbers = decode_ahead(engine, "SELECT pub_id FROM patents").await?;
     let (roles, kinds) = (views(ROLES), views(PARTY_TYPES));
     let attributed = ROLES.iter().position(|r| *r == role);
     let find = |a: &StringViewArray, k: usize, views: &[u128]| {
@@ -80,8 +80,11 @@ pub(crate) async fn walk_parties(
     };
     let mut names = Numbers::default();
     let mut refused = false;
-    while let Some(b) = numbers.next().await {
-        let ids = text(b?.column(0))?;
+    while let Some(ids) = numbers.next().await {
+        let Some(ids) = ids else {
+            // The publication half gave up (or failed: it reports why).
+            return Ok(None);
+        };
         for r in 0..ids.len() {
             let publication = out.metros.len() as u32;
             let first_country = out.countries.len();

@@ -54,7 +54,8 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Int32Type, Int64Type};
-use futures::StreamExt;
+use futures::channel::mpsc;
+use futures::{SinkExt, StreamExt};
 use gihi_ipc::{FieldSet, Fields, RowSet};
 use std::collections::HashMap;
 
@@ -134,12 +135,16 @@ pub(crate) struct Walked {
 }
 
 /// Dense numbers for strings seen in a walk: by the string view's 16 bytes when the text
-/// sits inline (≤ 12 bytes, no bytes copied), by the text otherwise.
+/// sits inline (≤ 12 bytes, no bytes copied), by the text otherwise. A text equal to the
+/// previous inline one (a family's publications often follow each other: a publication's
+/// kind-code variants) takes its number without a lookup in the table.
 #[derive(Default)]
 pub(crate) struct Numbers {
     inline: HashMap<u128, u32, ahash::RandomState>,
     long: HashMap<Box<str>, u32, ahash::RandomState>,
     next: u32,
+    /// The previous inline text's view and number.
+    last: Option<(u128, u32)>,
 }
 
 impl Numbers {
@@ -147,7 +152,14 @@ impl Numbers {
     pub(crate) fn of(&mut self, a: &StringViewArray, r: usize) -> (u32, bool) {
         let next = self.next;
         let n = match inline_key(a, r) {
-            Some(k) => *self.inline.entry(k).or_insert(next),
+            Some(k) => match self.last {
+                Some((last, n)) if last == k => return (n, false),
+                _ => {
+                    let n = *self.inline.entry(k).or_insert(next);
+                    self.last = Some((k, n));
+                    n
+                }
+            },
             None => match self.long.get(a.value(r)) {
                 Some(n) => *n,
                 None => {
@@ -189,11 +201,14 @@ pub(crate) fn walk(
     places: &mut PartyPlaces,
     rules: &WalkRules,
 ) -> Result<Option<Walked>, RecordsError> {
-    // The party half stays on this thread: the place resolver's caches are not shared.
+    // The party half stays on this thread: the place resolver's caches are not shared. It
+    // reads the publication numbers the publication half decodes (one decode of the column,
+    // not two), at most `IDS_AHEAD` batches behind.
+    let (ids_in, ids_out) = mpsc::channel(IDS_AHEAD);
     let (publications, parties) = std::thread::scope(|s| {
-        let publications = s.spawn(|| engine.run(walk_publications(engine, rules)));
+        let publications = s.spawn(|| engine.run(walk_publications(engine, rules, ids_in)));
         let parties = engine.run(crate::patent_party_walk::walk_parties(
-            engine, places, rules.role,
+            engine, places, rules.role, ids_out,
         ));
         let publications = publications.join().unwrap_or_else(|_| {
             Err(RecordsError::Engine(
@@ -207,6 +222,13 @@ pub(crate) fn walk(
         _ => Ok(None),
     }
 }
+
+/// Batches of publication numbers the publication half may be ahead of the party half.
+const IDS_AHEAD: usize = 16;
+
+/// Publication numbers handed from the publication half to the party half, batch by batch;
+/// `None` last if the publication half gave up (or failed), so the party half stops too.
+pub(crate) type Ids = mpsc::Receiver<Option<StringViewArray>>;
 
 /// A publication as the publication half leaves it.
 struct Pub {
@@ -239,6 +261,21 @@ struct Publications {
 async fn walk_publications(
     engine: &Engine,
     rules: &WalkRules<'_>,
+    mut ids_out: mpsc::Sender<Option<StringViewArray>>,
+) -> Result<Option<Publications>, RecordsError> {
+    let walked = walk_publications_into(engine, rules, &mut ids_out).await;
+    if !matches!(walked, Ok(Some(_))) {
+        // The party half stops at this mark (it may have gone already).
+        let _ = ids_out.send(None).await;
+    }
+    walked
+}
+
+/// [`walk_publications`], each batch's numbers sent to the party half before it is walked.
+async fn walk_publications_into(
+    engine: &Engine,
+    rules: &WalkRules<'_>,
+    ids_out: &mut mpsc::Sender<Option<StringViewArray>>,
 ) -> Result<Option<Publications>, RecordsError> {
     let mut patents = decode_ahead(
         engine,
@@ -272,6 +309,10 @@ async fn walk_publications(
     while let Some(b) = patents.next().await {
         let b = b?;
         let (ids, family_ids, types) = (text(b.column(0))?, text(b.column(1))?, text(b.column(2))?);
+        if ids_out.send(Some(ids.clone())).await.is_err() {
+            // The party half gave up.
+            return Ok(None);
+        }
         let pct = cast(b.column(3), &DataType::Boolean)?;
         let pct: &BooleanArray = pct.as_boolean();
         let day_columns = (4..8)

@@ -48,8 +48,26 @@ pub const NOT_A_DATE: i32 = i32::MIN;
 /// 100 MB at most; an export holds some 100,000 distinct texts).
 const IPC_MEMO_LIMIT: usize = 1 << 20;
 
-/// Text → rows, hashed with aHash (Arrow's hasher; the default SipHash doubled the cost).
-type IpcMemo = std::collections::HashMap<Box<str>, Option<i64>, ahash::RandomState>;
+/// Text → rows, hashed with aHash (Arrow's hasher; the default SipHash doubled the cost):
+/// texts that sit inline in an Arrow string view (≤ 12 bytes, most symbols) by the view's
+/// 16 bytes, so that a lookup neither hashes nor compares bytes elsewhere; longer ones by
+/// their text.
+#[derive(Default)]
+struct IpcMemo {
+    inline: std::collections::HashMap<u128, Option<i64>, ahash::RandomState>,
+    long: std::collections::HashMap<Box<str>, Option<i64>, ahash::RandomState>,
+}
+
+impl IpcMemo {
+    fn len(&self) -> usize {
+        self.inline.len() + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.inline.clear();
+        self.long.clear();
+    }
+}
 
 thread_local! {
     /// This thread's classified IPC texts: the UDF instance, then text → rows (None:
@@ -69,15 +87,24 @@ fn ipc_rows(fields: &Fields, instance: u64, s: &StringViewArray) -> Int64Array {
             memo.0 = instance;
         }
         let map = &mut memo.1;
-        s.iter()
-            .map(|x| {
-                let t = x?;
-                if let Some(r) = map.get(t) {
-                    return *r;
+        let classify = |t: &str| Symbol::parse(t).ok().map(|sym| fields.rows_of(&sym) as i64);
+        (0..s.len())
+            .map(|k| {
+                if s.is_null(k) {
+                    return None;
                 }
-                let r = Symbol::parse(t).ok().map(|sym| fields.rows_of(&sym) as i64);
-                map.insert(t.into(), r);
-                r
+                match crate::paper_places::inline_key(s, k) {
+                    Some(v) => *map.inline.entry(v).or_insert_with(|| classify(s.value(k))),
+                    None => {
+                        let t = s.value(k);
+                        if let Some(r) = map.long.get(t) {
+                            return *r;
+                        }
+                        let r = classify(t);
+                        map.long.insert(t.into(), r);
+                        r
+                    }
+                }
             })
             .collect()
     })
