@@ -108,6 +108,11 @@ impl Engine {
                 .with_target_partitions(partitions)
                 .with_information_schema(false);
             let ctx = SessionContext::new_with_config_rt(config, env);
+            // Local files: Parquet byte ranges from a mapping, not copied (`mapped.rs`).
+            ctx.register_object_store(
+                datafusion::execution::object_store::ObjectStoreUrl::local_filesystem().as_ref(),
+                Arc::new(crate::mapped::MappedFiles::default()),
+            );
             for f in udfs(fields.clone(), table_key) {
                 ctx.register_udf(f);
             }

@@ -19,6 +19,7 @@ pub mod dates;
 mod engine;
 pub mod focus;
 pub mod layout;
+mod mapped;
 mod paper_divisions;
 mod paper_places;
 mod paper_walk;
