@@ -36,6 +36,7 @@ mod runs;
 mod sink;
 pub mod synth;
 mod synth_papers;
+mod texts;
 pub mod udaf;
 pub mod udf;
 

@@ -4,6 +4,7 @@
 //! fixed-size key, no bytes copied), by their text otherwise.
 
 use crate::placemap::{country_code, Regions};
+use crate::texts::inline_key;
 use datafusion::arrow::array::{Array, StringViewArray};
 use gihi_places::Places;
 use std::collections::{BTreeMap, HashMap};
@@ -24,17 +25,6 @@ pub(crate) struct PlaceTable {
     /// (≤ 12 bytes: most city names and every country code), keyed by the two views: a
     /// fixed-size key that needs no bytes copied.
     inline: HashMap<(u128, u128), Place, ahash::RandomState>,
-}
-
-/// A string view's 16 bytes as the key of its text, if the text sits inline (≤ 12 bytes):
-/// the length and the bytes, anything past the length cleared. A null reads as empty (0).
-pub(crate) fn inline_key(a: &StringViewArray, r: usize) -> Option<u128> {
-    if a.is_null(r) {
-        return Some(0);
-    }
-    let view = a.views()[r];
-    let len = view as u32;
-    (len <= 12).then(|| view & (u128::MAX >> (96 - 8 * len)))
 }
 
 impl PlaceTable {

@@ -12,10 +12,10 @@
 //! `patents` included, as the plan's summary counts them.
 
 use crate::layout::{PARTY_TYPES, ROLES};
-use crate::paper_places::inline_key;
 use crate::patent_places::PartyPlaces;
-use crate::patent_walk::{Applicant, Ids, Numbers};
-use crate::runs::{inline_view, RunCursor};
+use crate::patent_walk::{Applicant, Ids};
+use crate::runs::RunCursor;
+use crate::texts::{inline_key, inline_view, Numbers};
 use crate::{Engine, RecordsError};
 use datafusion::arrow::array::{Array, StringViewArray};
 use futures::StreamExt;
@@ -79,6 +79,7 @@ pub(crate) async fn walk_parties(
         countries: Vec::new(),
     };
     let mut names = Numbers::default();
+    let mut pending = PendingNames::default();
     let mut refused = false;
     while let Some(ids) = numbers.next().await {
         let Some(ids) = ids else {
@@ -110,14 +111,11 @@ pub(crate) async fn walk_parties(
                     }
                     let bits = (place.hi as u64 as u128) << 64 | place.lo as u64 as u128;
                     metros |= bits;
-                    let (number, new) = names.of(name, k);
-                    if new {
-                        out.names.push(name.value(k).to_string());
-                    }
+                    pending.note(name, k, &mut names, &mut out);
                     out.applicants.push(Applicant {
                         family: publication,
                         metro: bits.trailing_zeros() as u8,
-                        name: number,
+                        name: u32::MAX,
                         kind: kind.unwrap_or_default() as u8,
                     });
                 })
@@ -144,5 +142,54 @@ pub(crate) async fn walk_parties(
     if refused || parties.give_up {
         return Ok(None);
     }
+    pending.flush(&mut names, &mut out);
     Ok(Some(out))
+}
+
+/// Applicants waiting for their names' numbers: rows of one batch's name column, numbered
+/// together when the walk moves to the next batch ([`Numbers::of_rows`], the table's memory
+/// fetched ahead rather than waited for name by name).
+#[derive(Default)]
+struct PendingNames {
+    column: Option<StringViewArray>,
+    rows: Vec<usize>,
+    /// The first waiting applicant's index in [`PartyRuns::applicants`]; those after it wait
+    /// too, in the order of `rows`.
+    first: usize,
+}
+
+impl PendingNames {
+    /// Row `k` of `column` names the applicant about to be pushed to `out`.
+    fn note(
+        &mut self,
+        column: &StringViewArray,
+        k: usize,
+        names: &mut Numbers,
+        out: &mut PartyRuns,
+    ) {
+        let same = self.column.as_ref().is_some_and(|c| {
+            c.len() == column.len() && std::ptr::eq(c.views().as_ptr(), column.views().as_ptr())
+        });
+        if !same {
+            self.flush(names, out);
+            self.column = Some(column.clone());
+            self.first = out.applicants.len();
+        }
+        self.rows.push(k);
+    }
+
+    /// Numbers the waiting applicants' names (a new name joins [`PartyRuns::names`]).
+    fn flush(&mut self, names: &mut Numbers, out: &mut PartyRuns) {
+        let Some(column) = self.column.take() else {
+            return;
+        };
+        let numbers = names.of_rows(&column, &self.rows);
+        for (i, (n, new)) in numbers.into_iter().enumerate() {
+            out.applicants[self.first + i].name = n;
+            if new {
+                out.names.push(column.value(self.rows[i]).to_string());
+            }
+        }
+        self.rows.clear();
+    }
 }

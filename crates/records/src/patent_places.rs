@@ -5,8 +5,9 @@
 //! both sit inline (≤ 12 bytes, no bytes copied), by their text otherwise. A null city or
 //! country is kept apart from an empty one, as the plan's GROUP BY keeps them.
 
-use crate::paper_places::{inline_key, Place};
+use crate::paper_places::Place;
 use crate::placemap::{country_code, Regions};
+use crate::texts::inline_key;
 use datafusion::arrow::array::{Array, StringViewArray};
 use gihi_places::{Places, Resolved};
 use gihi_registry::Registry;

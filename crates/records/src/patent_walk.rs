@@ -27,7 +27,8 @@
 //! family number, fields, conditions and date (12 bytes), the party half its metro set, and the two are
 //! combined into the families' figures when both are done. The figures are then counted
 //! from these integers ([`crate::patent_tally`]). Memory grows
-//! with the publications and parties (about 100 bytes per publication and 12 per party), so
+//! with the publications and parties (about 200 bytes per publication, of which the family
+//! table takes 64 to 128, and 12 per party), so
 //! the caller walks only when that estimate fits the engine's memory limit; above it, and on
 //! a cluster, the generic plan runs, which spills.
 //!
@@ -42,11 +43,11 @@
 //! skipped (their unparseable symbols still count), as the plan's joins drop them.
 
 use crate::layout::PATENT_TYPES;
-use crate::paper_places::inline_key;
 use crate::paper_walk::{decode_ahead, text};
 use crate::patent_party_walk::PartyRuns;
 use crate::patent_places::PartyPlaces;
-use crate::runs::{inline_view, Columns, RunCursor};
+use crate::runs::{Columns, RunCursor};
+use crate::texts::{inline_key, inline_view, Numbers};
 use crate::udf::NOT_A_DATE;
 use crate::{Engine, RecordsError};
 use datafusion::arrow::array::{
@@ -57,10 +58,9 @@ use datafusion::arrow::datatypes::{DataType, Int32Type, Int64Type};
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use gihi_ipc::{FieldSet, Fields, RowSet};
-use std::collections::HashMap;
 
 /// Estimated bytes the walk holds per publication and per party row (see the module docs).
-pub(crate) const BYTES_PER_PUBLICATION: usize = 100;
+pub(crate) const BYTES_PER_PUBLICATION: usize = 200;
 /// Estimated bytes per party row.
 pub(crate) const BYTES_PER_PARTY: usize = 12;
 
@@ -73,6 +73,9 @@ pub(crate) struct WalkRules<'a> {
     pub year: (i32, i32),
     /// The attributed role (`applicant` or `inventor`).
     pub role: &'static str,
+    /// Rows of `patents`: the family table starts with room for as many families, so that
+    /// it never grows.
+    pub publications: usize,
 }
 
 /// One family's figures: each field set is the OR of its publications' fields that meet
@@ -132,48 +135,6 @@ pub(crate) struct Walked {
     /// (family, country code of [`PartyPlaces::codes`]) of every attributed party with a
     /// country, repeated at most once per publication.
     pub countries: Vec<(u32, u32)>,
-}
-
-/// Dense numbers for strings seen in a walk: by the string view's 16 bytes when the text
-/// sits inline (≤ 12 bytes, no bytes copied), by the text otherwise. A text equal to the
-/// previous inline one (a family's publications often follow each other: a publication's
-/// kind-code variants) takes its number without a lookup in the table.
-#[derive(Default)]
-pub(crate) struct Numbers {
-    inline: HashMap<u128, u32, ahash::RandomState>,
-    long: HashMap<Box<str>, u32, ahash::RandomState>,
-    next: u32,
-    /// The previous inline text's view and number.
-    last: Option<(u128, u32)>,
-}
-
-impl Numbers {
-    /// The number of row `r` of `a` (not null), and whether it is new.
-    pub(crate) fn of(&mut self, a: &StringViewArray, r: usize) -> (u32, bool) {
-        let next = self.next;
-        let n = match inline_key(a, r) {
-            Some(k) => match self.last {
-                Some((last, n)) if last == k => return (n, false),
-                _ => {
-                    let n = *self.inline.entry(k).or_insert(next);
-                    self.last = Some((k, n));
-                    n
-                }
-            },
-            None => match self.long.get(a.value(r)) {
-                Some(n) => *n,
-                None => {
-                    self.long.insert(a.value(r).into(), next);
-                    next
-                }
-            },
-        };
-        let new = n == next;
-        if new {
-            self.next += 1;
-        }
-        (n, new)
-    }
 }
 
 /// The classified symbols of `patent_ipc`: each row's Appendix 7 rows (null: unparseable).
@@ -299,7 +260,7 @@ async fn walk_publications_into(
             .collect(),
     };
     let mut previous: Vec<u8> = Vec::new();
-    let mut families = Numbers::default();
+    let mut families = Numbers::with_capacity(rules.publications);
     let mut out = Publications {
         pubs: Vec::new(),
         families: 0,
@@ -323,7 +284,8 @@ async fn walk_publications_into(
             .map(|a| a.as_primitive::<Int32Type>())
             .collect();
         let (titles, abstracts) = (text(b.column(8))?, text(b.column(9))?);
-        for r in 0..b.num_rows() {
+        let family_numbers = families.of_all(&family_ids);
+        for (r, family) in family_numbers.into_iter().enumerate() {
             let day = |k: usize| (!days[k].is_null(r)).then(|| days[k].value(r));
             let id = ids.value(r).as_bytes();
             if !checks.pass(&ids, &family_ids, &types, pct, &days, r) || id <= previous.as_slice() {
@@ -362,7 +324,6 @@ async fn walk_publications_into(
                 };
                 f.fields_of(rows, hits)
             };
-            let (family, _) = families.of(&family_ids, r);
             let p = Publication {
                 invention: inline_key(&types, r) == invention,
                 pct: pct.value(r),

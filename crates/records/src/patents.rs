@@ -215,6 +215,7 @@ pub fn run(
             valid_on: d,
             year: (y0, y1),
             role,
+            publications: rows as usize,
         };
         let walked =
             crate::patent_walk::walk(engine, &mut met, &rules)?.map(|w| (w, met.met, met.codes));

@@ -11,6 +11,7 @@
 
 use crate::engine::Engine;
 use crate::paper_walk::{decode_ahead, text, Batches};
+use crate::texts::inline_view;
 use crate::RecordsError;
 use datafusion::arrow::array::{Array, RecordBatch, StringViewArray};
 use futures::StreamExt;
@@ -32,16 +33,6 @@ impl Columns for Vec<StringViewArray> {
     fn empty() -> Self {
         Vec::new()
     }
-}
-
-/// The view of `id` as an Arrow string view holds it when it sits inline (≤ 12 bytes).
-pub(crate) fn inline_view(id: &[u8]) -> Option<u128> {
-    (id.len() <= 12).then(|| {
-        let mut b = [0u8; 16];
-        b[..4].copy_from_slice(&(id.len() as u32).to_le_bytes());
-        b[4..4 + id.len()].copy_from_slice(id);
-        u128::from_le_bytes(b)
-    })
 }
 
 /// A file's rows, id first, as a cursor over id-ordered runs.

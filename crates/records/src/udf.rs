@@ -14,6 +14,7 @@
 //!   building the trimmed strings that `trim(x) = ''` builds.
 
 use crate::dates::parse_iso;
+use crate::texts::TextMap;
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Int32Array, Int64Array, StringViewArray,
 };
@@ -48,34 +49,15 @@ pub const NOT_A_DATE: i32 = i32::MIN;
 /// 100 MB at most; an export holds some 100,000 distinct texts).
 const IPC_MEMO_LIMIT: usize = 1 << 20;
 
-/// Text → rows, hashed with aHash (Arrow's hasher; the default SipHash doubled the cost):
-/// texts that sit inline in an Arrow string view (≤ 12 bytes, most symbols) by the view's
-/// 16 bytes, so that a lookup neither hashes nor compares bytes elsewhere; longer ones by
-/// their text.
-#[derive(Default)]
-struct IpcMemo {
-    inline: std::collections::HashMap<u128, Option<i64>, ahash::RandomState>,
-    long: std::collections::HashMap<Box<str>, Option<i64>, ahash::RandomState>,
-}
-
-impl IpcMemo {
-    fn len(&self) -> usize {
-        self.inline.len() + self.long.len()
-    }
-
-    fn clear(&mut self) {
-        self.inline.clear();
-        self.long.clear();
-    }
-}
-
 thread_local! {
     /// This thread's classified IPC texts: the UDF instance, then text → rows (None:
     /// not a symbol). An export repeats each of its symbols many times (4 million rows,
     /// 100,000 distinct texts in the benchmark corpus), and a lookup costs a fraction of a
     /// parse and classification.
-    static IPC_MEMO: std::cell::RefCell<(u64, IpcMemo)> =
-        std::cell::RefCell::new((0, IpcMemo::default()));
+    /// Keyed as [`TextMap`] keys texts (aHash, Arrow's hasher: the default SipHash doubled
+    /// the cost).
+    static IPC_MEMO: std::cell::RefCell<(u64, TextMap<Option<i64>>)> =
+        std::cell::RefCell::new((0, TextMap::default()));
 }
 
 /// `gihi_ipc_rows` over an array: each distinct text parsed and classified once per thread.
@@ -88,24 +70,10 @@ fn ipc_rows(fields: &Fields, instance: u64, s: &StringViewArray) -> Int64Array {
         }
         let map = &mut memo.1;
         let classify = |t: &str| Symbol::parse(t).ok().map(|sym| fields.rows_of(&sym) as i64);
-        (0..s.len())
-            .map(|k| {
-                if s.is_null(k) {
-                    return None;
-                }
-                match crate::paper_places::inline_key(s, k) {
-                    Some(v) => *map.inline.entry(v).or_insert_with(|| classify(s.value(k))),
-                    None => {
-                        let t = s.value(k);
-                        if let Some(r) = map.long.get(t) {
-                            return *r;
-                        }
-                        let r = classify(t);
-                        map.long.insert(t.into(), r);
-                        r
-                    }
-                }
-            })
+        let rows = map.values(s, classify);
+        rows.into_iter()
+            .enumerate()
+            .map(|(k, r)| if s.is_null(k) { None } else { r })
             .collect()
     })
 }
