@@ -21,6 +21,7 @@ pub mod focus;
 pub mod layout;
 mod mapped;
 mod paper_divisions;
+mod paper_out;
 mod paper_places;
 mod paper_walk;
 pub mod papers;

@@ -25,7 +25,8 @@
 //!   Field of Research divisions feed I07's thresholds and the focus's per-division table
 //!   ([`crate::paper_divisions`]) and are written to `pinfo` as a bit set.
 //!
-//! The files are decoded on the runtime's worker threads while this thread walks.
+//! The files are decoded on the runtime's worker threads while this thread walks, and what
+//! the walk emits is counted and written on another ([`crate::paper_out`]).
 //!
 //! The walk proves its precondition as it goes: a run whose id is smaller than the previous
 //! run's means the authorships are not sorted, and the walk gives up (returns `None`) so that
@@ -36,27 +37,22 @@
 use crate::engine::Engine;
 use crate::paper_divisions::{DivisionCounts, FieldCursor};
 
-use crate::paper_places::{Place, PlaceTable};
-use crate::udaf::{CoauthorAcc, YearCounts};
+use crate::paper_out::{with_writer, OutQueue, Paper, Researchers, Set};
+use crate::paper_places::PlaceTable;
+use crate::udaf::YearCounts;
 use crate::RecordsError;
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, StringBuilder, StringViewArray,
+    Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringViewArray,
 };
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema, SchemaRef};
+use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::error::DataFusionError;
-use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::parquet::basic::Compression;
-use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
 use datafusion::physical_plan::SendableRecordBatchStream;
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
-use std::sync::Arc;
 
-/// Papers written to `pinfo` per row group (bounded memory).
-const CHUNK: usize = 1 << 16;
 /// Batches decoded ahead of the walk, per file.
 const AHEAD: usize = 2;
 
@@ -93,21 +89,28 @@ pub(crate) fn walk(
 ) -> Result<Option<Walked>, RecordsError> {
     let path = engine.scratch_file("pinfo_walk.parquet");
     let rpath = engine.scratch_file("active_researchers_walk.parquet");
-    let walked = engine.run(async {
-        let authorships = decode_ahead(
-            engine,
-            "SELECT paper_id, city, country, researcher_id FROM paper_authorships",
-        )
-        .await?;
-        let papers = decode_ahead(
-            engine,
-            "SELECT paper_id, year, times_cited, cbp + cbo + cbt FROM papers_n",
-        )
-        .await?;
-        let fields = FieldCursor::open(engine).await?;
-        let out = Out::new(&path, &rpath, years)?;
-        merge(authorships, papers, fields, places, out).await
+    // The walk runs on this thread; what it emits is counted and written on a second one.
+    let (missing, (years, divisions)) = with_writer(&path, &rpath, years, |out| {
+        engine.run(async {
+            let authorships = decode_ahead(
+                engine,
+                "SELECT paper_id, city, country, researcher_id FROM paper_authorships",
+            )
+            .await?;
+            let papers = decode_ahead(
+                engine,
+                "SELECT paper_id, year, times_cited, cbp + cbo + cbt FROM papers_n",
+            )
+            .await?;
+            let fields = FieldCursor::open(engine).await?;
+            merge(authorships, papers, fields, places, out).await
+        })
     })?;
+    let walked = missing.map(|missing| Walked {
+        years,
+        missing,
+        divisions,
+    });
     match walked {
         Some(w) => {
             engine.run(async {
@@ -192,7 +195,7 @@ impl PaperCursor {
 
     /// Emits the current paper with the metro set given and its divisions, and moves on;
     /// its year.
-    async fn emit(&mut self, out: &mut Out, set: Set) -> Result<Option<i64>, RecordsError> {
+    async fn emit(&mut self, out: &mut OutQueue, set: Set) -> Result<Option<i64>, RecordsError> {
         let r = self.row;
         let divisions = self.fields.divisions(self.ids.value(r).as_bytes()).await?;
         let v = |a: &Int64Array| (!a.is_null(r)).then(|| a.value(r));
@@ -209,31 +212,15 @@ impl PaperCursor {
     }
 }
 
-/// A paper's row of the papers file, and its divisions.
-struct Paper {
-    year: Option<i64>,
-    times_cited: Option<i64>,
-    cited: Option<i64>,
-    divisions: u64,
-}
-
-/// A paper's metro set and whether it is international; `has` if it has authorships.
-#[derive(Debug, Clone, Copy, Default)]
-struct Set {
-    lo: i64,
-    hi: i64,
-    intl: bool,
-    has: bool,
-}
-
-/// The walk proper: authorship runs merged with the papers.
+/// The walk proper: authorship runs merged with the papers; the papers named in the
+/// authorships but absent from the papers file.
 async fn merge(
     mut authorships: Batches,
     papers: Batches,
     fields: FieldCursor,
     places: &mut PlaceTable,
-    mut out: Out,
-) -> Result<Option<Walked>, RecordsError> {
+    mut out: OutQueue,
+) -> Result<Option<u64>, RecordsError> {
     let empty = || Int64Array::from(Vec::<i64>::new());
     let mut papers = PaperCursor {
         batches: papers,
@@ -306,19 +293,15 @@ async fn merge(
     if papers.fields.give_up() {
         return Ok(None);
     }
-    let (years, divisions) = out.close()?;
-    Ok(Some(Walked {
-        years,
-        missing,
-        divisions,
-    }))
+    out.finish()?;
+    Ok(Some(missing))
 }
 
 /// Emits the papers before the run `id` (without authorships) and the run's paper; the
 /// paper's year, or `None` if the papers file has no paper `id`.
 async fn finish(
     papers: &mut PaperCursor,
-    out: &mut Out,
+    out: &mut OutQueue,
     id: &[u8],
     set: Set,
 ) -> Result<Option<Option<i64>>, RecordsError> {
@@ -332,205 +315,4 @@ async fn finish(
         }
     }
     Ok(None)
-}
-
-/// A run's authorships located in a metro with a researcher id: (metro index, id).
-#[derive(Default)]
-struct Researchers {
-    metros: Vec<i64>,
-    ends: Vec<usize>,
-    text: String,
-}
-
-impl Researchers {
-    fn clear(&mut self) {
-        self.metros.clear();
-        self.ends.clear();
-        self.text.clear();
-    }
-
-    /// A place matched to a metro carries exactly one bit.
-    fn push(&mut self, p: Place, id: &str) {
-        let metro = if p.lo != 0 {
-            p.lo.trailing_zeros()
-        } else {
-            64 + p.hi.trailing_zeros()
-        };
-        self.metros.push(i64::from(metro));
-        self.text.push_str(id);
-        self.ends.push(self.text.len());
-    }
-
-    fn iter(&self) -> impl Iterator<Item = (i64, &str)> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        self.metros
-            .iter()
-            .zip(starts.zip(&self.ends))
-            .map(|(m, (a, b))| (*m, &self.text[a..*b]))
-    }
-}
-
-/// The tables `pinfo` and `active_researchers` being written, and the co-authorship counts.
-struct Out {
-    writer: ArrowWriter<std::fs::File>,
-    schema: SchemaRef,
-    rwriter: ArrowWriter<std::fs::File>,
-    rschema: SchemaRef,
-    rmetro: Vec<i64>,
-    rids: StringBuilder,
-    active: RangeInclusive<i32>,
-    ids: StringBuilder,
-    year: Vec<Option<i64>>,
-    cited_times: Vec<Option<i64>>,
-    cited: Vec<Option<i64>>,
-    lo: Vec<i64>,
-    hi: Vec<i64>,
-    intl: Vec<i64>,
-    has: Vec<bool>,
-    divisions: Vec<i64>,
-    counts: CoauthorAcc,
-    years: RangeInclusive<i32>,
-    tally: DivisionCounts,
-}
-
-impl Out {
-    fn new(
-        path: &std::path::Path,
-        rpath: &std::path::Path,
-        years: WalkYears,
-    ) -> Result<Out, RecordsError> {
-        let int = |n| Field::new(n, DataType::Int64, true);
-        let schema = Arc::new(Schema::new(vec![
-            Field::new("paper_id", DataType::Utf8, false),
-            int("year"),
-            int("times_cited"),
-            int("cited"),
-            int("lo"),
-            int("hi"),
-            int("intl"),
-            Field::new("has_authorships", DataType::Boolean, false),
-            int("divisions"),
-        ]));
-        // As the engine's scratch tables: read once or twice, then deleted.
-        let props = WriterProperties::builder()
-            .set_compression(Compression::UNCOMPRESSED)
-            .set_dictionary_enabled(false)
-            .set_statistics_enabled(EnabledStatistics::None)
-            .build();
-        let file = std::fs::File::create(path).map_err(|e| RecordsError::io(path, e))?;
-        let rschema = Arc::new(Schema::new(vec![
-            Field::new("metro", DataType::Int64, false),
-            Field::new("researcher_id", DataType::Utf8, false),
-        ]));
-        let rfile = std::fs::File::create(rpath).map_err(|e| RecordsError::io(rpath, e))?;
-        Ok(Out {
-            writer: ArrowWriter::try_new(file, schema.clone(), Some(props.clone()))?,
-            schema,
-            rwriter: ArrowWriter::try_new(rfile, rschema.clone(), Some(props))?,
-            rschema,
-            rmetro: Vec::new(),
-            rids: StringBuilder::new(),
-            active: years.active,
-            ids: StringBuilder::new(),
-            year: Vec::new(),
-            cited_times: Vec::new(),
-            cited: Vec::new(),
-            lo: Vec::new(),
-            hi: Vec::new(),
-            intl: Vec::new(),
-            has: Vec::new(),
-            divisions: Vec::new(),
-            counts: CoauthorAcc::default(),
-            years: years.coauthor,
-            tally: DivisionCounts::new(years.highly_cited, years.focus_last),
-        })
-    }
-
-    fn emit(&mut self, id: &str, paper: Paper, set: Set) -> Result<(), RecordsError> {
-        let year = paper.year.and_then(|y| i32::try_from(y).ok());
-        if let Some(y) = year {
-            if self.years.contains(&y) {
-                self.counts.add(y, set.lo, set.hi, set.intl);
-            }
-        }
-        self.tally.add(
-            year,
-            paper.times_cited,
-            paper.divisions,
-            (set.lo, set.hi, set.intl),
-        );
-        self.ids.append_value(id);
-        self.year.push(paper.year);
-        self.cited_times.push(paper.times_cited);
-        self.cited.push(paper.cited);
-        self.divisions.push(paper.divisions as i64);
-        self.lo.push(set.lo);
-        self.hi.push(set.hi);
-        self.intl.push(i64::from(set.intl));
-        self.has.push(set.has);
-        if self.year.len() >= CHUNK {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    /// Writes a paper's researchers if its year is active.
-    fn researchers(&mut self, year: Option<i64>, r: &Researchers) -> Result<(), RecordsError> {
-        let Some(y) = year.and_then(|y| i32::try_from(y).ok()) else {
-            return Ok(());
-        };
-        if !self.active.contains(&y) {
-            return Ok(());
-        }
-        for (metro, id) in r.iter() {
-            self.rmetro.push(metro);
-            self.rids.append_value(id);
-        }
-        if self.rmetro.len() >= CHUNK {
-            self.flush_researchers()?;
-        }
-        Ok(())
-    }
-
-    fn flush_researchers(&mut self) -> Result<(), RecordsError> {
-        let batch = RecordBatch::try_new(
-            self.rschema.clone(),
-            vec![
-                Arc::new(Int64Array::from(std::mem::take(&mut self.rmetro))),
-                Arc::new(self.rids.finish()),
-            ],
-        )?;
-        self.rwriter.write(&batch)?;
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<(), RecordsError> {
-        let ints = |v: &mut Vec<i64>| Arc::new(Int64Array::from(std::mem::take(v))) as ArrayRef;
-        let opts =
-            |v: &mut Vec<Option<i64>>| Arc::new(Int64Array::from(std::mem::take(v))) as ArrayRef;
-        let batch = RecordBatch::try_new(
-            self.schema.clone(),
-            vec![
-                Arc::new(self.ids.finish()),
-                opts(&mut self.year),
-                opts(&mut self.cited_times),
-                opts(&mut self.cited),
-                ints(&mut self.lo),
-                ints(&mut self.hi),
-                ints(&mut self.intl),
-                Arc::new(BooleanArray::from(std::mem::take(&mut self.has))),
-                ints(&mut self.divisions),
-            ],
-        )?;
-        self.writer.write(&batch)?;
-        Ok(())
-    }
-
-    fn close(mut self) -> Result<(BTreeMap<i32, YearCounts>, DivisionCounts), RecordsError> {
-        self.flush()?;
-        self.flush_researchers()?;
-        self.writer.close()?;
-        self.rwriter.close()?;
-        Ok((self.counts.into_years(), self.tally))
-    }
 }
