@@ -10,7 +10,7 @@ use crate::paper_places::Place;
 use crate::paper_walk::WalkYears;
 use crate::udaf::{CoauthorAcc, YearCounts};
 use crate::RecordsError;
-use datafusion::arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringBuilder};
+use datafusion::arrow::array::{ArrayRef, Int64Array, RecordBatch, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::Compression;
@@ -68,9 +68,6 @@ pub(crate) fn with_writer<T>(
 /// Papers and researcher rows on their way to the writer thread.
 #[derive(Default)]
 struct Chunk {
-    /// The papers' ids, end to end, and where each ends.
-    ids: String,
-    id_ends: Vec<usize>,
     papers: Vec<(Paper, Set)>,
     /// Active researchers: metro index, and ids end to end.
     metros: Vec<i64>,
@@ -80,10 +77,8 @@ struct Chunk {
 
 impl Chunk {
     fn write(self, out: &mut Out) -> Result<(), RecordsError> {
-        let mut start = 0;
-        for ((paper, set), end) in self.papers.into_iter().zip(self.id_ends) {
-            out.emit(&self.ids[start..end], paper, set)?;
-            start = end;
+        for (paper, set) in self.papers {
+            out.emit(paper, set)?;
         }
         let mut start = 0;
         for (metro, end) in self.metros.into_iter().zip(self.researcher_ends) {
@@ -104,10 +99,8 @@ pub(crate) struct OutQueue {
 
 impl OutQueue {
     /// Emits a paper, its metro set and international flag.
-    pub(crate) fn emit(&mut self, id: &str, paper: Paper, set: Set) -> Result<(), RecordsError> {
+    pub(crate) fn emit(&mut self, paper: Paper, set: Set) -> Result<(), RecordsError> {
         let c = &mut self.chunk;
-        c.ids.push_str(id);
-        c.id_ends.push(c.ids.len());
         c.papers.push((paper, set));
         if c.papers.len() >= QUEUE_CHUNK {
             self.send()?;
@@ -157,13 +150,12 @@ pub(crate) struct Paper {
     pub(crate) divisions: u64,
 }
 
-/// A paper's metro set and whether it is international; `has` if it has authorships.
+/// A paper's metro set and whether it is international.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Set {
     pub(crate) lo: i64,
     pub(crate) hi: i64,
     pub(crate) intl: bool,
-    pub(crate) has: bool,
 }
 
 /// A run's authorships located in a metro with a researcher id: (metro index, id).
@@ -210,14 +202,12 @@ struct Out {
     rschema: SchemaRef,
     rmetro: Vec<i64>,
     rids: StringBuilder,
-    ids: StringBuilder,
     year: Vec<Option<i64>>,
     cited_times: Vec<Option<i64>>,
     cited: Vec<Option<i64>>,
     lo: Vec<i64>,
     hi: Vec<i64>,
-    intl: Vec<i64>,
-    has: Vec<bool>,
+
     divisions: Vec<i64>,
     counts: CoauthorAcc,
     years: RangeInclusive<i32>,
@@ -232,14 +222,11 @@ impl Out {
     ) -> Result<Out, RecordsError> {
         let int = |n| Field::new(n, DataType::Int64, true);
         let schema = Arc::new(Schema::new(vec![
-            Field::new("paper_id", DataType::Utf8, false),
             int("year"),
             int("times_cited"),
             int("cited"),
             int("lo"),
             int("hi"),
-            int("intl"),
-            Field::new("has_authorships", DataType::Boolean, false),
             int("divisions"),
         ]));
         // As the engine's scratch tables: read once or twice, then deleted.
@@ -261,14 +248,12 @@ impl Out {
             rschema,
             rmetro: Vec::new(),
             rids: StringBuilder::new(),
-            ids: StringBuilder::new(),
             year: Vec::new(),
             cited_times: Vec::new(),
             cited: Vec::new(),
             lo: Vec::new(),
             hi: Vec::new(),
-            intl: Vec::new(),
-            has: Vec::new(),
+
             divisions: Vec::new(),
             counts: CoauthorAcc::default(),
             years: years.coauthor,
@@ -276,7 +261,7 @@ impl Out {
         })
     }
 
-    fn emit(&mut self, id: &str, paper: Paper, set: Set) -> Result<(), RecordsError> {
+    fn emit(&mut self, paper: Paper, set: Set) -> Result<(), RecordsError> {
         let year = paper.year.and_then(|y| i32::try_from(y).ok());
         if let Some(y) = year {
             if self.years.contains(&y) {
@@ -289,15 +274,12 @@ impl Out {
             paper.divisions,
             (set.lo, set.hi, set.intl),
         );
-        self.ids.append_value(id);
         self.year.push(paper.year);
         self.cited_times.push(paper.times_cited);
         self.cited.push(paper.cited);
         self.divisions.push(paper.divisions as i64);
         self.lo.push(set.lo);
         self.hi.push(set.hi);
-        self.intl.push(i64::from(set.intl));
-        self.has.push(set.has);
         if self.year.len() >= CHUNK {
             self.flush()?;
         }
@@ -333,14 +315,11 @@ impl Out {
         let batch = RecordBatch::try_new(
             self.schema.clone(),
             vec![
-                Arc::new(self.ids.finish()),
                 opts(&mut self.year),
                 opts(&mut self.cited_times),
                 opts(&mut self.cited),
                 ints(&mut self.lo),
                 ints(&mut self.hi),
-                ints(&mut self.intl),
-                Arc::new(BooleanArray::from(std::mem::take(&mut self.has))),
                 ints(&mut self.divisions),
             ],
         )?;

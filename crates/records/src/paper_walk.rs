@@ -79,9 +79,10 @@ pub(crate) struct Walked {
 }
 
 /// Walks the authorships and fields beside the papers (see the module documentation) and
-/// registers `pinfo(paper_id, year, times_cited, cited, lo, hi, intl, has_authorships,
-/// divisions)` and `active_researchers(metro, researcher_id)` on the main session. `None` if
-/// the authorships or the fields are not sorted by paper id.
+/// registers `pinfo(year, times_cited, cited, lo, hi, divisions)` (the columns the walked
+/// path's indicator queries read; the generic plan's `pinfo` also carries the paper id and
+/// flags its joins need) and `active_researchers(metro, researcher_id)` on the main session.
+/// `None` if the authorships or the fields are not sorted by paper id.
 pub(crate) fn walk(
     engine: &Engine,
     places: &mut PlaceTable,
@@ -206,7 +207,7 @@ impl PaperCursor {
             cited: v(&self.cited),
             divisions,
         };
-        out.emit(self.ids.value(r), paper, set)?;
+        out.emit(paper, set)?;
         self.row += 1;
         Ok(year)
     }
@@ -259,10 +260,7 @@ async fn merge(
                 run.clear();
                 run.extend_from_slice(id);
                 in_run = true;
-                set = Set {
-                    has: true,
-                    ..Set::default()
-                };
+                set = Set::default();
                 code = 0;
                 researchers.clear();
             }
