@@ -69,10 +69,8 @@ pub(crate) fn with_writer<T>(
 #[derive(Default)]
 struct Chunk {
     papers: Vec<(Paper, Set)>,
-    /// Active researchers: metro index, and ids end to end.
-    metros: Vec<i64>,
-    researchers: String,
-    researcher_ends: Vec<usize>,
+    /// Active researchers of those papers.
+    researchers: Researchers,
 }
 
 impl Chunk {
@@ -80,10 +78,8 @@ impl Chunk {
         for (paper, set) in self.papers {
             out.emit(paper, set)?;
         }
-        let mut start = 0;
-        for (metro, end) in self.metros.into_iter().zip(self.researcher_ends) {
-            out.researcher(metro, &self.researchers[start..end])?;
-            start = end;
+        for (metro, id) in self.researchers.iter() {
+            out.researcher(metro, id)?;
         }
         Ok(())
     }
@@ -120,12 +116,7 @@ impl OutQueue {
         if !self.active.contains(&y) {
             return Ok(());
         }
-        let c = &mut self.chunk;
-        for (metro, id) in r.iter() {
-            c.metros.push(metro);
-            c.researchers.push_str(id);
-            c.researcher_ends.push(c.researchers.len());
-        }
+        self.chunk.researchers.extend(r);
         Ok(())
     }
 
@@ -180,9 +171,20 @@ impl Researchers {
         } else {
             64 + p.hi.trailing_zeros()
         };
-        self.metros.push(i64::from(metro));
+        self.add(i64::from(metro), id);
+    }
+
+    fn add(&mut self, metro: i64, id: &str) {
+        self.metros.push(metro);
         self.text.push_str(id);
         self.ends.push(self.text.len());
+    }
+
+    /// Appends every row of `other`.
+    fn extend(&mut self, other: &Researchers) {
+        for (metro, id) in other.iter() {
+            self.add(metro, id);
+        }
     }
 
     fn iter(&self) -> impl Iterator<Item = (i64, &str)> {

@@ -314,8 +314,9 @@ impl<K: Key, V: Copy + Default> SlotTable<K, V> {
         if k == K::ZERO {
             return *self.zero.get_or_insert_with(make);
         }
-        self.reserve(1);
-        let mask = self.slots.len() - 1;
+        if self.slots.is_empty() {
+            self.reserve(1);
+        }
         let mut i = self.slot_of(h);
         loop {
             let (key, value) = self.slots[i];
@@ -323,12 +324,19 @@ impl<K: Key, V: Copy + Default> SlotTable<K, V> {
                 return value;
             }
             if key == K::ZERO {
+                // A new key: grow first if it would fill the table past half (the batch
+                // lookups reserve ahead, so this seldom happens), then probe afresh.
+                if (self.len + 1) * 2 > self.slots.len() {
+                    self.reserve(1);
+                    i = self.slot_of(h);
+                    continue;
+                }
                 let v = make();
                 self.slots[i] = (k, v);
                 self.len += 1;
                 return v;
             }
-            i = (i + 1) & mask;
+            i = (i + 1) & (self.slots.len() - 1);
         }
     }
 

@@ -53,9 +53,8 @@ thread_local! {
     /// This thread's classified IPC texts: the UDF instance, then text → rows (None:
     /// not a symbol). An export repeats each of its symbols many times (4 million rows,
     /// 100,000 distinct texts in the benchmark corpus), and a lookup costs a fraction of a
-    /// parse and classification.
-    /// Keyed as [`TextMap`] keys texts (aHash, Arrow's hasher: the default SipHash doubled
-    /// the cost).
+    /// parse and classification. Keyed as [`TextMap`] keys texts (aHash, Arrow's hasher: the
+    /// default SipHash doubled the cost).
     static IPC_MEMO: std::cell::RefCell<(u64, TextMap<Option<i64>>)> =
         std::cell::RefCell::new((0, TextMap::default()));
 }
