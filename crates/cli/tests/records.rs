@@ -3,7 +3,7 @@
 #![cfg(feature = "records")]
 
 mod common;
-use common::gihi;
+use common::{gihi, tree};
 use std::fs;
 use std::path::Path;
 
@@ -389,4 +389,71 @@ fn records_feed_derive_compute_and_report() {
     assert!(fs::read_to_string(report.join("index.html"))
         .unwrap()
         .contains("SYNTHETIC"));
+}
+
+/// Runs `gihi ARGS` with `TMPDIR` set: the exit status and standard error.
+fn gihi_with_tmpdir(tmpdir: &Path, args: &[&str]) -> (i32, String) {
+    let out = assert_cmd::Command::cargo_bin("gihi")
+        .unwrap()
+        .env("TMPDIR", tmpdir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A records run writes its output directory and nothing else: the corpus stays the same,
+/// byte for byte, and the scratch tables the walks write (in a directory of the engine's
+/// own, under the temporary directory) are gone when it ends; a second run replaces its own
+/// output; asked to write into the corpus, it refuses and changes nothing.
+#[test]
+fn a_records_run_changes_nothing_but_its_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus-synthetic");
+    let (code, _, err) = gihi(&[
+        "records",
+        "synth",
+        "--patents",
+        "2000",
+        "--papers",
+        "4000",
+        "--seed",
+        "5",
+        "--out",
+        s(&corpus),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let scratch = tmp.path().join("tmp");
+    fs::create_dir(&scratch).unwrap();
+    let out = tmp.path().join("out-synthetic");
+    let corpus_before = tree(&corpus);
+    let run = ["records", "all", "--records", s(&corpus), "--out", s(&out)];
+    for _ in 0..2 {
+        let (code, err) = gihi_with_tmpdir(&scratch, &run);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(tree(&corpus), corpus_before);
+        assert!(tree(&scratch).is_empty(), "{:?}", tree(&scratch));
+    }
+    // Both walks ran (they write the scratch tables).
+    let summary = fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("\"records_walked\": true"), "{summary}");
+    assert!(
+        summary.contains("\"authorships_walked\": true"),
+        "{summary}"
+    );
+    let all_before = tree(tmp.path());
+    let into_corpus = [
+        "records",
+        "all",
+        "--records",
+        s(&corpus),
+        "--out",
+        s(&corpus),
+    ];
+    let (code, err) = gihi_with_tmpdir(&scratch, &into_corpus);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(tree(tmp.path()), all_before);
 }

@@ -4,33 +4,10 @@
 //! included (nothing written, nothing pre-existing changed or removed).
 
 mod common;
+use common::tree;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-
-/// Every path under `root` with its kind and content hash (symlinks by target).
-fn tree(root: &Path) -> BTreeMap<PathBuf, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let rel = p.strip_prefix(root).unwrap().to_path_buf();
-            let m = fs::symlink_metadata(&p).unwrap();
-            let v = if m.file_type().is_symlink() {
-                format!("link {}", fs::read_link(&p).unwrap().display())
-            } else if m.is_dir() {
-                stack.push(p.clone());
-                "dir".to_string()
-            } else {
-                format!("file {}", gihi_output::sha256_hex(&fs::read(&p).unwrap()))
-            };
-            out.insert(rel, v);
-        }
-    }
-    out
-}
+use std::path::Path;
 
 /// Runs gihi in `dir`: (exit status, stderr).
 fn run_in(dir: &Path, args: &[String], env: &[(&str, &str)]) -> (i32, String) {

@@ -17,6 +17,32 @@ pub fn gihi(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Every path under `root` with its kind and content hash (symlinks by target).
+pub fn tree(root: &Path) -> std::collections::BTreeMap<PathBuf, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(root).unwrap().to_path_buf();
+            let m = std::fs::symlink_metadata(&p).unwrap();
+            let v = if m.file_type().is_symlink() {
+                format!("link {}", std::fs::read_link(&p).unwrap().display())
+            } else if m.is_dir() {
+                stack.push(p.clone());
+                "dir".to_string()
+            } else {
+                format!(
+                    "file {}",
+                    gihi_output::sha256_hex(&std::fs::read(&p).unwrap())
+                )
+            };
+            out.insert(rel, v);
+        }
+    }
+    out
+}
+
 /// A file of `reference/fixtures`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
